@@ -1,0 +1,94 @@
+package io.vxlb;
+
+import io.vxlb.config.ConfigParser;
+import io.vxlb.config.Diagnostic;
+import io.vxlb.config.ParseResult;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line, close to haproxy's: {@code -f FILE|DIR} (repeatable), {@code -c} check only,
+ * {@code -q} quiet, {@code -v}/{@code -vv} version.
+ */
+public final class Main {
+    static final String USAGE = """
+            Usage: java -jar vxlb.jar -f FILE|DIR [-f ...] [-c] [-q]
+                   java -jar vxlb.jar -v | -vv
+              -f FILE|DIR  configuration file, or directory whose *.cfg files load in name order
+              -c           check the configuration and exit (0 = valid, 1 = errors)
+              -q           quiet: do not print warnings
+              -v, -vv      print the version (and build details)
+            """;
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the CLI; returns the process exit code (kept separate from System.exit for tests). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        List<Path> files = new ArrayList<>();
+        boolean check = false, quiet = false;
+        int version = 0;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "-f" -> {
+                    if (i + 1 >= args.length) return usage(err, "-f needs a file or directory");
+                    files.add(Path.of(args[++i]));
+                }
+                case "-c" -> check = true;
+                case "-q" -> quiet = true;
+                case "-v" -> version = Math.max(version, 1);
+                case "-vv" -> version = 2;
+                case "-h", "--help" -> {
+                    out.print(USAGE);
+                    return 0;
+                }
+                default -> {
+                    return usage(err, "unknown option '" + args[i] + "'");
+                }
+            }
+        }
+        if (version > 0) {
+            out.println("vxlb version " + Version.get() + " - HAProxy-compatible load balancer on Vert.x");
+            if (version > 1) {
+                out.println("Java: " + System.getProperty("java.vm.name") + " " + Runtime.version());
+                out.println("Vert.x: " + Version.vertx());
+                out.println("Compatible with HAProxy 2.6 configuration syntax");
+            }
+            return 0;
+        }
+        if (files.isEmpty()) return usage(err, "no configuration file given (use -f FILE)");
+        for (Path p : files) {
+            if (!Files.exists(p)) {
+                err.println("[ALERT] Could not open configuration file " + p + " : No such file or directory");
+                return 1;
+            }
+        }
+        ParseResult result = new ConfigParser().parseFiles(files);
+        for (Diagnostic d : result.diagnostics()) {
+            if (d.isError() || !quiet) err.println(d.format());
+        }
+        if (!result.ok()) {
+            err.println("[ALERT] Fatal errors found in configuration (" + result.errors().size() + " error" + (result.errors().size() == 1 ? "" : "s") + ").");
+            return 1;
+        }
+        if (check) {
+            if (!quiet) out.println("Configuration file is valid");
+            return 0;
+        }
+        err.println("[ALERT] the proxy runtime is not part of this build yet; use -c to check a configuration");
+        return 1;
+    }
+
+    private static int usage(PrintStream err, String message) {
+        err.println("[ALERT] " + message);
+        err.print(USAGE);
+        return 1;
+    }
+}

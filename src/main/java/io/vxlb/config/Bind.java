@@ -1,0 +1,22 @@
+package io.vxlb.config;
+
+import java.util.List;
+
+/**
+ * One listening address of a {@code bind} line ({@code bind A:80,B:81-82} gives several).
+ * {@code host} is null for "any address" ({@code *:80}, {@code :80}); {@code ipv6} says the
+ * wildcard or address is IPv6 ({@code ipv6@}, {@code :::80}).
+ */
+public record Bind(Location location, String host, int port, boolean ipv6, String name, boolean ssl,
+                   List<String> certificates, List<String> alpn, int maxconn, int backlog) {
+    public Bind {
+        certificates = List.copyOf(certificates);
+        alpn = List.copyOf(alpn);
+    }
+
+    /** Address to hand to the socket layer. */
+    public String listenHost() {
+        if (host != null) return host;
+        return ipv6 ? "::" : "0.0.0.0";
+    }
+}

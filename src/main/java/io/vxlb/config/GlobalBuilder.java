@@ -1,0 +1,20 @@
+package io.vxlb.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Mutable state of the {@code global} section while it is parsed. */
+final class GlobalBuilder {
+    int maxconn, nbthread, maxconnrate;
+    long hardStopAfter;
+    String logTag = "haproxy";
+    final List<LogTarget> logs = new ArrayList<>();
+    final List<GlobalSection.StatsSocket> statsSockets = new ArrayList<>();
+    final Map<String, String> tune = new LinkedHashMap<>();
+
+    GlobalSection build() {
+        return new GlobalSection(maxconn, nbthread, logs, logTag, statsSockets, tune, maxconnrate, hardStopAfter);
+    }
+}

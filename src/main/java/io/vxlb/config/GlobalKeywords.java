@@ -1,0 +1,89 @@
+package io.vxlb.config;
+
+import static io.vxlb.config.Section.GLOBAL;
+
+/** Keywords of the {@code global} section. */
+final class GlobalKeywords {
+    private GlobalKeywords() {}
+
+    /** Unix-process settings: meaningful to a C daemon, meaningless to a JVM started by its supervisor. */
+    private static final String[][] PROCESS_KEYWORDS = {
+            {"daemon", "run vxlb under systemd or another supervisor instead"},
+            {"user", "start the JVM as the user you want"},
+            {"group", "start the JVM with the group you want"},
+            {"uid", "start the JVM as the user you want"},
+            {"gid", "start the JVM with the group you want"},
+            {"chroot", "confine the JVM with systemd or a container instead"},
+            {"ulimit-n", "raise the open-files limit of the JVM's service (LimitNOFILE=) instead"},
+            {"nbproc", "vxlb uses one process with one event loop per core; removed in HAProxy 2.5"},
+            {"pidfile", "the supervisor tracks the JVM's pid"},
+            {"master-worker", "the JVM is one process"},
+            {"node", "use --node NAME"},
+            {"cpu-map", "the JVM schedules its event loops"},
+            {"quiet", "use -q"},
+            {"setenv", "set the variable in the JVM's environment"},
+            {"presetenv", "set the variable in the JVM's environment"},
+            {"unsetenv", "unset the variable in the JVM's environment"},
+            {"resetenv", "control the JVM's environment"},
+            {"spread-checks", "vxlb spreads checks across the interval already"},
+            {"ssl-default-bind-ciphers", "JDK TLS settings apply"},
+            {"ssl-default-bind-options", "JDK TLS settings apply"},
+            {"ssl-default-server-ciphers", "JDK TLS settings apply"},
+            {"ssl-default-server-options", "JDK TLS settings apply"},
+            {"ssl-default-bind-ciphersuites", "JDK TLS settings apply"},
+            {"ssl-server-verify", "JDK TLS settings apply"},
+            {"maxsslconn", "global maxconn bounds all connections"},
+            {"localpeer", "vxlb has no peers; see --cluster"},
+            {"expose-experimental-directives", "nothing experimental is exposed"},
+            {"insecure-fork-wanted", "vxlb never forks"},
+            {"h1-case-adjust-bogus-client", "header case is preserved as received"},
+    };
+
+    static void register(KeywordTable t) {
+        t.add("log", GLOBAL | Section.ALL_PROXIES, Support.PARSED, "targets: ADDR[:PORT] (UDP syslog), stdout, stderr; 'log global' in proxies",
+                (ctx, line) -> ProxyKeywords.parseLog(ctx, line));
+        t.add("log-tag", GLOBAL | Section.ALL_PROXIES, Support.PARSED, "syslog tag", (ctx, line) -> {
+            need(line, 1, "a tag");
+            if (ctx.proxy == null) ctx.global.logTag = line.arg(1);
+        });
+        t.add("maxconn", GLOBAL | Section.FRONT_SIDE, Support.PARSED, "limits concurrent client connections", (ctx, line) -> {
+            int v = ProxyKeywords.intArg(line, 1, "connection count");
+            if (ctx.proxy == null) ctx.global.maxconn = v; else ctx.proxy.maxconn = v;
+        });
+        t.add("maxconnrate", GLOBAL, Support.PARSED, "new connections per second", (ctx, line) ->
+                ctx.global.maxconnrate = ProxyKeywords.intArg(line, 1, "rate"));
+        t.add("nbthread", GLOBAL, Support.PARSED, "number of event loops (default: 2 x cores, Vert.x's default)", (ctx, line) ->
+                ctx.global.nbthread = ProxyKeywords.intArg(line, 1, "thread count"));
+        t.add("hard-stop-after", GLOBAL, Support.PARSED, "bound on graceful shutdown", (ctx, line) ->
+                ctx.global.hardStopAfter = ProxyKeywords.duration(line, 1));
+        t.add("stats socket", GLOBAL, Support.IGNORED, "the admin REST API replaces the runtime socket", (ctx, line) -> {
+            need(line, 2, "an address or path");
+            ctx.global.statsSockets.add(new GlobalSection.StatsSocket(line.location(2), line.arg(2), line.args(3)));
+            ctx.warn(line, 0, "'stats socket' is ignored: vxlb's runtime API is its admin REST API", "see the admin options in README");
+        });
+        t.add("stats timeout", GLOBAL, Support.IGNORED, "applies to the runtime socket, which vxlb replaces", (ctx, line) ->
+                ctx.warn(line, 0, "'stats timeout' is ignored (no runtime socket in vxlb)", null));
+        for (String[] k : PROCESS_KEYWORDS) {
+            String name = k[0];
+            String why = k[1];
+            t.add(name, GLOBAL, Support.IGNORED, why, (ctx, line) ->
+                    ctx.warn(line, 0, "'" + name + "' means nothing on the JVM and is ignored", why));
+        }
+        t.add(TUNE, GLOBAL, Support.IGNORED, "kept for information; the JVM and Netty size their own buffers", (ctx, line) -> {
+            need(line, 1, "a value");
+            ctx.global.tune.put(line.arg(0), line.arg(1));
+            ctx.warn(line, 0, "'" + line.arg(0) + "' is ignored: the JVM and Netty size their own buffers", null);
+        });
+    }
+
+    /** Tune settings arrive as "tune.bufsize 16384"; all of them share one table entry. */
+    static final String TUNE = "tune.*";
+
+    static String keywordOf(String word) {
+        return word.startsWith("tune.") ? TUNE : word;
+    }
+
+    static void need(ConfigLine line, int index, String what) {
+        if (!line.has(index)) throw new ConfigException(index, "'" + line.arg(0) + "' expects " + what, null);
+    }
+}

@@ -1,0 +1,66 @@
+package io.vxlb.config;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Every keyword vxlb knows, registered by the family that owns it (as HAProxy's keyword lists
+ * do). Multi-word keywords ("timeout connect") take precedence over their first word.
+ */
+public final class KeywordTable {
+    private static final KeywordTable INSTANCE = new KeywordTable();
+
+    private final Map<String, Keyword> keywords = new LinkedHashMap<>();
+
+    private KeywordTable() {
+        GlobalKeywords.register(this);
+        ProxyKeywords.register(this);
+        RuleKeywords.register(this);
+        BackendKeywords.register(this);
+        CheckKeywords.register(this);
+        DynamicUpdateKeywords.register(this);
+    }
+
+    public static KeywordTable instance() {
+        return INSTANCE;
+    }
+
+    void add(String name, int sections, Support support, String note, Keyword.Handler handler) {
+        if (keywords.put(name, new Keyword(name, sections, support, note, handler)) != null) {
+            throw new IllegalStateException("keyword registered twice: " + name);
+        }
+    }
+
+    /** Registers a keyword that is refused with an error naming its replacement. */
+    void reject(String name, int sections, Support support, String why) {
+        add(name, sections, support, why, (ctx, line) -> {
+            throw new ConfigException(0, (support == Support.REJECTED ? "'" + name + "' is no longer supported" : "'" + name + "' is not supported by vxlb"), why);
+        });
+    }
+
+    /** The keyword for a line: the two-word form first ("option httplog"), then the one-word form. */
+    public Keyword lookup(String first, String second) {
+        int paren = second.indexOf('(');
+        Keyword k = keywords.get(first + " " + (paren > 0 ? second.substring(0, paren) : second));
+        return k != null ? k : keywords.get(first);
+    }
+
+    public Collection<Keyword> all() {
+        return Collections.unmodifiableCollection(keywords.values());
+    }
+
+    /** Keyword names usable in the given section kind, for suggestions. */
+    public List<String> namesFor(int section) {
+        return keywords.values().stream().filter(k -> (k.sections() & section) != 0).map(Keyword::name).collect(Collectors.toList());
+    }
+
+    /** Sub-keywords of a family ("option" gives "httplog", "forwardfor"...). */
+    public List<String> family(String first) {
+        String prefix = first + " ";
+        return keywords.keySet().stream().filter(n -> n.startsWith(prefix)).map(n -> n.substring(prefix.length())).toList();
+    }
+}

@@ -1,0 +1,4 @@
+package io.vxlb.config;
+
+/** {@code mode http|tcp}. */
+public enum Mode { HTTP, TCP }

@@ -1,0 +1,140 @@
+package io.vxlb.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Mutable state of one proxy section while it is parsed. A proxy starts as a copy of its
+ * defaults section's settings (never its rules, binds or servers), as HAProxy does.
+ */
+final class ProxyBuilder {
+    final String name;
+    final ProxyKind kind;
+    final Location location;
+    String defaultsName;
+
+    Mode mode = Mode.TCP;  // HAProxy's default when no "mode" line anywhere
+    boolean modeSet;
+    int maxconn, backlog, fullconn, retries = 3, id;
+    boolean disabled;
+    // timeouts
+    long tConnect, tClient, tServer, tTunnel, tHttpRequest, tHttpKeepAlive, tQueue, tCheck, tTarpit, tClientFin, tServerFin;
+    // options
+    boolean httplog, httplogClf, tcplog, dontlognull, httpPretendKeepalive, redispatch, contstats, allbackups,
+            logasap, httpUseHtx = true, abortonclose, httpBufferRequest, splice;
+    long redispatchInterval;
+    HttpConnectionMode httpMode;
+    ForwardFor forwardFor;
+    OriginalTo originalTo;
+    boolean logGlobal;
+    List<LogTarget> logs = new ArrayList<>();
+    Proxy.LogFormatSpec logFormat;
+    String monitorUri;
+    CookiePersistence cookie;
+    Balance balance = Balance.DEFAULT;
+    HashType hashType = HashType.DEFAULT;
+    CheckSettings.Kind checkKind = CheckSettings.Kind.CONNECT;
+    HttpCheckRequest httpchk;
+    List<CheckStep> httpCheckSteps = new ArrayList<>();
+    List<CheckStep> tcpCheckSteps = new ArrayList<>();
+    boolean disableOn404;
+    ServerBuilder defaultServer = new ServerBuilder();
+    // stats
+    boolean statsEnabled, statsHideVersion;
+    String statsUri, statsRealm;
+    long statsRefresh;
+    List<String> statsAuth = new ArrayList<>();
+    String defaultBackend;
+    List<Capture> captures = new ArrayList<>();
+
+    // never inherited
+    final List<Bind> binds = new ArrayList<>();
+    final List<AclLine> acls = new ArrayList<>();
+    final List<HttpRule> httpRequestRules = new ArrayList<>();
+    final List<HttpRule> httpResponseRules = new ArrayList<>();
+    final List<Redirect> redirects = new ArrayList<>();
+    final List<BackendSwitch> backendSwitches = new ArrayList<>();
+    final List<UseServerRule> useServerRules = new ArrayList<>();
+    final List<Server> servers = new ArrayList<>();
+
+    ProxyBuilder(String name, ProxyKind kind, Location location) {
+        this.name = name;
+        this.kind = kind;
+        this.location = location;
+    }
+
+    /** Copies what a defaults section passes on to the sections that follow it. */
+    void inheritFrom(ProxyBuilder d) {
+        defaultsName = d.name;
+        mode = d.mode;
+        modeSet = d.modeSet;
+        maxconn = d.maxconn;
+        backlog = d.backlog;
+        fullconn = d.fullconn;
+        retries = d.retries;
+        tConnect = d.tConnect;
+        tClient = d.tClient;
+        tServer = d.tServer;
+        tTunnel = d.tTunnel;
+        tHttpRequest = d.tHttpRequest;
+        tHttpKeepAlive = d.tHttpKeepAlive;
+        tQueue = d.tQueue;
+        tCheck = d.tCheck;
+        tTarpit = d.tTarpit;
+        tClientFin = d.tClientFin;
+        tServerFin = d.tServerFin;
+        httplog = d.httplog;
+        httplogClf = d.httplogClf;
+        tcplog = d.tcplog;
+        dontlognull = d.dontlognull;
+        httpPretendKeepalive = d.httpPretendKeepalive;
+        redispatch = d.redispatch;
+        redispatchInterval = d.redispatchInterval;
+        contstats = d.contstats;
+        allbackups = d.allbackups;
+        logasap = d.logasap;
+        httpUseHtx = d.httpUseHtx;
+        abortonclose = d.abortonclose;
+        httpBufferRequest = d.httpBufferRequest;
+        splice = d.splice;
+        httpMode = d.httpMode;
+        forwardFor = d.forwardFor;
+        originalTo = d.originalTo;
+        logGlobal = d.logGlobal;
+        logs = new ArrayList<>(d.logs);
+        logFormat = d.logFormat;
+        monitorUri = d.monitorUri;
+        cookie = d.cookie;
+        balance = d.balance;
+        hashType = d.hashType;
+        checkKind = d.checkKind;
+        httpchk = d.httpchk;
+        httpCheckSteps = new ArrayList<>(d.httpCheckSteps);
+        tcpCheckSteps = new ArrayList<>(d.tcpCheckSteps);
+        disableOn404 = d.disableOn404;
+        defaultServer = d.defaultServer.copy();
+        statsEnabled = d.statsEnabled;
+        statsHideVersion = d.statsHideVersion;
+        statsUri = d.statsUri;
+        statsRealm = d.statsRealm;
+        statsRefresh = d.statsRefresh;
+        statsAuth = new ArrayList<>(d.statsAuth);
+        defaultBackend = kind.hasFrontend() ? d.defaultBackend : null;
+        captures = new ArrayList<>();
+    }
+
+    Proxy build() {
+        Timeouts t = new Timeouts(tConnect, tClient, tServer, tTunnel, tHttpRequest, tHttpKeepAlive, tQueue, tCheck,
+                tTarpit, tClientFin, tServerFin);
+        ProxyOptions o = new ProxyOptions(httplog, httplogClf, tcplog, dontlognull, httpMode, httpPretendKeepalive,
+                forwardFor, originalTo, redispatch, redispatchInterval, contstats, allbackups, logasap, httpUseHtx,
+                abortonclose, httpBufferRequest, splice);
+        CheckSettings checks = new CheckSettings(checkKind, httpchk, httpCheckSteps, tcpCheckSteps, disableOn404);
+        StatsSettings stats = new StatsSettings(statsEnabled, statsUri == null ? StatsSettings.OFF.uri() : statsUri,
+                statsAuth, statsRefresh, statsRealm, statsHideVersion);
+        return new Proxy(name, kind, location, defaultsName, mode, binds, maxconn, backlog, fullconn, t, retries, o,
+                logGlobal, logs, logFormat, acls, httpRequestRules, httpResponseRules, redirects, backendSwitches,
+                kind.hasFrontend() ? defaultBackend : null, useServerRules, captures, monitorUri,
+                cookie, balance, hashType, checks, servers, stats, disabled, id);
+    }
+}

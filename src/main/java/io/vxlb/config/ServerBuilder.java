@@ -1,0 +1,60 @@
+package io.vxlb.config;
+
+/**
+ * Mutable server settings while a {@code server} or {@code default-server} line is parsed.
+ * A server starts as a copy of its proxy's default-server, as in HAProxy.
+ */
+final class ServerBuilder {
+    String name;
+    Location location;
+    String address;
+    int port;
+    int id;
+    boolean check;
+    long inter = 2000, fastinter, downinter;
+    int rise = 2, fall = 3;
+    int checkPort;
+    String checkAddress;
+    boolean checkSsl, agentCheck;
+    int weight = 1, maxconn, minconn, maxqueue;
+    boolean backup, disabled;
+    String trackBackend, trackServer;
+    String cookie, source;
+    boolean ssl, sendProxy, verifyNone, observeLayer7;
+    String sni;
+
+    ServerBuilder copy() {
+        ServerBuilder b = new ServerBuilder();
+        b.check = check;
+        b.inter = inter;
+        b.fastinter = fastinter;
+        b.downinter = downinter;
+        b.rise = rise;
+        b.fall = fall;
+        b.checkPort = checkPort;
+        b.checkAddress = checkAddress;
+        b.checkSsl = checkSsl;
+        b.agentCheck = agentCheck;
+        b.weight = weight;
+        b.maxconn = maxconn;
+        b.minconn = minconn;
+        b.maxqueue = maxqueue;
+        b.backup = backup;
+        b.disabled = disabled;
+        b.cookie = cookie;
+        b.source = source;
+        b.ssl = ssl;
+        b.sendProxy = sendProxy;
+        b.verifyNone = verifyNone;
+        b.observeLayer7 = observeLayer7;
+        b.sni = sni;
+        return b;
+    }
+
+    Server build() {
+        return new Server(name, location, address, port, id, check, inter, fastinter > 0 ? fastinter : inter,
+                downinter > 0 ? downinter : inter, rise, fall, checkPort, checkAddress, checkSsl, agentCheck,
+                weight, maxconn, minconn, maxqueue, backup, disabled, trackBackend, trackServer, cookie, source,
+                ssl, sendProxy, sni, verifyNone, observeLayer7);
+    }
+}
