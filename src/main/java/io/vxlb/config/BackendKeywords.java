@@ -1,5 +1,6 @@
 package io.vxlb.config;
 
+import io.vxlb.rules.ClosestName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -150,7 +151,7 @@ final class BackendKeywords {
             case "rdp-cookie" -> throw new ConfigException(1, "'balance rdp-cookie' is not supported by vxlb (it needs RDP protocol parsing)",
                     "use 'balance source' for RDP farms");
             default -> throw new ConfigException(1, "unknown balance algorithm '" + w + "'",
-                    Suggestion.didYouMean(base, List.of("roundrobin", "static-rr", "leastconn", "first", "source", "random", "uri", "url_param", "hdr", "hash")));
+                    ClosestName.hint(base, List.of("roundrobin", "static-rr", "leastconn", "first", "source", "random", "uri", "url_param", "hdr", "hash")));
         }
     }
 
@@ -192,7 +193,7 @@ final class BackendKeywords {
                 case "maxidle" -> maxidle = ProxyKeywords.duration(line, ++i);
                 case "maxlife" -> maxlife = ProxyKeywords.duration(line, ++i);
                 default -> throw new ConfigException(i, "unknown cookie option '" + w + "'",
-                        Suggestion.didYouMean(w, List.of("insert", "rewrite", "prefix", "indirect", "nocache", "postonly", "preserve", "httponly", "secure", "domain", "maxidle", "maxlife", "dynamic", "attr")));
+                        ClosestName.hint(w, List.of("insert", "rewrite", "prefix", "indirect", "nocache", "postonly", "preserve", "httponly", "secure", "domain", "maxidle", "maxlife", "dynamic", "attr")));
             }
         }
         if (method == null) method = CookiePersistence.Method.PASSIVE;
@@ -322,7 +323,7 @@ final class BackendKeywords {
                 case "on-error", "on-marked-down", "on-marked-up", "error-limit", "alpn", "check-alpn", "check-proto", "check-sni" ->
                         ProxyKeywords.stringArg(line, ++i, "a value for '" + o + "'");
                 default -> throw new ConfigException(i, "unknown server option '" + o + "'",
-                        Suggestion.didYouMean(o, union(FLAGS, VALUED)));
+                        ClosestName.hint(o, union(FLAGS, VALUED)));
             }
         }
     }

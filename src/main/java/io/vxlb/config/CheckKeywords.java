@@ -1,5 +1,6 @@
 package io.vxlb.config;
 
+import io.vxlb.rules.ClosestName;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -61,7 +62,7 @@ final class CheckKeywords {
                     case "body" -> body = ProxyKeywords.stringArg(line, ++i, "a body");
                     case "uri-lf", "body-lf" -> throw new ConfigException(i, "'" + line.arg(i) + "' is not supported yet", "use 'uri' / 'body'");
                     default -> throw new ConfigException(i, "unknown 'http-check send' option '" + line.arg(i) + "'",
-                            Suggestion.didYouMean(line.arg(i), List.of("meth", "uri", "ver", "hdr", "body")));
+                            ClosestName.hint(line.arg(i), List.of("meth", "uri", "ver", "hdr", "body")));
                 }
             }
             ctx.proxy.httpCheckSteps.add(new CheckStep.HttpSend(line.location(1), meth, uri, ver, headers, body));
@@ -146,7 +147,7 @@ final class CheckKeywords {
                 case "default", "linger", "via-socks4" -> { }
                 case "sni", "alpn", "proto", "comment" -> ProxyKeywords.stringArg(line, ++i, "a value");
                 default -> throw new ConfigException(i, "unknown connect option '" + line.arg(i) + "'",
-                        Suggestion.didYouMean(line.arg(i), List.of("port", "addr", "ssl", "send-proxy", "sni", "alpn", "linger", "comment")));
+                        ClosestName.hint(line.arg(i), List.of("port", "addr", "ssl", "send-proxy", "sni", "alpn", "linger", "comment")));
             }
         }
         return new CheckStep.Connect(line.location(1), port, addr, ssl, sendProxy);

@@ -1,5 +1,6 @@
 package io.vxlb.config;
 
+import io.vxlb.rules.ClosestName;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -190,7 +191,7 @@ public final class ConfigParser {
                             "a " + kind.word() + " line is '" + kind.word() + " NAME [from DEFAULTS]'");
                 }
             }
-            ctx.sectionLabel = kind.word() + " " + name;
+            ctx.sectionLabel = name.isEmpty() ? kind.word() : kind.word() + " " + name;
             current = "proxy";
             ctx.proxy = null;
             if (name.isEmpty() && kind != ProxyKind.DEFAULTS) {
@@ -207,7 +208,7 @@ public final class ConfigParser {
                     ctx.proxy = b;  // keep parsing the body against empty defaults
                     if (kind != ProxyKind.DEFAULTS) proxies.add(b);
                     throw new ConfigException(fromWord, "no defaults section named '" + from + "' declared before this line",
-                            Suggestion.didYouMean(from, namedDefaults.keySet()));
+                            ClosestName.hint(from, namedDefaults.keySet()));
                 }
             }
             b.inheritFrom(parent);
@@ -228,10 +229,12 @@ public final class ConfigParser {
 
         void dispatch(ConfigLine line) {
             if (current == null) {
+                // Reported once: the lines that follow until the next section header are skipped.
+                current = "ignored";
                 ctx.sectionLabel = "";
                 ctx.keyword = line.arg(0);
-                throw new ConfigException(0, "'" + line.arg(0) + "' appears before any section",
-                        "start the file with a section line ('global', 'defaults', 'frontend NAME', 'backend NAME' or 'listen NAME')");
+                throw new ConfigException(0, "'" + line.arg(0) + "' appears before any section; lines up to the next section are skipped",
+                        "start with a section line ('global', 'defaults', 'frontend NAME', 'backend NAME' or 'listen NAME')");
             }
             if (current.equals("ignored")) return;
             if (current.equals("proxy") && ctx.proxy == null) return;  // header was broken; already reported
@@ -270,11 +273,11 @@ public final class ConfigParser {
             List<String> family = table.family(w0);
             if (!family.isEmpty() && table.lookup(w0, "") == null) {
                 if (!l.has(1)) return new ConfigException(0, "'" + w0 + "' needs an argument", "one of: " + String.join(", ", family));
-                String hint = Suggestion.didYouMean(l.arg(1), family);
+                String hint = ClosestName.hint(l.arg(1), family);
                 return new ConfigException(1, "unknown '" + w0 + "' keyword '" + l.arg(1) + "'",
                         hint != null ? hint : "known: " + String.join(", ", family));
             }
-            String hint = Suggestion.didYouMean(w0, table.namesFor(sectionBit).stream().map(n -> n.split(" ")[0]).distinct().toList());
+            String hint = ClosestName.hint(w0, table.namesFor(sectionBit).stream().map(n -> n.split(" ")[0]).distinct().toList());
             return new ConfigException(0, "unknown keyword '" + w0 + "' in '" + Section.describe(sectionBit) + "' section",
                     hint);
         }

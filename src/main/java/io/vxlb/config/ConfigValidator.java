@@ -1,5 +1,6 @@
 package io.vxlb.config;
 
+import io.vxlb.rules.ClosestName;
 import io.vxlb.rules.Condition;
 import io.vxlb.rules.LogFormat;
 import io.vxlb.rules.PredefinedAcls;
@@ -81,7 +82,7 @@ final class ConfigValidator {
         for (UseServerRule u : p.useServerRules()) {
             if (p.server(u.server()).isEmpty()) {
                 ctx.error(u.location(), label, "use-server", "no server '" + u.server() + "' in " + label,
-                        Suggestion.didYouMean(u.server(), p.servers().stream().map(Server::name).toList()));
+                        ClosestName.hint(u.server(), p.servers().stream().map(Server::name).toList()));
             }
             condition(p, u.condition(), u.location(), "use-server");
         }
@@ -107,7 +108,7 @@ final class ConfigValidator {
         String label = from.kind().word() + " " + from.name();
         Proxy be = backends.get(name);
         if (be == null) {
-            String hint = Suggestion.didYouMean(name, backends.keySet());
+            String hint = ClosestName.hint(name, backends.keySet());
             if (frontends.containsKey(name)) hint = "'" + name + "' is a frontend; routing needs a backend or listen section";
             ctx.error(at, label, kw, "no backend named '" + name + "'", hint != null ? hint : "declare 'backend " + name + "'");
             return;
@@ -124,7 +125,7 @@ final class ConfigValidator {
             if (p.acls().stream().anyMatch(a -> a.name().equals(name))) continue;
             if (PredefinedAcls.find(name).isPresent()) continue;
             List<String> names = p.acls().stream().map(AclLine::name).distinct().toList();
-            String hint = Suggestion.didYouMean(name, names);
+            String hint = ClosestName.hint(name, names);
             if (hint == null) hint = "ACLs belong to the section that declares them; declare 'acl " + name + " ...' in " + p.kind().word() + " " + p.name();
             ctx.error(at, p.kind().word() + " " + p.name(), kw, "no ACL named '" + name + "' in " + p.kind().word() + " '" + p.name() + "'", hint);
         }
@@ -140,16 +141,16 @@ final class ConfigValidator {
     private void exprRefs(Proxy p, SampleExpr e, Location at, String kw) {
         String label = p.kind().word() + " " + p.name();
         for (String b : e.backendRefs()) {
-            if (!backends.containsKey(b)) ctx.error(at, label, kw, "'" + e.text() + "' names backend '" + b + "', which does not exist", Suggestion.didYouMean(b, backends.keySet()));
+            if (!backends.containsKey(b)) ctx.error(at, label, kw, "'" + e.text() + "' names backend '" + b + "', which does not exist", ClosestName.hint(b, backends.keySet()));
         }
         for (String ref : e.serverRefs()) {
             int slash = ref.indexOf('/');
             String b = slash < 0 ? p.name() : ref.substring(0, slash);
             String s = ref.substring(slash + 1);
             Proxy be = backends.get(b);
-            if (be == null) ctx.error(at, label, kw, "'" + e.text() + "' names backend '" + b + "', which does not exist", Suggestion.didYouMean(b, backends.keySet()));
+            if (be == null) ctx.error(at, label, kw, "'" + e.text() + "' names backend '" + b + "', which does not exist", ClosestName.hint(b, backends.keySet()));
             else if (be.server(s).isEmpty()) ctx.error(at, label, kw, "'" + e.text() + "' names server '" + s + "', which backend '" + b + "' does not have",
-                    Suggestion.didYouMean(s, be.servers().stream().map(Server::name).toList()));
+                    ClosestName.hint(s, be.servers().stream().map(Server::name).toList()));
         }
     }
 
@@ -164,13 +165,13 @@ final class ConfigValidator {
             Proxy target = backends.get(be);
             if (target == null) {
                 ctx.error(s.location(), label, "track", "server '" + s.name() + "' tracks '" + be + "/" + srv + "' but there is no backend '" + be + "'",
-                        Suggestion.didYouMean(be, backends.keySet()));
+                        ClosestName.hint(be, backends.keySet()));
                 return;
             }
             Server t = target.server(srv).orElse(null);
             if (t == null) {
                 ctx.error(s.location(), label, "track", "server '" + s.name() + "' tracks '" + be + "/" + srv + "' but backend '" + be + "' has no server '" + srv + "'",
-                        Suggestion.didYouMean(srv, target.servers().stream().map(Server::name).toList()));
+                        ClosestName.hint(srv, target.servers().stream().map(Server::name).toList()));
                 return;
             }
             if (!seen.add(be + "/" + srv)) {

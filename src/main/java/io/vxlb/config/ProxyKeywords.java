@@ -1,5 +1,6 @@
 package io.vxlb.config;
 
+import io.vxlb.rules.ClosestName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -356,7 +357,7 @@ final class ProxyKeywords {
                      "proto", "expose-fd", "ca-sign-file", "quic-cc-algo" ->
                         throw new ConfigException(i, "bind option '" + o + "' is not supported by vxlb", null);
                 default -> throw new ConfigException(i, "unknown bind option '" + o + "'",
-                        Suggestion.didYouMean(o, List.of("name", "ssl", "crt", "alpn", "maxconn", "backlog", "v6only", "v4v6")));
+                        ClosestName.hint(o, List.of("name", "ssl", "crt", "alpn", "maxconn", "backlog", "v6only", "v4v6")));
             }
         }
         if (ssl && certs.isEmpty()) throw new ConfigException(first, "'ssl' on a bind line needs a certificate", "add 'crt /path/to/cert.pem' (certificate chain and key in one PEM file)");
@@ -421,7 +422,7 @@ final class ProxyKeywords {
         String facility = line.arg(i);
         if (!FACILITIES.contains(facility)) {
             throw new ConfigException(i, line.has(i) ? "unknown log facility '" + facility + "'" : "missing log facility",
-                    line.has(i) ? Suggestion.didYouMean(facility, FACILITIES) : "e.g. 'log " + address + " local0'");
+                    line.has(i) ? ClosestName.hint(facility, FACILITIES) : "e.g. 'log " + address + " local0'");
         }
         String level = line.has(i + 1) ? line.arg(i + 1) : null;
         String minLevel = line.has(i + 2) ? line.arg(i + 2) : null;

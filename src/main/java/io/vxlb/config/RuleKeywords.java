@@ -1,5 +1,6 @@
 package io.vxlb.config;
 
+import io.vxlb.rules.ClosestName;
 import io.vxlb.rules.AclDef;
 import io.vxlb.rules.AclParser;
 import io.vxlb.rules.Condition;
@@ -285,7 +286,7 @@ final class RuleKeywords {
                 case "default-errorfiles" -> i++;
                 case "errorfile", "errorfiles" -> throw new ConfigException(i, "'" + w + "' in 'return' is not supported yet", "use 'string' or 'file'");
                 default -> throw new ConfigException(i, "unexpected '" + w + "' in 'return'",
-                        Suggestion.didYouMean(w, List.of("status", "content-type", "string", "lf-string", "file", "lf-file", "hdr")));
+                        ClosestName.hint(w, List.of("status", "content-type", "string", "lf-string", "file", "lf-file", "hdr")));
             }
         }
         if (body != null && contentType == null) throw new ConfigException(i - 1, "a 'return' body needs 'content-type'", "e.g. content-type text/plain");
@@ -319,7 +320,7 @@ final class RuleKeywords {
                 case "clear-cookie" -> clearCookie = ProxyKeywords.stringArg(line, ++j, "NAME");
                 case "ignore-empty" -> { }
                 default -> throw new ConfigException(j, "unknown redirect option '" + w + "'",
-                        Suggestion.didYouMean(w, List.of("code", "drop-query", "append-slash", "set-cookie", "clear-cookie", "if", "unless")));
+                        ClosestName.hint(w, List.of("code", "drop-query", "append-slash", "set-cookie", "clear-cookie", "if", "unless")));
             }
         }
         Condition cond = condition(ctx, line, end, true);

@@ -4,11 +4,11 @@ import java.util.Collection;
 import java.util.Optional;
 
 /** Finds the known name an operator most likely meant, for "did you mean 'x'?" hints. */
-final class ClosestName {
+public final class ClosestName {
     private ClosestName() {
     }
 
-    static Optional<String> among(String name, Collection<String> candidates) {
+    public static Optional<String> among(String name, Collection<String> candidates) {
         // allow about one typo per four characters, at least one, at most three
         int limit = Math.max(1, Math.min(3, name.length() / 4 + 1));
         String best = null;
@@ -24,7 +24,7 @@ final class ClosestName {
     }
 
     /** "did you mean 'x'?" or null. */
-    static String hint(String name, Collection<String> candidates) {
+    public static String hint(String name, Collection<String> candidates) {
         return among(name, candidates).map(n -> "did you mean '" + n + "'?").orElse(null);
     }
 
