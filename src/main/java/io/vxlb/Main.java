@@ -17,21 +17,29 @@ import java.util.List;
 public final class Main {
     static final String USAGE = """
             Usage: java -jar vxlb.jar -f FILE|DIR [-f ...] [-c] [-q]
+                   java -jar vxlb.jar demo
                    java -jar vxlb.jar -v | -vv
               -f FILE|DIR  configuration file, or directory whose *.cfg files load in name order
               -c           check the configuration and exit (0 = valid, 1 = errors)
               -q           quiet: do not print warnings
               -v, -vv      print the version (and build details)
+              demo         run the bundled demo: five backends and vxlb on 127.0.0.1:8080
             """;
 
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        int code = run(args, System.out, System.err);
+        if (code >= 0) System.exit(code);
+        // code < 0: vxlb is serving; Vert.x's threads keep the JVM alive until it is stopped
     }
 
-    /** Runs the CLI; returns the process exit code (kept separate from System.exit for tests). */
+    /**
+     * Runs the CLI. Returns the process exit code, or -1 when vxlb was started and keeps running
+     * (kept separate from System.exit for tests).
+     */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 1 && args[0].equals("demo")) return Demo.run(out, err);
         List<Path> files = new ArrayList<>();
         boolean check = false, quiet = false;
         int version = 0;
@@ -82,8 +90,15 @@ public final class Main {
             if (!quiet) out.println("Configuration file is valid");
             return 0;
         }
-        err.println("[ALERT] the proxy runtime is not part of this build yet; use -c to check a configuration");
-        return 1;
+        try {
+            Node node = Node.start(result.config()).await();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> node.close().await(), "vxlb-shutdown"));
+        } catch (Exception e) {
+            err.println("[ALERT] cannot start: " + e.getMessage());
+            return 1;
+        }
+        if (!quiet) out.println("vxlb " + Version.get() + " started with " + String.join(", ", result.config().files()));
+        return -1;
     }
 
     private static int usage(PrintStream err, String message) {

@@ -80,6 +80,10 @@ final class CheckKeywords {
         t.add("tcp-check send", BACK_SIDE, Support.PARSED, "STRING (\\r\\n escapes)", (ctx, line) -> {
             String data = ProxyKeywords.stringArg(line, 2, "the data to send");
             commentOnly(line, 3);
+            if (data.endsWith("rn") && data.indexOf('\n') < 0) {
+                // seed 003: "tcp-check send PINGrn" lost its backslashes; the server never answers it
+                ctx.warn(line, 2, "'" + data + "' ends with 'rn' and holds no line break", "if a line ending was meant, write \\r\\n (the backslashes seem lost)");
+            }
             ctx.proxy.tcpCheckSteps.add(new CheckStep.Send(line.location(2), data.getBytes(StandardCharsets.ISO_8859_1), false));
         });
         t.add("tcp-check send-binary", BACK_SIDE, Support.PARSED, "HEX", (ctx, line) -> {

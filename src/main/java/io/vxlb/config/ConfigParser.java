@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -109,6 +110,7 @@ public final class ConfigParser {
                     if (!openSection(line)) dispatch(line);
                 } catch (ConfigException e) {
                     ctx.error(line, e.wordIndex(), e.getMessage(), e.hint());
+                    if (ctx.proxy != null && ctx.keyword.equals("bind")) ctx.brokenBinds.add(ctx.proxy.location);
                 }
             }
         }
@@ -201,14 +203,16 @@ public final class ConfigParser {
                 throw new ConfigException(1, "invalid name '" + name + "': only letters, digits, '-', '_', '.' and ':' are allowed", null);
             }
             ProxyBuilder b = new ProxyBuilder(name, kind, line.location(kind == ProxyKind.DEFAULTS ? 0 : 1));
-            ProxyBuilder parent = lastDefaults;
+            // HAProxy: "A defaults section resets all settings to the documented ones"; only
+            // "from" makes a defaults section start from another one.
+            ProxyBuilder parent = kind == ProxyKind.DEFAULTS ? new ProxyBuilder("", ProxyKind.DEFAULTS, b.location) : lastDefaults;
             if (from != null) {
                 parent = namedDefaults.get(from);
                 if (parent == null) {
                     ctx.proxy = b;  // keep parsing the body against empty defaults
                     if (kind != ProxyKind.DEFAULTS) proxies.add(b);
                     throw new ConfigException(fromWord, "no defaults section named '" + from + "' declared before this line",
-                            ClosestName.hint(from, namedDefaults.keySet()));
+                            Objects.requireNonNullElse(ClosestName.hint(from, namedDefaults.keySet()), "declare 'defaults " + from + "' above this section"));
                 }
             }
             b.inheritFrom(parent);
@@ -223,7 +227,13 @@ public final class ConfigParser {
                 // HAProxy 1.x: "listen NAME ADDR:PORT". Accept it as "bind ADDR:PORT" and say so.
                 ctx.warn(line, listenAddressWord, "the address on a 'listen' line is a HAProxy 1.x form; treated as 'bind " + listenAddress + "'",
                         "write 'listen " + name + "' and a 'bind " + listenAddress + "' line below it");
-                ProxyKeywords.addBinds(ctx, new ConfigLine(line.file(), line.line(), line.raw(), line.words().subList(listenAddressWord - 1, listenAddressWord + 1)), 1);
+                try {
+                    ProxyKeywords.addBinds(ctx, new ConfigLine(line.file(), line.line(), line.raw(), line.words().subList(listenAddressWord - 1, listenAddressWord + 1)), 1);
+                } catch (ConfigException e) {
+                    ctx.brokenBinds.add(b.location);
+                    // the word index is relative to the two-word "bind ADDR" line built above
+                    throw new ConfigException(listenAddressWord - 1 + e.wordIndex(), e.getMessage(), e.hint());
+                }
             }
         }
 
@@ -252,12 +262,22 @@ public final class ConfigParser {
                 l = new ConfigLine(line.file(), line.line(), line.raw(), line.words().subList(1, line.size()));
             }
             Keyword k = table.lookup(GlobalKeywords.keywordOf(l.arg(0)), l.arg(1));
-            ctx.keyword = k != null ? k.name() : l.arg(0);
+            // "tune.*" stands for every tune.xxx keyword: messages name the one written
+            ctx.keyword = k != null && !k.name().equals(GlobalKeywords.TUNE) ? k.name() : l.arg(0);
             ctx.line = l;
             if (k == null) {
                 throw unknown(l, sectionBit);
             }
             if ((k.sections() & sectionBit) == 0) {
+                if ((sectionBit == Section.FRONTEND || sectionBit == Section.BACKEND) && (k.sections() & Section.LISTEN) != 0
+                        && !k.name().equals("server")) {
+                    // HAProxy's warnifnotcap(): a frontend keyword in a backend (or the reverse) is
+                    // ignored with a warning; only 'server' outside a backend is an error.
+                    String lacking = sectionBit == Section.BACKEND ? "frontend" : "backend";
+                    ctx.warn(l, 0, "'" + k.name() + "' is ignored because " + Section.describe(sectionBit) + " '" + ctx.proxy.name
+                            + "' has no " + lacking + " capability", "it may be used in: " + Section.describe(k.sections()));
+                    return;
+                }
                 throw new ConfigException(0, "'" + k.name() + "' is not allowed in a '" + Section.describe(sectionBit) + "' section",
                         "it may be used in: " + Section.describe(k.sections()));
             }

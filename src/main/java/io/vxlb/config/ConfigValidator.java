@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -42,7 +43,7 @@ final class ConfigValidator {
 
     private void validateProxy(Proxy p) {
         String label = p.kind().word() + " " + p.name();
-        if (p.kind().hasFrontend() && p.binds().isEmpty() && !p.disabled()) {
+        if (p.kind().hasFrontend() && p.binds().isEmpty() && !p.disabled() && !ctx.brokenBinds.contains(p.location())) {
             String hint = "add a 'bind ADDR:PORT' line";
             if (p.kind() == ProxyKind.LISTEN && p.name().matches(".*:\\d+")) hint = "HAProxy 1.x wrote 'listen NAME ADDR:PORT'; write 'listen NAME' and 'bind " + p.name() + "'";
             else if (p.kind() == ProxyKind.LISTEN) hint += ", or declare it as a 'backend' if it only serves other frontends";
@@ -73,7 +74,7 @@ final class ConfigValidator {
         }
 
         // Routing targets.
-        if (p.defaultBackend() != null) backendRef(p, p.defaultBackend(), p.location(), "default_backend");
+        if (p.defaultBackend() != null) backendRef(p, p.defaultBackend(), p.defaultBackendLocation(), "default_backend");
         for (BackendSwitch s : p.backendSwitches()) {
             if (s.backend() != null) backendRef(p, s.backend(), s.location(), "use_backend");
             else logFormatRefs(p, s.dynamic(), s.location(), "use_backend");
@@ -165,13 +166,14 @@ final class ConfigValidator {
             Proxy target = backends.get(be);
             if (target == null) {
                 ctx.error(s.location(), label, "track", "server '" + s.name() + "' tracks '" + be + "/" + srv + "' but there is no backend '" + be + "'",
-                        ClosestName.hint(be, backends.keySet()));
+                        Objects.requireNonNullElse(ClosestName.hint(be, backends.keySet()), "declare 'backend " + be + "' with a server '" + srv + "' that has 'check'"));
                 return;
             }
             Server t = target.server(srv).orElse(null);
             if (t == null) {
                 ctx.error(s.location(), label, "track", "server '" + s.name() + "' tracks '" + be + "/" + srv + "' but backend '" + be + "' has no server '" + srv + "'",
-                        ClosestName.hint(srv, target.servers().stream().map(Server::name).toList()));
+                        Objects.requireNonNullElse(ClosestName.hint(srv, target.servers().stream().map(Server::name).toList()),
+                                "servers of backend '" + be + "': " + String.join(", ", target.servers().stream().map(Server::name).toList())));
                 return;
             }
             if (!seen.add(be + "/" + srv)) {

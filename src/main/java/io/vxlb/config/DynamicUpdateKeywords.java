@@ -8,6 +8,10 @@ final class DynamicUpdateKeywords {
         t.add("update", Section.DYNAMIC_UPDATE, Support.PARSED, "id FILE url URL delay T [timeout T] [retries N] map|acl", (ctx, line) -> {
             if (!line.arg(1).equals("id")) throw new ConfigException(1, "expected 'id FILE'", "'update id FILE url URL delay T [timeout T] [retries N] map'");
             String file = ProxyKeywords.stringArg(line, 2, "the map file the update replaces");
+            if (file.equals("url") || file.equals("delay")) {
+                // seed 003: "update id url delay 60s ..." lost both the map file and the URL
+                throw new ConfigException(2, "missing the map file after 'id'", "'update id FILE url URL delay T [timeout T] [retries N] map'");
+            }
             String url = null;
             long delay = 0, timeout = 5000;
             int retries = 3;

@@ -44,18 +44,26 @@ final class GlobalKeywords {
                 (ctx, line) -> ProxyKeywords.parseLog(ctx, line));
         t.add("log-tag", GLOBAL | Section.ALL_PROXIES, Support.PARSED, "syslog tag", (ctx, line) -> {
             need(line, 1, "a tag");
+            ProxyKeywords.noExtra(line, 2);
             if (ctx.proxy == null) ctx.global.logTag = line.arg(1);
         });
         t.add("maxconn", GLOBAL | Section.FRONT_SIDE, Support.PARSED, "limits concurrent client connections", (ctx, line) -> {
             int v = ProxyKeywords.intArg(line, 1, "connection count");
+            ProxyKeywords.noExtra(line, 2);
             if (ctx.proxy == null) ctx.global.maxconn = v; else ctx.proxy.maxconn = v;
         });
-        t.add("maxconnrate", GLOBAL, Support.PARSED, "new connections per second", (ctx, line) ->
-                ctx.global.maxconnrate = ProxyKeywords.intArg(line, 1, "rate"));
-        t.add("nbthread", GLOBAL, Support.PARSED, "number of event loops (default: 2 x cores, Vert.x's default)", (ctx, line) ->
-                ctx.global.nbthread = ProxyKeywords.intArg(line, 1, "thread count"));
-        t.add("hard-stop-after", GLOBAL, Support.PARSED, "bound on graceful shutdown", (ctx, line) ->
-                ctx.global.hardStopAfter = ProxyKeywords.duration(line, 1));
+        t.add("maxconnrate", GLOBAL, Support.PARSED, "new connections per second", (ctx, line) -> {
+            ctx.global.maxconnrate = ProxyKeywords.intArg(line, 1, "rate");
+            ProxyKeywords.noExtra(line, 2);
+        });
+        t.add("nbthread", GLOBAL, Support.PARSED, "number of event loops (default: 2 x cores, Vert.x's default)", (ctx, line) -> {
+            ctx.global.nbthread = ProxyKeywords.intArg(line, 1, "thread count");
+            ProxyKeywords.noExtra(line, 2);
+        });
+        t.add("hard-stop-after", GLOBAL, Support.PARSED, "bound on graceful shutdown", (ctx, line) -> {
+            ctx.global.hardStopAfter = ProxyKeywords.duration(line, 1);
+            ProxyKeywords.noExtra(line, 2);
+        });
         t.add("stats socket", GLOBAL, Support.IGNORED, "the admin REST API replaces the runtime socket", (ctx, line) -> {
             need(line, 2, "an address or path");
             ctx.global.statsSockets.add(new GlobalSection.StatsSocket(line.location(2), line.arg(2), line.args(3)));
@@ -71,6 +79,7 @@ final class GlobalKeywords {
         }
         t.add(TUNE, GLOBAL, Support.IGNORED, "kept for information; the JVM and Netty size their own buffers", (ctx, line) -> {
             need(line, 1, "a value");
+            ProxyKeywords.noExtra(line, 2);
             ctx.global.tune.put(line.arg(0), line.arg(1));
             ctx.warn(line, 0, "'" + line.arg(0) + "' is ignored: the JVM and Netty size their own buffers", null);
         });

@@ -53,12 +53,12 @@ public sealed interface HttpAction {
     }
 
     /**
-     * {@code return [status N] [content-type T] [string S | lf-string FMT | file F | lf-file F]
+     * {@code return [status N] [content-type T] [string S | lf-string FMT | file F]
      * [hdr NAME FMT]*}; {@code body} holds the string, the log-format text or the file path.
      */
     record Return(int status, String contentType, BodyKind bodyKind, String body, LogFormat bodyFormat,
                   List<Header> headers) implements HttpAction {
-        public enum BodyKind { NONE, STRING, LF_STRING, FILE, LF_FILE }
+        public enum BodyKind { NONE, STRING, LF_STRING, FILE }
 
         public record Header(String name, LogFormat value) {}
 

@@ -1,9 +1,11 @@
 package io.vxlb.config;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a keyword handler needs: the section being built, whether the line began with
@@ -16,6 +18,8 @@ public final class ParseContext {
     final Map<String, Location> parsedOnlyUsed = new LinkedHashMap<>();
     final GlobalBuilder global = new GlobalBuilder();
     final List<MapUpdate> mapUpdates = new ArrayList<>();
+    /** Proxies (by location) with a bind line in error: "no bind line" would only repeat that error. */
+    final Set<Location> brokenBinds = new HashSet<>();
     ProxyBuilder proxy;
     String sectionLabel = "";
     String keyword = "";

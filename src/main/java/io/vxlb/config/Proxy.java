@@ -13,7 +13,7 @@ public record Proxy(
         Mode mode, List<Bind> binds, int maxconn, int backlog, int fullconn, Timeouts timeouts, int retries,
         ProxyOptions options, boolean logGlobal, List<LogTarget> logs, LogFormatSpec logFormat,
         List<AclLine> acls, List<HttpRule> httpRequestRules, List<HttpRule> httpResponseRules,
-        List<Redirect> redirects, List<BackendSwitch> backendSwitches, String defaultBackend,
+        List<Redirect> redirects, List<BackendSwitch> backendSwitches, String defaultBackend, Location defaultBackendLocation,
         List<UseServerRule> useServerRules, List<Capture> captures, String monitorUri,
         CookiePersistence cookie, Balance balance, HashType hashType, CheckSettings checks,
         List<Server> servers, StatsSettings stats, boolean disabled, int id) {

@@ -45,6 +45,7 @@ final class ProxyBuilder {
     long statsRefresh;
     List<String> statsAuth = new ArrayList<>();
     String defaultBackend;
+    Location defaultBackendLocation;
     List<Capture> captures = new ArrayList<>();
 
     // never inherited
@@ -119,7 +120,9 @@ final class ProxyBuilder {
         statsRealm = d.statsRealm;
         statsRefresh = d.statsRefresh;
         statsAuth = new ArrayList<>(d.statsAuth);
-        defaultBackend = kind.hasFrontend() ? d.defaultBackend : null;
+        // a defaults section passes default_backend on through "from" chains too
+        defaultBackend = kind != ProxyKind.BACKEND ? d.defaultBackend : null;
+        defaultBackendLocation = kind != ProxyKind.BACKEND ? d.defaultBackendLocation : null;
         captures = new ArrayList<>();
     }
 
@@ -134,7 +137,7 @@ final class ProxyBuilder {
                 statsAuth, statsRefresh, statsRealm, statsHideVersion);
         return new Proxy(name, kind, location, defaultsName, mode, binds, maxconn, backlog, fullconn, t, retries, o,
                 logGlobal, logs, logFormat, acls, httpRequestRules, httpResponseRules, redirects, backendSwitches,
-                kind.hasFrontend() ? defaultBackend : null, useServerRules, captures, monitorUri,
+                kind.hasFrontend() ? defaultBackend : null, kind.hasFrontend() ? defaultBackendLocation : null, useServerRules, captures, monitorUri,
                 cookie, balance, hashType, checks, servers, stats, disabled, id);
     }
 }

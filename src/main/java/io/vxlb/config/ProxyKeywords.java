@@ -21,6 +21,9 @@ final class ProxyKeywords {
             "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7");
     static final List<String> LEVELS = List.of("emerg", "alert", "crit", "err", "warning", "notice", "info", "debug");
 
+    /** Bind options whose name in the address position means the address was left out. */
+    private static final Set<String> BIND_OPTIONS = Set.of("name", "ssl", "crt", "alpn", "maxconn", "backlog", "v6only", "v4v6");
+
     static void register(KeywordTable t) {
         t.add("mode", ALL_PROXIES, Support.PARSED, "http or tcp", (ctx, line) -> {
             switch (line.arg(1)) {
@@ -29,19 +32,33 @@ final class ProxyKeywords {
                 case "health" -> throw new ConfigException(1, "'mode health' was removed in HAProxy 2.4", "use 'monitor-uri' or 'http-request return' in mode http");
                 default -> throw new ConfigException(1, "unknown mode '" + line.arg(1) + "'", "use 'mode http' or 'mode tcp'");
             }
+            noExtra(line, 2);
             ctx.proxy.modeSet = true;
         });
         t.add("bind", FRONTEND | LISTEN, Support.PARSED, "ADDR:PORT, *:PORT, :PORT, ipv6@, port ranges, comma lists; options name, ssl, crt, alpn, maxconn, backlog",
                 (ctx, line) -> addBinds(ctx, line, 1));
-        t.add("backlog", FRONT_SIDE, Support.PARSED, "listen queue length", (ctx, line) -> ctx.proxy.backlog = intArg(line, 1, "backlog"));
-        t.add("fullconn", BACK_SIDE, Support.PARSED, "dynamic maxconn reference", (ctx, line) -> ctx.proxy.fullconn = intArg(line, 1, "connection count"));
-        t.add("retries", BACK_SIDE, Support.PARSED, "connection retries", (ctx, line) -> ctx.proxy.retries = intArg(line, 1, "retry count"));
-        t.add("id", Section.PROXIES, Support.SUPPORTED, "numeric proxy id (stats)", (ctx, line) -> ctx.proxy.id = intArg(line, 1, "id"));
+        t.add("backlog", FRONT_SIDE, Support.PARSED, "listen queue length", (ctx, line) -> {
+            ctx.proxy.backlog = intArg(line, 1, "backlog");
+            noExtra(line, 2);
+        });
+        t.add("fullconn", BACK_SIDE, Support.PARSED, "dynamic maxconn reference", (ctx, line) -> {
+            ctx.proxy.fullconn = intArg(line, 1, "connection count");
+            noExtra(line, 2);
+        });
+        t.add("retries", BACK_SIDE, Support.PARSED, "connection retries", (ctx, line) -> {
+            ctx.proxy.retries = intArg(line, 1, "retry count");
+            noExtra(line, 2);
+        });
+        t.add("id", Section.PROXIES, Support.SUPPORTED, "numeric proxy id (stats)", (ctx, line) -> {
+            ctx.proxy.id = intArg(line, 1, "id");
+            noExtra(line, 2);
+        });
         t.add("description", GLOBAL | Section.PROXIES, Support.SUPPORTED, "free text", (ctx, line) -> {});
         t.add("disabled", Section.PROXIES, Support.PARSED, "proxy does not start", (ctx, line) -> ctx.proxy.disabled = true);
         t.add("enabled", Section.PROXIES, Support.SUPPORTED, "cancels 'disabled'", (ctx, line) -> ctx.proxy.disabled = false);
         t.add("monitor-uri", FRONT_SIDE, Support.PARSED, "answer 200 on this URI without forwarding", (ctx, line) -> {
             GlobalKeywords.need(line, 1, "a URI");
+            noExtra(line, 2);
             ctx.proxy.monitorUri = line.arg(1);
         });
 
@@ -50,6 +67,7 @@ final class ProxyKeywords {
 
         t.add("log-format", FRONT_SIDE, Support.PARSED, "custom log line (%[...] and %var)", (ctx, line) -> {
             GlobalKeywords.need(line, 1, "a format string");
+            noExtra(line, 2);
             RuleKeywords.logFormat(line, 1);
             ctx.proxy.logFormat = new Proxy.LogFormatSpec(line.arg(1), line.location(1));
         });
@@ -59,11 +77,13 @@ final class ProxyKeywords {
         t.add("stats enable", ALL_PROXIES, Support.PARSED, "statistics page", (ctx, line) -> ctx.proxy.statsEnabled = true);
         t.add("stats uri", ALL_PROXIES, Support.PARSED, "statistics page URI", (ctx, line) -> {
             GlobalKeywords.need(line, 2, "a URI");
+            noExtra(line, 3);
             ctx.proxy.statsEnabled = true;
             ctx.proxy.statsUri = line.arg(2);
         });
         t.add("stats auth", ALL_PROXIES, Support.PARSED, "user:password for the statistics page", (ctx, line) -> {
             GlobalKeywords.need(line, 2, "user:password");
+            noExtra(line, 3);
             if (line.arg(2).indexOf(':') < 0) throw new ConfigException(2, "'stats auth' expects user:password", null);
             ctx.proxy.statsEnabled = true;
             ctx.proxy.statsAuth.add(line.arg(2));
@@ -71,9 +91,11 @@ final class ProxyKeywords {
         t.add("stats refresh", ALL_PROXIES, Support.PARSED, "page refresh interval", (ctx, line) -> {
             ctx.proxy.statsEnabled = true;
             ctx.proxy.statsRefresh = duration(line, 2);
+            noExtra(line, 3);
         });
         t.add("stats realm", ALL_PROXIES, Support.PARSED, "authentication realm", (ctx, line) -> {
             GlobalKeywords.need(line, 2, "a realm");
+            noExtra(line, 3);
             ctx.proxy.statsEnabled = true;
             ctx.proxy.statsRealm = line.arg(2);
         });
@@ -179,13 +201,17 @@ final class ProxyKeywords {
     }
 
     private static void timeout(KeywordTable t, String name, int sections, String note, TimeoutSetter setter) {
-        t.add("timeout " + name, sections, Support.PARSED, note, (ctx, line) -> setter.set(ctx.proxy, duration(line, 2)));
+        t.add("timeout " + name, sections, Support.PARSED, note, (ctx, line) -> {
+            setter.set(ctx.proxy, duration(line, 2));
+            noExtra(line, 3);
+        });
     }
 
     private static void legacyTimeout(KeywordTable t, String old, String modern) {
         int sections = modern.equals("client") ? FRONT_SIDE : BACK_SIDE;
         t.add(old, sections, Support.LEGACY, "= timeout " + modern, (ctx, line) -> {
             long v = duration(line, 1);
+            noExtra(line, 2);
             switch (modern) {
                 case "connect" -> ctx.proxy.tConnect = v;
                 case "client" -> ctx.proxy.tClient = v;
@@ -329,6 +355,11 @@ final class ProxyKeywords {
     /** Parses {@code bind ADDR[,ADDR] [options]} starting at word {@code first}. */
     static void addBinds(ParseContext ctx, ConfigLine line, int first) {
         GlobalKeywords.need(line, first, "an address (e.g. *:80 or 127.0.0.1:8080)");
+        String text = line.arg(first);
+        if (BIND_OPTIONS.contains(text)) {
+            // checked before the options: "bind name redis" has lost its address, "redis" is no option
+            throw new ConfigException(first, "missing address before '" + text + "'", "a bind line is 'bind ADDR:PORT [options]', e.g. 'bind *:80 " + text + " ...'");
+        }
         String name = null;
         boolean ssl = false;
         List<String> certs = new ArrayList<>();
@@ -362,10 +393,6 @@ final class ProxyKeywords {
         }
         if (ssl && certs.isEmpty()) throw new ConfigException(first, "'ssl' on a bind line needs a certificate", "add 'crt /path/to/cert.pem' (certificate chain and key in one PEM file)");
         if (!ssl && !certs.isEmpty()) ctx.warn(line, first, "'crt' without 'ssl': the address will serve plain text", "add 'ssl'");
-        String text = line.arg(first);
-        if (text.equals("name") || text.equals("ssl") || text.equals("crt")) {
-            throw new ConfigException(first, "missing address before '" + text + "'", "a bind line is 'bind ADDR:PORT [options]', e.g. 'bind *:80 " + text + " ...'");
-        }
         for (String part : text.split(",")) {
             Address a;
             try {
@@ -449,6 +476,14 @@ final class ProxyKeywords {
             return Units.durationMillis(line.arg(i));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(i, e.getMessage());
+        }
+    }
+
+    /** HAProxy's alertif_too_many_args(): the keyword's arguments end before word {@code i}. */
+    static void noExtra(ConfigLine line, int i) {
+        if (line.has(i)) {
+            throw new ConfigException(i, "extra argument '" + line.arg(i) + "' after '" + String.join(" ", line.args(0).subList(0, i)) + "'",
+                    "remove it, or quote the value (or escape its spaces with '\\ ') if it is one value");
         }
     }
 

@@ -34,6 +34,7 @@ final class RuleKeywords {
             } catch (RuleException e) {
                 throw new ConfigException(e.wordIndex() < 0 ? 2 : e.wordIndex() + 2, e.getMessage(), e.hint());
             }
+            for (String w : acl.warnings()) ctx.warn(line, 1, w, null);  // what HAProxy accepts but reports
             ctx.proxy.acls.add(new AclLine(line.location(1), acl));
         });
         t.add("use_backend", FRONT_RULES, Support.PARSED, "NAME or %[expr], with if/unless", (ctx, line) -> {
@@ -48,6 +49,7 @@ final class RuleKeywords {
             GlobalKeywords.need(line, 1, "a backend name");
             if (line.has(2)) throw new ConfigException(2, "'default_backend' takes one name", "use 'use_backend NAME if COND' for conditions");
             ctx.proxy.defaultBackend = line.arg(1);
+            ctx.proxy.defaultBackendLocation = line.location(1);
         });
         t.add("use-server", Section.BACK_RULES, Support.PARSED, "force a server: use-server NAME if|unless COND", (ctx, line) -> {
             GlobalKeywords.need(line, 1, "a server name");
@@ -110,7 +112,7 @@ final class RuleKeywords {
                 });
             }
         }
-        httpRequest(t, "return", "[status N] [content-type T] [string S|lf-string FMT|file F|lf-file F] [hdr NAME FMT]*", RuleKeywords::returnAction);
+        httpRequest(t, "return", "[status N] [content-type T] [string S|lf-string FMT|file F] [hdr NAME FMT]*", RuleKeywords::returnAction);
         httpRequest(t, "set-var", "set-var(NAME) EXPR", (ctx, line, i) -> {
             String w = line.arg(1);
             if (!w.startsWith("set-var(") || !w.endsWith(")")) throw new ConfigException(1, "expected set-var(SCOPE.NAME)", "e.g. set-var(txn.host) req.hdr(host)");
@@ -189,11 +191,14 @@ final class RuleKeywords {
             throw new ConfigException(from, "unexpected '" + line.arg(from) + "'", "expected 'if' or 'unless' followed by a condition");
         }
         if (at >= line.size()) return null;
+        Condition cond;
         try {
-            return ConditionParser.parse(line.args(0), at);
+            cond = ConditionParser.parse(line.args(0), at);
         } catch (RuleException e) {
             throw new ConfigException(e.wordIndex() < 0 ? at : e.wordIndex(), e.getMessage(), e.hint());
         }
+        for (String w : cond.warnings()) ctx.warn(line, at, w, null);  // what HAProxy accepts but reports
+        return cond;
     }
 
     /** Words before the condition must all have been consumed. */
@@ -272,12 +277,13 @@ final class RuleKeywords {
                     body = ProxyKeywords.stringArg(line, i + 1, "a value");
                     i += 2;
                 }
-                case "lf-string", "lf-file" -> {
-                    kind = w.equals("lf-string") ? HttpAction.Return.BodyKind.LF_STRING : HttpAction.Return.BodyKind.LF_FILE;
+                case "lf-string" -> {
+                    kind = HttpAction.Return.BodyKind.LF_STRING;
                     body = ProxyKeywords.stringArg(line, i + 1, "a value");
-                    if (kind == HttpAction.Return.BodyKind.LF_STRING) bodyFormat = logFormat(line, i + 1);
+                    bodyFormat = logFormat(line, i + 1);
                     i += 2;
                 }
+                case "lf-file" -> throw new ConfigException(i, "'lf-file' in 'return' is not supported yet", "use 'lf-string' or 'file'");
                 case "hdr" -> {
                     String name = ProxyKeywords.stringArg(line, i + 1, "a header name");
                     headers.add(new HttpAction.Return.Header(name, logFormat(line, i + 2)));

@@ -279,6 +279,11 @@ public final class SampleExprParser {
         if (name.startsWith("map") && args.get(0).isEmpty()) {
             throw new RuleException("converter '" + name + "' needs a map file name", "usage: " + name + "(<map_file>[,<default_value>])");
         }
+        if (name.startsWith("map") && args.get(0).endsWith("/")) {
+            // seed 003: map_dom(/etc/hapee-1.5/,bk_default) lost its file name
+            throw new RuleException("converter '" + name + "': '" + args.get(0) + "' is a directory, not a map file",
+                    "the file name seems lost: write e.g. " + name + "(" + args.get(0) + "hosts.map" + (args.size() > 1 ? "," + args.get(1) : "") + ")");
+        }
         switch (name) {
             case "field", "word" -> {
                 if (Long.parseLong(args.get(0)) == 0) {

@@ -1,0 +1,97 @@
+package io.vxlb;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vxlb.config.Config;
+import io.vxlb.config.Mode;
+import io.vxlb.config.Proxy;
+import io.vxlb.maps.FileMapSource;
+import io.vxlb.proxy.ProxyVerticle;
+import io.vxlb.runtime.Snapshot;
+import io.vxlb.runtime.SnapshotCompiler;
+import io.vxlb.runtime.SnapshotHolder;
+import io.vxlb.runtime.TrafficCounters;
+
+import java.util.Map;
+
+/**
+ * One running vxlb: a Vert.x instance, the current snapshot, and one proxy verticle per event
+ * loop. Standalone today; the cluster issue makes it a member of a Hazelcast cluster.
+ */
+public final class Node {
+    private final Vertx vertx;
+    private final boolean ownsVertx;
+    private final SnapshotHolder holder;
+    private final TrafficCounters counters = new TrafficCounters();
+    private String deploymentId;
+
+    private Node(Vertx vertx, boolean ownsVertx, Snapshot snapshot) {
+        this.vertx = vertx;
+        this.ownsVertx = ownsVertx;
+        this.holder = new SnapshotHolder(snapshot);
+    }
+
+    /** Starts a node on its own Vert.x instance sized by {@code nbthread} (default: Vert.x's event loop count). */
+    public static Future<Node> start(Config config) {
+        int threads = config.global().nbthread();
+        VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
+        if (threads > 0) options.setEventLoopPoolSize(threads);
+        Vertx vertx = Vertx.vertx(options);
+        return start(vertx, true, config);
+    }
+
+    /** Starts a node on an existing Vert.x instance (tests, embedding). */
+    public static Future<Node> start(Vertx vertx, Config config) {
+        return start(vertx, false, config);
+    }
+
+    private static Future<Node> start(Vertx vertx, boolean owns, Config config) {
+        for (Proxy p : config.frontends()) {
+            if (p.mode() == Mode.TCP && !p.disabled()) {
+                String msg = "frontend '" + p.name() + "' (" + p.location() + ") is 'mode tcp', which this vxlb build does not serve yet";
+                if (owns) vertx.close();
+                return Future.failedFuture(msg);
+            }
+        }
+        Snapshot snapshot;
+        try {
+            snapshot = new SnapshotCompiler(new FileMapSource(), Map.of()).compile(1, config, SnapshotCompiler.initialStates(config));
+        } catch (RuntimeException e) {
+            if (owns) vertx.close();
+            return Future.failedFuture(e);
+        }
+        Node node = new Node(vertx, owns, snapshot);
+        int instances = eventLoops(vertx);
+        return vertx.deployVerticle(() -> new ProxyVerticle(node.holder, node.counters), new DeploymentOptions().setInstances(instances))
+                .map(id -> {
+                    node.deploymentId = id;
+                    return node;
+                })
+                .recover(t -> {
+                    Future<Void> closing = owns ? vertx.close() : Future.succeededFuture();
+                    return closing.transform(x -> Future.failedFuture(t));
+                });
+    }
+
+    /** One proxy verticle per event loop, so every loop accepts and keeps its backend connections. */
+    private static int eventLoops(Vertx vertx) {
+        int n = 0;
+        for (var ignored : ((io.vertx.core.internal.VertxInternal) vertx).nettyEventLoopGroup()) n++;
+        return Math.max(1, n);
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public Snapshot snapshot() {
+        return holder.get();
+    }
+
+    public Future<Void> close() {
+        if (ownsVertx) return vertx.close();
+        return deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
+    }
+}

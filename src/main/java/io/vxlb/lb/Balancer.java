@@ -1,0 +1,31 @@
+package io.vxlb.lb;
+
+import io.vxlb.rules.Txn;
+import io.vxlb.runtime.ServerRuntime;
+import io.vxlb.runtime.Snapshot;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A load-balancing algorithm: picks a usable server of its backend for a transaction. One
+ * instance per backend per snapshot; state changes arrive as a new snapshot.
+ */
+public interface Balancer {
+    /** A usable server, or null when none is (the caller answers 503). {@code avoid} may be null. */
+    ServerRuntime pick(Snapshot snapshot, Txn txn, ServerRuntime avoid);
+
+    /** Servers eligible for load-balanced traffic: usable actives, else usable backups (first one unless allbackups). */
+    static List<ServerRuntime> eligible(Snapshot snapshot, List<ServerRuntime> servers, boolean allBackups) {
+        List<ServerRuntime> active = new ArrayList<>(servers.size());
+        for (ServerRuntime s : servers) if (!s.server.backup() && snapshot.state(s).usable()) active.add(s);
+        if (!active.isEmpty()) return active;
+        for (ServerRuntime s : servers) {
+            if (s.server.backup() && snapshot.state(s).usable()) {
+                active.add(s);
+                if (!allBackups) break;
+            }
+        }
+        return active;
+    }
+}

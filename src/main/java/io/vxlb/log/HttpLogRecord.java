@@ -1,0 +1,59 @@
+package io.vxlb.log;
+
+import io.vertx.core.net.SocketAddress;
+import io.vxlb.rules.Txn;
+
+/**
+ * What one HTTP transaction logs: filled in as the exchange progresses (times in nanoTime,
+ * converted to HAProxy's millisecond timers when the line is written).
+ */
+public final class HttpLogRecord {
+    public final String frontend;
+    public final SocketAddress client;
+    public final boolean ssl;
+    /** Wall-clock time the request was received, for %tr. */
+    public final long acceptedMillis = System.currentTimeMillis();
+    public final long start = System.nanoTime();
+    public String backend;
+    public String server;
+    public long connectStart;
+    public long connected;
+    public long responseHeaders;
+    public int status;
+    public long bytesOut;
+    /** Two letters of %tsc: termination cause and session state; "--" for a normal end. */
+    public String terminationState = "--";
+    public String requestLine;
+    public String[] capturedRequest;
+    public String[] capturedResponse;
+
+    public HttpLogRecord(String frontend, SocketAddress client, boolean ssl) {
+        this.frontend = frontend;
+        this.client = client;
+        this.ssl = ssl;
+    }
+
+    static long millisBetween(long from, long to) {
+        return from == 0 || to == 0 ? -1 : Math.max(0, (to - from) / 1_000_000);
+    }
+
+    /** Values of log variables used inside header formats (%ci, %ST...); unknown ones give "-". */
+    public void appendVariable(String name, Txn txn, StringBuilder out) {
+        switch (name) {
+            case "ci" -> out.append(txn.srcAddress());
+            case "cp" -> out.append(txn.srcPort());
+            case "fi" -> out.append(txn.dstAddress());
+            case "fp" -> out.append(txn.dstPort());
+            case "f", "ft" -> out.append(frontend).append(ssl && name.equals("ft") ? "~" : "");
+            case "b" -> out.append(backend == null ? frontend : backend);
+            case "s" -> out.append(server == null ? "<NOSRV>" : server);
+            case "ST" -> out.append(status);
+            case "HM" -> out.append(txn.method());
+            case "HU" -> out.append(txn.uri());
+            case "HV" -> out.append("HTTP/").append(txn.version());
+            case "r" -> out.append(requestLine);
+            case "pid" -> out.append(ProcessHandle.current().pid());
+            default -> out.append('-');
+        }
+    }
+}

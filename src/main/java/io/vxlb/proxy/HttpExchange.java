@@ -1,0 +1,692 @@
+package io.vxlb.proxy;
+
+import io.netty.channel.ConnectTimeoutException;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vxlb.config.ForwardFor;
+import io.vxlb.config.HttpAction;
+import io.vxlb.config.HttpConnectionMode;
+import io.vxlb.config.OriginalTo;
+import io.vxlb.config.Proxy;
+import io.vxlb.config.Redirect;
+import io.vxlb.log.HttpLogRecord;
+import io.vxlb.rules.LogVariable;
+import io.vxlb.rules.Txn;
+import io.vxlb.runtime.CompiledBackend;
+import io.vxlb.runtime.CompiledFrontend;
+import io.vxlb.runtime.CompiledRedirect;
+import io.vxlb.runtime.CompiledRule;
+import io.vxlb.runtime.CompiledSwitch;
+import io.vxlb.runtime.ServerRuntime;
+import io.vxlb.runtime.Snapshot;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+
+/**
+ * One HTTP request/response through the proxy: frontend rules, backend choice, server choice,
+ * forwarding with back-pressure both ways, response rules, the log record. Lives on the event
+ * loop of its client connection and reads one snapshot from start to end.
+ */
+final class HttpExchange implements Txn {
+    private final ProxyVerticle verticle;
+    private final Snapshot snapshot;
+    private final CompiledFrontend frontend;
+    private final HttpServerRequest request;
+    private final HttpLogRecord log;
+
+    private String method;
+    private String uri;
+    private final String version;
+    private final HeaderList requestHeaders;
+    private CompiledBackend backend;
+    private ServerRuntime server;
+    private int retriesDone;
+    private boolean redispatched;
+    private Map<String, Object> variables;
+    /** Response state, for http-response rules and logs. */
+    private int status;
+    private HeaderList responseHeaders;
+    private boolean done;
+
+    HttpExchange(ProxyVerticle verticle, Snapshot snapshot, CompiledFrontend frontend, HttpServerRequest request) {
+        this.verticle = verticle;
+        this.snapshot = snapshot;
+        this.frontend = frontend;
+        this.request = request;
+        this.method = request.method().name();
+        this.uri = request.uri();
+        this.version = request.version() == HttpVersion.HTTP_1_0 ? "1.0" : "1.1";
+        this.requestHeaders = HeaderList.of(request.headers());
+        this.log = new HttpLogRecord(frontend.name(), request.remoteAddress(), request.isSSL());
+        log.requestLine = method + " " + uri + " HTTP/" + version;
+    }
+
+    void start() {
+        request.pause();
+        verticle.stats.requestStarted(frontend);
+        Proxy fe = frontend.proxy();
+        if (fe.monitorUri() != null && path().equals(fe.monitorUri())) {
+            respondPage(ErrorPages.OK, false);
+            return;
+        }
+        if (runRequestRules(frontend.requestRules()) || runRedirects(frontend.redirects())) return;
+        CompiledBackend be = chooseBackend();
+        if (be == null) {
+            log.terminationState = "-R";  // HAProxy: no backend is a resource problem ("R"), before connecting
+            respondPage(ErrorPages.SERVICE_UNAVAILABLE, false);
+            return;
+        }
+        backend = be;
+        log.backend = be.name();
+        if (be.proxy() != fe) {
+            if (runRequestRules(be.requestRules()) || runRedirects(be.redirects())) return;
+        }
+        addForwardedHeaders(fe, be.proxy());
+        connect(chooseServer(null));
+    }
+
+    // ---- routing ---------------------------------------------------------------------------
+
+    private CompiledBackend chooseBackend() {
+        for (CompiledSwitch s : frontend.backendSwitches()) {
+            if (!s.applies(this)) continue;
+            String name = s.dynamic() != null ? s.dynamic().format(this) : s.target();
+            CompiledBackend be = snapshot.backends().get(name);
+            if (be != null) return be;
+            if (s.dynamic() == null) return null;
+            break;  // HAProxy: a dynamic name that resolves to no backend falls back to default_backend
+        }
+        if (frontend.defaultBackend() != null) return snapshot.backends().get(frontend.defaultBackend());
+        // a listen section is its own backend when no rule chose another
+        return frontend.proxy().kind() == io.vxlb.config.ProxyKind.LISTEN ? snapshot.backends().get(frontend.name()) : null;
+    }
+
+    private ServerRuntime chooseServer(ServerRuntime avoid) {
+        for (CompiledSwitch u : backend.useServerRules()) {
+            if (!u.applies(this)) continue;
+            ServerRuntime s = backend.server(u.target());
+            // HAProxy ignores the rule when the server is down (no force-persist)
+            if (s != null && snapshot.state(s).running() && s != avoid) return s;
+            break;
+        }
+        return backend.balancer().pick(snapshot, this, avoid);
+    }
+
+    // ---- rules -------------------------------------------------------------------------------
+
+    /** Runs a rule list; true when a rule answered the request itself (deny, redirect, return...). */
+    private boolean runRequestRules(List<CompiledRule> rules) {
+        for (CompiledRule r : rules) {
+            if (!r.applies(this)) continue;
+            HttpAction a = r.action();
+            if (a instanceof HttpAction.Allow) return false;
+            if (a instanceof HttpAction.Deny d) {
+                log.terminationState = "PR";
+                respondPage(ErrorPages.of(d.status()), true);
+                return true;
+            }
+            if (a instanceof HttpAction.Tarpit t) {
+                log.terminationState = "PT";
+                long delay = frontend.proxy().timeouts().effectiveTarpit();
+                verticle.vertx().setTimer(Math.max(1, delay), id -> respondPage(ErrorPages.of(t.status()), true));
+                return true;
+            }
+            if (a instanceof HttpAction.RedirectAction) {
+                redirect(r.redirect());
+                return true;
+            }
+            if (a instanceof HttpAction.Return ret) {
+                respondReturn(ret, r);
+                return true;
+            }
+            if (a instanceof HttpAction.Auth auth) {
+                log.terminationState = "PR";
+                String realm = auth.realm() != null ? auth.realm() : (backend != null ? backend.name() : frontend.name());
+                respondPage(ErrorPages.UNAUTHORIZED, false, "www-authenticate", "Basic realm=\"" + realm + "\"");
+                return true;
+            }
+            applyHeaderAction(a, r, requestHeaders);
+            if (a instanceof HttpAction.SetRequestPart p) setRequestPart(p.part(), r.value().format(this));
+            else if (a instanceof HttpAction.ReplaceRequestPart p) replaceRequestPart(p, r);
+            else if (a instanceof HttpAction.SetVar v) setVariable(v.variable(), r.sample().eval(this));
+        }
+        return false;
+    }
+
+    /** The header actions shared by http-request and http-response. */
+    private void applyHeaderAction(HttpAction a, CompiledRule r, HeaderList headers) {
+        if (a instanceof HttpAction.SetHeader sh) {
+            String v = r.value().format(this);  // evaluated before the old value is removed, as HAProxy does
+            if (sh.add()) headers.add(sh.name(), v);
+            else headers.set(sh.name(), v);
+        } else if (a instanceof HttpAction.DelHeader dh) {
+            headers.removeMatching(dh.name(), dh.method(), r.regex());
+        } else if (a instanceof HttpAction.ReplaceHeader rh) {
+            String replacement = r.value().format(this);
+            for (int i = 0; i < headers.size(); i++) {
+                if (!headers.name(i).equalsIgnoreCase(rh.name())) continue;
+                headers.setValue(i, rh.eachValue() ? replaceEachValue(headers.value(i), r, replacement) : replace(headers.value(i), r, replacement));
+            }
+        }
+    }
+
+    private static String replace(String value, CompiledRule r, String replacement) {
+        Matcher m = r.regex().matcher(value);
+        return m.find() ? substitute(replacement, m) : value;
+    }
+
+    private static String replaceEachValue(String value, CompiledRule r, String replacement) {
+        String[] parts = value.split(",", -1);
+        StringBuilder sb = new StringBuilder(value.length());
+        for (int i = 0; i < parts.length; i++) {
+            if (i > 0) sb.append(',');
+            String p = parts[i];
+            int lead = 0;
+            while (lead < p.length() && p.charAt(lead) == ' ') lead++;
+            sb.append(p, 0, lead).append(replace(p.substring(lead), r, replacement));
+        }
+        return sb.toString();
+    }
+
+    /** HAProxy's exp_replace(): {@code \0}..{@code \9} are the groups of the match; the result replaces the whole value. */
+    static String substitute(String replacement, Matcher m) {
+        if (replacement.indexOf('\\') < 0) return replacement;
+        StringBuilder sb = new StringBuilder(replacement.length() + 16);
+        for (int i = 0; i < replacement.length(); i++) {
+            char c = replacement.charAt(i);
+            if (c == '\\' && i + 1 < replacement.length() && Character.isDigit(replacement.charAt(i + 1))) {
+                int g = replacement.charAt(++i) - '0';
+                if (g <= m.groupCount() && m.group(g) != null) sb.append(m.group(g));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    private void setRequestPart(HttpAction.SetRequestPart.Part part, String v) {
+        switch (part) {
+            case METHOD -> method = v;
+            case URI -> uri = v;
+            case PATH -> {
+                String q = queryWithMark();
+                uri = v + q;
+            }
+            case QUERY -> {
+                String p = path();
+                uri = v.isEmpty() ? p : p + "?" + (v.startsWith("?") ? v.substring(1) : v);
+            }
+        }
+    }
+
+    private void replaceRequestPart(HttpAction.ReplaceRequestPart p, CompiledRule r) {
+        String replacement = r.value().format(this);
+        if (p.part() == HttpAction.SetRequestPart.Part.PATH) {
+            String q = queryWithMark();
+            uri = replace(path(), r, replacement) + q;
+        } else {
+            uri = replace(uri, r, replacement);
+        }
+    }
+
+    private boolean runRedirects(List<CompiledRedirect> redirects) {
+        for (CompiledRedirect r : redirects) {
+            if (r.applies(this)) {
+                redirect(r);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void redirect(CompiledRedirect cr) {
+        Redirect r = cr.redirect();
+        String target = cr.target().format(this);
+        String location;
+        switch (r.type()) {
+            case LOCATION -> location = target;
+            case PREFIX -> {
+                String path = path();
+                if (r.appendSlash() && r.dropQuery() && !path.endsWith("/")) path = path + "/";
+                String rest = r.dropQuery() ? path : path + queryWithMark();
+                location = target.equals("/") ? rest : target + rest;
+            }
+            default -> {
+                String host = requestHeaders.get("host");
+                String path = path();
+                if (r.appendSlash() && r.dropQuery() && !path.endsWith("/")) path = path + "/";
+                location = target + "://" + (host == null ? "" : host) + (r.dropQuery() ? path : path + queryWithMark());
+            }
+        }
+        log.terminationState = "LR";
+        HttpServerResponse resp = request.response();
+        resp.setStatusCode(r.code());
+        resp.headers().add("content-length", "0").add("location", location).add("cache-control", "no-cache");
+        if (r.setCookie() != null) resp.headers().add("set-cookie", r.setCookie() + (r.setCookie().contains("=") ? "" : "=") + "; path=/");
+        if (r.clearCookie() != null) resp.headers().add("set-cookie", r.clearCookie() + (r.clearCookie().contains("=") ? "" : "=") + "; Max-Age=0; path=/");
+        finishLocal(resp, r.code(), Buffer.buffer(), false);
+    }
+
+    private void respondReturn(HttpAction.Return ret, CompiledRule r) {
+        log.terminationState = "PR";
+        HttpServerResponse resp = request.response();
+        resp.setStatusCode(ret.status());
+        Buffer body;
+        switch (ret.bodyKind()) {
+            case STRING -> body = Buffer.buffer(ret.body());
+            case LF_STRING -> body = Buffer.buffer(r.value().format(this));
+            case FILE -> body = r.body();
+            default -> body = Buffer.buffer();
+        }
+        if (ret.contentType() != null) resp.headers().add("content-type", ret.contentType());
+        for (int i = 0; i < ret.headers().size(); i++) {
+            resp.headers().add(ret.headers().get(i).name(), r.headerValues().get(i).format(this));
+        }
+        resp.headers().add("content-length", Integer.toString(body.length()));
+        finishLocal(resp, ret.status(), body, false);
+    }
+
+    // ---- forwarding ---------------------------------------------------------------------------
+
+    private void addForwardedHeaders(Proxy fe, Proxy be) {
+        ForwardFor ff = be.options().forwardFor() != null ? be.options().forwardFor() : fe.options().forwardFor();
+        SocketAddress src = request.remoteAddress();
+        if (ff != null && src != null && src.hostAddress() != null && !Networks.contains(ff.exceptNetwork(), src.hostAddress())) {
+            if (!ff.ifNone() || !requestHeaders.contains(ff.header())) requestHeaders.add(ff.header(), src.hostAddress());
+        }
+        OriginalTo ot = be.options().originalTo() != null ? be.options().originalTo() : fe.options().originalTo();
+        SocketAddress dst = request.localAddress();
+        if (ot != null && dst != null && dst.hostAddress() != null && !Networks.contains(ot.exceptNetwork(), dst.hostAddress())) {
+            requestHeaders.add(ot.header(), dst.hostAddress());
+        }
+    }
+
+    private HttpConnectionMode connectionMode() {
+        HttpConnectionMode m = frontend.proxy().options().effectiveHttpMode();
+        return backend == null ? m : HttpConnectionMode.strongest(m, backend.proxy().options().effectiveHttpMode());
+    }
+
+    private void connect(ServerRuntime s) {
+        if (s == null) {
+            log.terminationState = "SC";  // HAProxy logs "SC--" when no server is available
+            respondPage(ErrorPages.SERVICE_UNAVAILABLE, false);
+            return;
+        }
+        server = s;
+        log.server = s.server.name();
+        s.currentConnections.incrementAndGet();
+        s.totalRequests.incrementAndGet();
+        Proxy be = backend.proxy();
+        int port = s.server.port() != 0 ? s.server.port() : request.localAddress().port();
+        RequestOptions options = new RequestOptions()
+                .setHost(s.server.address())
+                .setPort(port)
+                .setMethod(HttpMethod.valueOf(method))
+                .setURI(uri)
+                .setFollowRedirects(false);
+        if (be.timeouts().connect() > 0) options.setConnectTimeout(be.timeouts().connect());
+        if (be.timeouts().server() > 0) options.setIdleTimeout(be.timeouts().server());
+        log.connectStart = System.nanoTime();
+        verticle.client().request(options).onComplete(ar -> {
+            if (ar.failed()) {
+                connectFailed(ar.cause());
+                return;
+            }
+            log.connected = System.nanoTime();
+            sendRequest(ar.result());
+        });
+    }
+
+    private void connectFailed(Throwable cause) {
+        server.currentConnections.decrementAndGet();
+        server.failedConnections.incrementAndGet();
+        Proxy be = backend.proxy();
+        if (request.response().closed()) {
+            finishAborted("CC");
+            return;
+        }
+        if (retriesDone < be.retries()) {
+            retriesDone++;
+            boolean last = retriesDone == be.retries();
+            ServerRuntime next = server;
+            // option redispatch: the last retry (or every Nth with an interval) goes to another server
+            if (be.options().redispatch() && (last || redispatchNow(be))) {
+                ServerRuntime other = backend.balancer().pick(snapshot, this, server);
+                if (other != null && other != server) {
+                    next = other;
+                    redispatched = true;
+                }
+            }
+            ServerRuntime target = next;
+            // HAProxy waits up to 1s before retrying the same server (not before a redispatch)
+            long pause = target == server ? Math.min(1000, Math.max(1, be.timeouts().connect())) : 0;
+            if (pause > 0) verticle.vertx().setTimer(Math.min(pause, 100), id -> connect(target));
+            else connect(target);
+            return;
+        }
+        log.terminationState = isTimeout(cause) ? "sC" : "SC";
+        respondPage(ErrorPages.SERVICE_UNAVAILABLE, false);
+    }
+
+    private boolean redispatchNow(Proxy be) {
+        long every = be.options().redispatchInterval();
+        return every > 0 && retriesDone % every == 0;
+    }
+
+    private void sendRequest(HttpClientRequest out) {
+        MultiMap h = out.headers();
+        Hop hop = new Hop(requestHeaders);
+        for (int i = 0; i < requestHeaders.size(); i++) {
+            String name = requestHeaders.name(i);
+            if (hop.isHopByHop(name)) continue;
+            h.add(name, requestHeaders.value(i));
+        }
+        HttpConnectionMode mode = connectionMode();
+        boolean closeServer = mode != HttpConnectionMode.KEEP_ALIVE;
+        if (closeServer && !frontend.proxy().options().httpPretendKeepalive() && !backend.proxy().options().httpPretendKeepalive()) {
+            h.add("connection", "close");
+        }
+        boolean chunked = hop.chunked;
+        String contentLength = requestHeaders.get("content-length");
+        if (hop.expectContinue) {
+            h.add("expect", "100-continue");
+            out.continueHandler(v -> request.response().writeContinue());
+        }
+        out.exceptionHandler(t -> { });  // failures arrive through the response future
+        Future<HttpClientResponse> response;
+        if (chunked) {
+            out.setChunked(true);
+            response = out.send(request);
+        } else if (contentLength != null && !contentLength.equals("0")) {
+            response = out.send(request);
+        } else {
+            request.resume();
+            response = out.send();
+        }
+        response.onComplete(ar -> {
+            if (ar.failed()) {
+                responseFailed(out, ar.cause());
+            } else {
+                relayResponse(ar.result(), closeServer);
+            }
+        });
+        request.response().closeHandler(v -> {
+            if (!done) {
+                out.reset();
+                finishAborted("CD");
+            }
+        });
+    }
+
+    private void responseFailed(HttpClientRequest out, Throwable cause) {
+        releaseServer();
+        if (request.response().headWritten()) {
+            request.connection().close();
+            finishAborted("SD");
+            return;
+        }
+        if (isTimeout(cause)) {
+            log.terminationState = "sH";
+            respondPage(ErrorPages.GATEWAY_TIMEOUT, false);
+        } else {
+            log.terminationState = "SH";
+            respondPage(ErrorPages.BAD_GATEWAY, false);
+        }
+    }
+
+    private static boolean isTimeout(Throwable t) {
+        return t instanceof TimeoutException || t instanceof ConnectTimeoutException
+                || (t.getMessage() != null && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("timeout"));
+    }
+
+    private void relayResponse(HttpClientResponse in, boolean closeServer) {
+        log.responseHeaders = System.nanoTime();
+        status = in.statusCode();
+        responseHeaders = HeaderList.of(in.headers());
+        Hop hop = new Hop(responseHeaders);
+        // backend rules first, then the frontend's (once for a listen section, which is both)
+        if (runResponseRules(backend.responseRules())
+                || (backend.proxy() != frontend.proxy() && runResponseRules(frontend.responseRules()))) {
+            in.request().reset();
+            releaseServer();
+            return;
+        }
+        HttpServerResponse resp = request.response();
+        resp.setStatusCode(status);
+        if (in.statusMessage() != null) resp.setStatusMessage(in.statusMessage());
+        MultiMap h = resp.headers();
+        for (int i = 0; i < responseHeaders.size(); i++) {
+            String name = responseHeaders.name(i);
+            if (hop.isHopByHop(name)) continue;
+            h.add(name, responseHeaders.value(i));
+        }
+        boolean closeClient = connectionMode() == HttpConnectionMode.CLOSE;
+        if (closeClient) h.set("connection", "close");
+        if (!responseHeaders.contains("content-length") && !isBodyless(status)) resp.setChunked(true);
+        log.status = status;
+        in.pipeTo(resp).onComplete(ar -> {
+            if (closeServer || ar.failed()) in.request().connection().close();
+            releaseServer();
+            if (ar.failed()) {
+                request.connection().close();
+                finishAborted(resp.headWritten() ? "SD" : "SH");
+                return;
+            }
+            log.bytesOut = resp.bytesWritten();
+            done = true;
+            if (closeClient) request.connection().close();
+            verticle.logRequest(this, log);
+        });
+    }
+
+    private boolean isBodyless(int status) {
+        return status == 204 || status == 304 || status < 200 || method.equals("HEAD");
+    }
+
+    /** Response rules of one proxy; true when a rule replaced the response (deny, return, redirect). */
+    private boolean runResponseRules(List<CompiledRule> rules) {
+        for (CompiledRule r : rules) {
+            if (!r.applies(this)) continue;
+            HttpAction a = r.action();
+            if (a instanceof HttpAction.Allow) return false;
+            if (a instanceof HttpAction.Deny d) {
+                log.terminationState = "PH";
+                respondPage(ErrorPages.of(d.status()), false);
+                return true;
+            }
+            if (a instanceof HttpAction.SetStatus s) {
+                status = s.status();
+                continue;
+            }
+            if (a instanceof HttpAction.RedirectAction) {
+                redirect(r.redirect());
+                return true;
+            }
+            if (a instanceof HttpAction.Return ret) {
+                respondReturn(ret, r);
+                return true;
+            }
+            applyHeaderAction(a, r, responseHeaders);
+        }
+        return false;
+    }
+
+    private void releaseServer() {
+        if (server != null) {
+            server.currentConnections.decrementAndGet();
+        }
+    }
+
+    // ---- local responses -----------------------------------------------------------------------
+
+    private void respondPage(ErrorPages.Page page, boolean close, String... extraHeaders) {
+        if (done) return;
+        HttpServerResponse resp = request.response();
+        if (resp.headWritten() || resp.closed()) {
+            finishAborted(log.terminationState);
+            return;
+        }
+        resp.setStatusCode(page.status()).setStatusMessage(page.reason());
+        resp.headers().add("content-length", Integer.toString(page.body().length()))
+                .add("cache-control", "no-cache");
+        if (close || page.close()) resp.headers().add("connection", "close");
+        resp.headers().add("content-type", "text/html");
+        for (int i = 0; i + 1 < extraHeaders.length; i += 2) resp.headers().add(extraHeaders[i], extraHeaders[i + 1]);
+        finishLocal(resp, page.status(), page.body(), close || page.close());
+    }
+
+    /** Ends a response vxlb produced itself; the request body, if any, is drained first. */
+    private void finishLocal(HttpServerResponse resp, int code, Buffer body, boolean close) {
+        done = true;
+        log.status = code;
+        request.resume();
+        resp.end(body).onComplete(ar -> {
+            log.bytesOut = resp.bytesWritten();
+            if (close) request.connection().close();
+            verticle.logRequest(this, log);
+        });
+    }
+
+    private void finishAborted(String termination) {
+        if (done) return;
+        done = true;
+        log.terminationState = termination;
+        if (log.status == 0) log.status = -1;
+        verticle.logRequest(this, log);
+    }
+
+    // ---- Txn: what sample fetches read ---------------------------------------------------------
+
+    private String path() {
+        int q = uri.indexOf('?');
+        String p = q < 0 ? uri : uri.substring(0, q);
+        // absolute-form targets ("http://host/p") have their path after the authority
+        if (p.startsWith("http://") || p.startsWith("https://")) {
+            int slash = p.indexOf('/', p.indexOf("//") + 2);
+            return slash < 0 ? "/" : p.substring(slash);
+        }
+        return p;
+    }
+
+    private String queryWithMark() {
+        int q = uri.indexOf('?');
+        return q < 0 ? "" : uri.substring(q);
+    }
+
+    @Override public String srcAddress() { return request.remoteAddress().hostAddress(); }
+    @Override public int srcPort() { return request.remoteAddress().port(); }
+    @Override public String dstAddress() { return request.localAddress().hostAddress(); }
+    @Override public int dstPort() { return request.localAddress().port(); }
+    @Override public boolean ssl() { return request.isSSL(); }
+    @Override public String sni() { return verticle.sni(request); }
+    @Override public String frontendName() { return frontend.name(); }
+    @Override public String backendName() { return backend == null ? null : backend.name(); }
+    @Override public String method() { return method; }
+    @Override public String uri() { return uri; }
+    @Override public String version() { return version; }
+    @Override public int requestHeaderCount() { return requestHeaders.size(); }
+    @Override public String requestHeaderName(int i) { return requestHeaders.name(i); }
+    @Override public String requestHeaderValue(int i) { return requestHeaders.value(i); }
+    @Override public int status() { return status; }
+    @Override public int responseHeaderCount() { return responseHeaders == null ? 0 : responseHeaders.size(); }
+    @Override public String responseHeaderName(int i) { return responseHeaders.name(i); }
+    @Override public String responseHeaderValue(int i) { return responseHeaders.value(i); }
+    @Override public int nbsrv(String backendName) { return snapshot.nbsrv(backendName != null ? backendName : backendName()); }
+    @Override public boolean srvIsUp(String backendName, String serverName) { return snapshot.srvIsUp(backendName, serverName); }
+
+    @Override
+    public Object variable(String name) {
+        return variables == null ? null : variables.get(name);
+    }
+
+    @Override
+    public void setVariable(String name, Object value) {
+        if (variables == null) variables = new HashMap<>();
+        variables.put(name, value);
+    }
+
+    @Override
+    public void appendLogVariable(LogVariable v, StringBuilder out) {
+        log.appendVariable(v.name(), this, out);
+    }
+
+    HttpLogRecord logRecord() {
+        return log;
+    }
+
+    int retries() {
+        return retriesDone;
+    }
+
+    boolean redispatched() {
+        return redispatched;
+    }
+
+    CompiledFrontend frontend() {
+        return frontend;
+    }
+
+    CompiledBackend backend() {
+        return backend;
+    }
+
+    ServerRuntime server() {
+        return server;
+    }
+
+    HttpServerRequest request() {
+        return request;
+    }
+
+    /** Hop-by-hop headers of one message: the fixed list plus the names its Connection header lists. */
+    static final class Hop {
+        boolean chunked;
+        boolean expectContinue;
+        private String[] listed = NONE;
+        private static final String[] NONE = new String[0];
+
+        Hop(HeaderList headers) {
+            for (int i = 0; i < headers.size(); i++) {
+                String n = headers.name(i);
+                if (n.equalsIgnoreCase("connection")) {
+                    String[] parts = headers.value(i).split(",");
+                    String[] merged = new String[listed.length + parts.length];
+                    System.arraycopy(listed, 0, merged, 0, listed.length);
+                    for (int j = 0; j < parts.length; j++) merged[listed.length + j] = parts[j].trim();
+                    listed = merged;
+                } else if (n.equalsIgnoreCase("transfer-encoding")) {
+                    chunked = true;
+                } else if (n.equalsIgnoreCase("expect") && headers.value(i).equalsIgnoreCase("100-continue")) {
+                    expectContinue = true;
+                }
+            }
+        }
+
+        boolean isHopByHop(String name) {
+            switch (name.length()) {
+                case 2: if (name.equalsIgnoreCase("te")) return true; break;
+                case 6: if (name.equalsIgnoreCase("expect")) return true; break;  // re-added when 100-continue
+                case 7: if (name.equalsIgnoreCase("trailer") || name.equalsIgnoreCase("upgrade")) return true; break;
+                case 10: if (name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("keep-alive")) return true; break;
+                case 16: if (name.equalsIgnoreCase("proxy-connection")) return true; break;
+                case 17: if (name.equalsIgnoreCase("transfer-encoding")) return true; break;
+                default: break;
+            }
+            for (String l : listed) if (l.equalsIgnoreCase(name)) return true;
+            return false;
+        }
+    }
+}

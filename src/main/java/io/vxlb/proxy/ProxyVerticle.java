@@ -1,0 +1,227 @@
+package io.vxlb.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vxlb.config.Bind;
+import io.vxlb.config.GlobalSection;
+import io.vxlb.config.LogTarget;
+import io.vxlb.config.Mode;
+import io.vxlb.config.Proxy;
+import io.vxlb.log.HttpLogLine;
+import io.vxlb.log.HttpLogRecord;
+import io.vxlb.log.LogSink;
+import io.vxlb.runtime.CompiledFrontend;
+import io.vxlb.runtime.Snapshot;
+import io.vxlb.runtime.SnapshotHolder;
+import io.vxlb.runtime.TrafficCounters;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The data plane of one event loop: listens on every {@code bind} of the HTTP frontends (Vert.x
+ * spreads accepted connections over the instances) and owns the HttpClient whose connections
+ * stay on this event loop. Deploy one instance per event loop.
+ */
+public final class ProxyVerticle extends VerticleBase {
+    private final SnapshotHolder holder;
+    final TrafficCounters counters;
+    final Stats stats = new Stats();
+    private HttpClient client;
+    private final List<HttpServer> servers = new ArrayList<>();
+    /** Connection state for the http-request / keep-alive timers; event-loop confined. */
+    private final Map<HttpConnection, ClientConnection> connections = new HashMap<>();
+    private final Map<Proxy, List<LogSink>> sinks = new IdentityHashMap<>();
+
+    public ProxyVerticle(SnapshotHolder holder, TrafficCounters counters) {
+        this.holder = holder;
+        this.counters = counters;
+    }
+
+    @Override
+    public Future<?> start() {
+        Snapshot snap = holder.get();
+        GlobalSection g = snap.config().global();
+        client = vertx.createHttpClient(new HttpClientOptions()
+                        .setKeepAlive(true)
+                        .setKeepAliveTimeout(60)
+                        .setDecompressionSupported(false)
+                        .setMaxHeaderSize(64 * 1024)
+                        .setMaxInitialLineLength(64 * 1024)
+                        .setTcpNoDelay(true),
+                // pool limits come from server maxconn (issue 5); until then a generous per-loop cap
+                new PoolOptions().setHttp1MaxSize(g.maxconn() > 0 ? g.maxconn() : 10_000).setMaxWaitQueueSize(-1));
+        List<Future<?>> listening = new ArrayList<>();
+        for (CompiledFrontend fe : snap.frontends().values()) {
+            Proxy p = fe.proxy();
+            if (p.disabled()) continue;
+            if (p.mode() != Mode.HTTP) continue;  // mode tcp frontends are served by the TCP relay (issue 6)
+            for (Bind b : p.binds()) listening.add(listen(fe.name(), p, b));
+        }
+        return Future.all(listening);
+    }
+
+    private Future<HttpServer> listen(String frontendName, Proxy p, Bind b) {
+        HttpServerOptions o = new HttpServerOptions()
+                .setHost(b.listenHost())
+                .setPort(b.port())
+                .setHandle100ContinueAutomatically(false)
+                .setHttp2ClearTextEnabled(false)
+                .setCompressionSupported(false)
+                .setDecompressionSupported(false)
+                .setMaxHeaderSize(16 * 1024)
+                .setMaxInitialLineLength(16 * 1024)
+                .setTcpNoDelay(true)
+                .setAcceptBacklog(b.backlog() > 0 ? b.backlog() : p.backlog() > 0 ? p.backlog() : -1);
+        if (p.timeouts().client() > 0) o.setIdleTimeout((int) p.timeouts().client()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        if (b.ssl()) o.setSsl(true).setSni(true).setKeyCertOptions(pem(b.certificates()));
+        HttpServer server = vertx.createHttpServer(o);
+        server.connectionHandler(conn -> onConnection(frontendName, conn));
+        server.requestHandler(req -> onRequest(frontendName, req));
+        servers.add(server);
+        return server.listen();
+    }
+
+    /** HAProxy's PEM: certificate chain and key in one file; a directory holds one PEM per name (SNI). */
+    private static PemKeyCertOptions pem(List<String> certificates) {
+        PemKeyCertOptions pem = new PemKeyCertOptions();
+        for (String c : certificates) {
+            File f = new File(c);
+            File[] files = f.isDirectory() ? f.listFiles((d, n) -> n.endsWith(".pem")) : new File[]{f};
+            if (files == null) continue;
+            java.util.Arrays.sort(files);
+            for (File x : files) pem.addCertPath(x.getPath()).addKeyPath(x.getPath());
+        }
+        return pem;
+    }
+
+    private void onConnection(String frontendName, HttpConnection conn) {
+        Proxy p = holder.get().frontends().get(frontendName).proxy();
+        counters.activeConnections.incrementAndGet();
+        counters.frontend(frontendName).incrementAndGet();
+        ClientConnection cc = new ClientConnection(conn);
+        connections.put(conn, cc);
+        cc.arm(p.timeouts().effectiveHttpRequest(), true);
+        conn.closeHandler(v -> {
+            cc.cancel();
+            connections.remove(conn);
+            counters.activeConnections.decrementAndGet();
+            counters.frontend(frontendName).decrementAndGet();
+        });
+    }
+
+    private void onRequest(String frontendName, HttpServerRequest req) {
+        Snapshot snap = holder.get();
+        CompiledFrontend fe = snap.frontends().get(frontendName);
+        ClientConnection cc = connections.get(req.connection());
+        if (cc != null) cc.cancel();
+        if (fe == null) {  // the frontend went away in a reload while this connection was open
+            req.connection().close();
+            return;
+        }
+        HttpExchange ex = new HttpExchange(this, snap, fe, req);
+        req.response().endHandler(v -> {
+            if (cc != null) cc.arm(fe.proxy().timeouts().effectiveHttpKeepAlive(), false);
+        });
+        ex.start();
+    }
+
+    io.vertx.core.Vertx vertx() {
+        return vertx;
+    }
+
+    HttpClient client() {
+        return client;
+    }
+
+    String sni(HttpServerRequest req) {
+        return req.connection().indicatedServerName();
+    }
+
+    /** Writes the log line of a finished exchange to the frontend's log targets. */
+    void logRequest(HttpExchange ex, HttpLogRecord r) {
+        Proxy fe = ex.frontend().proxy();
+        if (!fe.options().httplog()) return;
+        List<LogSink> targets = sinks.computeIfAbsent(fe, this::sinksFor);
+        if (targets.isEmpty()) return;
+        String be = ex.backend() == null ? fe.name() : ex.backend().name();
+        HttpLogLine.Counters c = new HttpLogLine.Counters(counters.activeConnections.get(), counters.frontend(fe.name()).get(),
+                counters.backend(be).get(), ex.server() == null ? 0 : ex.server().currentConnections.get(), ex.retries(), ex.redispatched());
+        String line = HttpLogLine.format(r, c);
+        for (LogSink s : targets) s.send("info", line);
+    }
+
+    private List<LogSink> sinksFor(Proxy p) {
+        List<LogSink> l = new ArrayList<>();
+        GlobalSection g = holder.get().config().global();
+        if (p.logGlobal()) for (LogTarget t : g.logs()) l.add(new LogSink(vertx, t, g.logTag()));
+        for (LogTarget t : p.logs()) l.add(new LogSink(vertx, t, g.logTag()));
+        return l;
+    }
+
+    /**
+     * The request-head timer of one client connection: {@code timeout http-request} until a
+     * request head arrives (then HAProxy answers 408), {@code timeout http-keep-alive} between
+     * requests (then the idle connection is closed silently).
+     */
+    private final class ClientConnection {
+        final HttpConnection conn;
+        long timer = -1;
+
+        ClientConnection(HttpConnection conn) {
+            this.conn = conn;
+        }
+
+        void arm(long millis, boolean answer408) {
+            cancel();
+            if (millis <= 0) return;
+            timer = vertx.setTimer(millis, id -> {
+                timer = -1;
+                if (answer408) writeRaw408();
+                conn.close();
+            });
+        }
+
+        void cancel() {
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+                timer = -1;
+            }
+        }
+
+        /** No request exists yet, so the 408 goes straight to the socket, below Vert.x's HTTP encoder. */
+        private void writeRaw408() {
+            if (!(conn instanceof io.vertx.core.net.impl.ConnectionBase base)) return;
+            Channel ch = base.channel();
+            ChannelHandlerContext encoder = ch.pipeline().context(HttpResponseEncoder.class);
+            io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.wrappedBuffer(ErrorPages.raw(ErrorPages.REQUEST_TIMEOUT).getBytes());
+            if (encoder != null) encoder.writeAndFlush(buf);
+            else buf.release();
+        }
+    }
+
+    /** Per-loop request counters, summed by the admin API later. */
+    static final class Stats {
+        long requests;
+
+        void requestStarted(CompiledFrontend fe) {
+            requests++;
+        }
+    }
+}

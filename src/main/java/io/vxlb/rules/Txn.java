@@ -1,0 +1,67 @@
+package io.vxlb.rules;
+
+/**
+ * One HTTP transaction (or TCP session) as the rules see it: what sample fetches read. The proxy
+ * implements it over its own request state; every method must be cheap and must not allocate
+ * for the caller. Header lists are in order, as received or as rewritten by earlier rules.
+ */
+public interface Txn {
+    /** Client address as text ("192.0.2.1", "2001:db8::1"); null when there is none (unix socket). */
+    String srcAddress();
+
+    int srcPort();
+
+    /** Address the client connected to, as text; null when unknown. */
+    String dstAddress();
+
+    int dstPort();
+
+    /** True when the client connection uses TLS. */
+    boolean ssl();
+
+    /** The server name the client sent with TLS (SNI); null when none. */
+    String sni();
+
+    String frontendName();
+
+    /** The backend, once chosen; null before routing. */
+    String backendName();
+
+    /** Request method as received ("GET"). */
+    String method();
+
+    /** Request target as received or rewritten ("/a/b?x=1", or an absolute URI). */
+    String uri();
+
+    /** HTTP version of the request: "1.1", "1.0", "2.0". */
+    String version();
+
+    int requestHeaderCount();
+
+    String requestHeaderName(int i);
+
+    String requestHeaderValue(int i);
+
+    /** Response status; 0 while there is no response. */
+    int status();
+
+    int responseHeaderCount();
+
+    String responseHeaderName(int i);
+
+    String responseHeaderValue(int i);
+
+    /** Usable servers of a backend in the current snapshot; 0 for an unknown backend. */
+    int nbsrv(String backend);
+
+    /** True when the server is up in the current snapshot; false when unknown. */
+    boolean srvIsUp(String backend, String server);
+
+    /** A variable by its full name with scope ("txn.host"); null when unset. */
+    Object variable(String name);
+
+    void setVariable(String name, Object value);
+
+    /** Appends a log-format variable (%ci, %ST, ...) as the log layer writes it. */
+    void appendLogVariable(LogVariable v, StringBuilder out);
+}

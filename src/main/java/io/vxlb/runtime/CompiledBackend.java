@@ -1,0 +1,20 @@
+package io.vxlb.runtime;
+
+import io.vxlb.config.Proxy;
+import io.vxlb.lb.Balancer;
+
+import java.util.List;
+
+/** The backend half of a {@code backend} or {@code listen} section, compiled for the request path. */
+public record CompiledBackend(Proxy proxy, List<CompiledRule> requestRules, List<CompiledRule> responseRules,
+                              List<CompiledRedirect> redirects, List<CompiledSwitch> useServerRules,
+                              List<ServerRuntime> servers, Balancer balancer) {
+    public String name() {
+        return proxy.name();
+    }
+
+    public ServerRuntime server(String name) {
+        for (ServerRuntime s : servers) if (s.server.name().equals(name)) return s;
+        return null;
+    }
+}

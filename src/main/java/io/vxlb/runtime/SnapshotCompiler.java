@@ -1,0 +1,164 @@
+package io.vxlb.runtime;
+
+import io.vxlb.config.AclLine;
+import io.vxlb.config.Config;
+import io.vxlb.config.HttpAction;
+import io.vxlb.config.HttpRule;
+import io.vxlb.config.Proxy;
+import io.vxlb.config.Redirect;
+import io.vxlb.config.Server;
+import io.vxlb.lb.Balancer;
+import io.vxlb.lb.RoundRobinBalancer;
+import io.vxlb.maps.MapSource;
+import io.vxlb.rules.AclDef;
+import io.vxlb.rules.CompiledCondition;
+import io.vxlb.rules.CompiledLogFormat;
+import io.vxlb.rules.Condition;
+import io.vxlb.rules.LogFormat;
+import io.vxlb.rules.RegexDialect;
+import io.vxlb.rules.RuleCompiler;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a validated {@link Config} into a {@link Snapshot}: every condition, log-format, regex
+ * and map lookup compiled once, so the request path only evaluates.
+ */
+public final class SnapshotCompiler {
+    private final RuleCompiler rules;
+    /** Server counters carried over from the previous snapshot, by "backend/server". */
+    private final Map<String, ServerRuntime> previous;
+
+    public SnapshotCompiler(MapSource maps, Map<String, ServerRuntime> previous) {
+        this.rules = new RuleCompiler(maps, SnapshotCompiler::readPatternFile);
+        this.previous = previous;
+    }
+
+    /** "return file F": read once when the snapshot is built, never on the request path. */
+    private static io.vertx.core.buffer.Buffer readBody(String path) {
+        try {
+            return io.vertx.core.buffer.Buffer.buffer(Files.readAllBytes(Path.of(path)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read 'return file " + path + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> readPatternFile(String path) {
+        try {
+            return Files.readAllLines(Path.of(path));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read pattern file '" + path + "': " + e.getMessage(), e);
+        }
+    }
+
+    public Snapshot compile(long version, Config config, Map<String, ServerState> states) {
+        Map<String, CompiledFrontend> frontends = new LinkedHashMap<>();
+        Map<String, CompiledBackend> backends = new LinkedHashMap<>();
+        for (Proxy p : config.proxies()) {
+            Map<String, List<AclDef>> acls = acls(p);
+            if (p.kind().hasFrontend()) {
+                List<CompiledSwitch> switches = new ArrayList<>();
+                for (var s : p.backendSwitches()) {
+                    switches.add(new CompiledSwitch(s.backend(), s.dynamic() == null ? null : rules.compile(s.dynamic()), cond(s.condition(), acls)));
+                }
+                frontends.put(p.name(), new CompiledFrontend(p, httpRules(p.httpRequestRules(), acls), httpRules(p.httpResponseRules(), acls),
+                        redirects(p.redirects(), acls), switches, p.defaultBackend()));
+            }
+            if (p.kind().hasBackend()) {
+                List<ServerRuntime> servers = new ArrayList<>();
+                for (Server s : p.servers()) {
+                    ServerRuntime old = previous.get(p.name() + "/" + s.name());
+                    servers.add(old != null && old.server.equals(s) ? old : new ServerRuntime(p.name(), s));
+                }
+                List<CompiledSwitch> useServer = new ArrayList<>();
+                for (var u : p.useServerRules()) useServer.add(new CompiledSwitch(u.server(), null, cond(u.condition(), acls)));
+                Balancer balancer = new RoundRobinBalancer(List.copyOf(servers), p.options().allbackups());
+                backends.put(p.name(), new CompiledBackend(p, httpRules(p.httpRequestRules(), acls), httpRules(p.httpResponseRules(), acls),
+                        redirects(p.redirects(), acls), useServer, List.copyOf(servers), balancer));
+            }
+        }
+        return new Snapshot(version, config, Map.copyOf(frontends), Map.copyOf(backends), Map.copyOf(states));
+    }
+
+    /** Default server states: up (checks start UP in HAProxy), maintenance when "disabled", configured weight. */
+    public static Map<String, ServerState> initialStates(Config config) {
+        Map<String, ServerState> states = new HashMap<>();
+        for (Proxy p : config.backends()) {
+            for (Server s : p.servers()) {
+                states.put(p.name() + "/" + s.name(), new ServerState(true, s.disabled() ? ServerState.Admin.MAINT : ServerState.Admin.READY, s.weight()));
+            }
+        }
+        return states;
+    }
+
+    private static Map<String, List<AclDef>> acls(Proxy p) {
+        Map<String, List<AclDef>> m = new HashMap<>();
+        for (AclLine a : p.acls()) m.computeIfAbsent(a.name(), k -> new ArrayList<>()).add(a.acl());
+        return m;
+    }
+
+    private CompiledCondition cond(Condition c, Map<String, List<AclDef>> acls) {
+        return c == null ? null : rules.compile(c, acls);
+    }
+
+    private CompiledLogFormat fmt(LogFormat f) {
+        return f == null ? null : rules.compile(f);
+    }
+
+    private List<CompiledRedirect> redirects(List<Redirect> list, Map<String, List<AclDef>> acls) {
+        List<CompiledRedirect> out = new ArrayList<>();
+        for (Redirect r : list) out.add(redirect(r, acls));
+        return List.copyOf(out);
+    }
+
+    private CompiledRedirect redirect(Redirect r, Map<String, List<AclDef>> acls) {
+        return new CompiledRedirect(r, fmt(r.target()), cond(r.condition(), acls));
+    }
+
+    private List<CompiledRule> httpRules(List<HttpRule> list, Map<String, List<AclDef>> acls) {
+        List<CompiledRule> out = new ArrayList<>();
+        for (HttpRule r : list) {
+            CompiledLogFormat value = null;
+            Pattern regex = null;
+            CompiledRedirect redirect = null;
+            io.vxlb.rules.CompiledSample sample = null;
+            List<CompiledLogFormat> headerValues = List.of();
+            io.vertx.core.buffer.Buffer body = null;
+            HttpAction action = r.action();
+            if (action instanceof HttpAction.SetHeader a) {
+                value = fmt(a.value());
+            } else if (action instanceof HttpAction.ReplaceHeader a) {
+                value = fmt(a.replacement());
+                regex = RegexDialect.compile(a.regex(), false);
+            } else if (action instanceof HttpAction.SetRequestPart a) {
+                value = fmt(a.value());
+            } else if (action instanceof HttpAction.ReplaceRequestPart a) {
+                value = fmt(a.replacement());
+                regex = RegexDialect.compile(a.regex(), false);
+            } else if (action instanceof HttpAction.RedirectAction a) {
+                redirect = redirect(a.redirect(), acls);
+            } else if (action instanceof HttpAction.DelHeader a && a.method().equals("reg")) {
+                regex = RegexDialect.compile(a.name(), false);
+            } else if (action instanceof HttpAction.Return a) {
+                if (a.bodyFormat() != null) value = fmt(a.bodyFormat());
+                if (a.bodyKind() == HttpAction.Return.BodyKind.FILE) body = readBody(a.body());
+                List<CompiledLogFormat> hv = new ArrayList<>();
+                for (HttpAction.Return.Header h : a.headers()) hv.add(fmt(h.value()));
+                headerValues = List.copyOf(hv);
+            } else if (action instanceof HttpAction.SetVar a) {
+                sample = rules.compile(a.expr());
+            }
+            out.add(new CompiledRule(r.location(), r.action(), cond(r.condition(), acls), value, regex, redirect, sample, headerValues, body));
+        }
+        return List.copyOf(out);
+    }
+}

@@ -1,0 +1,101 @@
+package io.vxlb;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The packaged jar as an operator runs it: {@code java -jar target/vxlb.jar -c -f FILE}, as a real
+ * process, from the directory of the seed configurations.
+ */
+class MainJarIT {
+    private static final Path JAR = Path.of("target", "vxlb.jar").toAbsolutePath();
+    private static final Path CONFIGS = Path.of("src", "test", "resources", "configs").toAbsolutePath();
+
+    @TempDir
+    Path tmp;
+
+    record Result(int code, String out, String err) {}
+
+    /** The java launcher of the JVM running the tests. */
+    private static String java() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    private Result runJar(Path workingDir, String... args) throws IOException, InterruptedException {
+        assertTrue(Files.isRegularFile(JAR), JAR + " is missing: run 'mvn package' first");
+        List<String> cmd = new ArrayList<>(List.of(java(), "-jar", JAR.toString()));
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile(tmp, "out", ".txt");
+        Path err = Files.createTempFile(tmp, "err", ".txt");
+        Process p = new ProcessBuilder(cmd).directory(workingDir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            fail(String.join(" ", cmd) + " did not finish within 60 s");
+        }
+        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    static Stream<String> configs() throws IOException {
+        try (Stream<Path> s = Files.list(CONFIGS)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".cfg")).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest(name = "vxlb -c -f {0}")
+    @MethodSource("configs")
+    void everySeedConfigIsValid(String config) throws Exception {
+        Result r = runJar(CONFIGS, "-c", "-f", config);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("Configuration file is valid"), r.out());
+        assertTrue(r.err().lines().noneMatch(l -> l.startsWith("[ALERT]")), r.err());
+    }
+
+    @Test
+    void aBrokenConfigFailsWithItsErrors() throws Exception {
+        // seed 001's backends: the server addresses were lost in publication
+        Path broken = Files.writeString(tmp.resolve("wt-lost-addresses.cfg"), """
+                defaults
+                  mode http
+                  timeout connect 5s
+                  timeout client 30s
+                  timeout server 30s
+                frontend wt
+                  bind 127.0.0.1:8080
+                  default_backend bck_lb
+                backend bck_lb
+                  server srv1 track bck1/srv1
+                backend bck1
+                  server srv1 check
+                """);
+        Result r = runJar(tmp, "-c", "-f", broken.getFileName().toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals("", r.out());
+        assertTrue(r.err().contains("[ALERT] wt-lost-addresses.cfg:10:15 : [backend bck_lb] 'server': server 'srv1' has no address"), r.err());
+        assertTrue(r.err().contains("[ALERT] wt-lost-addresses.cfg:12:15 : [backend bck1] 'server': server 'srv1' has no address"), r.err());
+        assertTrue(r.err().contains("[ALERT] Fatal errors found in configuration (2 errors)."), r.err());
+    }
+
+    @Test
+    void versionFromTheManifest() throws Exception {
+        Result r = runJar(tmp, "-v");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("vxlb version 0.1.0"), r.out());
+    }
+}
