@@ -50,7 +50,7 @@ NGX
 proxy_cfg() {
 cat <<CFG
 global
-    maxconn 20000
+    maxconn 4096
     nbthread $THREADS
 defaults
     mode http

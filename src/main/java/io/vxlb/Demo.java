@@ -61,7 +61,7 @@ final class Demo {
         out.println("  curl -i http://127.0.0.1:8080/                                 # redirect to /app/");
         out.println("  curl http://127.0.0.1:8080/app/   (twice)                      # round robin: app1, app2");
         out.println("  curl http://127.0.0.1:8080/api/users                           # path routing: api1, with X-Api-Version");
-        out.println("  curl -H 'Host: admin.example.com' http://127.0.0.1:8080/       # host routing: admin1");
+        out.println("  curl -H 'Host: admin.example.com' http://127.0.0.1:8080/panel  # host routing: admin1");
         out.println("  curl -H 'Host: static.example.com' http://127.0.0.1:8080/logo  # map_dom routing: static1");
         out.println("Access log lines appear below. Stop with Ctrl-C.");
         return -1;  // keep running

@@ -12,6 +12,26 @@ import java.util.stream.Collectors;
  * do). Multi-word keywords ("timeout connect") take precedence over their first word.
  */
 public final class KeywordTable {
+    /**
+     * (Declared before INSTANCE: static fields initialise in order.) Keywords the runtime enforces today. Families register keywords as PARSED; a keyword moves
+     * here when a test proves its behaviour through the proxy, so the README table stays honest.
+     */
+    private static final java.util.Set<String> ENFORCED = java.util.Set.of(
+            "bind", "backlog", "retries", "log", "log-tag", "monitor-uri", "nbthread",
+            "timeout connect", "timeout client", "timeout server", "timeout http-request", "timeout http-keep-alive", "timeout tarpit",
+            "contimeout", "clitimeout", "srvtimeout", "redispatch",
+            "option httplog", "option forwardfor", "option originalto", "option http-server-close", "option httpclose",
+            "option http-keep-alive", "option http-pretend-keepalive", "option redispatch", "option allbackups",
+            "acl", "use_backend", "default_backend", "use-server", "redirect", "capture request", "capture response",
+            "http-request allow", "http-request deny", "http-request tarpit", "http-request auth", "http-request redirect",
+            "http-request set-header", "http-request add-header", "http-request del-header", "http-request replace-header",
+            "http-request replace-value", "http-request set-path", "http-request set-query", "http-request set-uri",
+            "http-request set-method", "http-request replace-path", "http-request replace-uri", "http-request return",
+            "http-request set-var",
+            "http-response set-header", "http-response add-header", "http-response del-header", "http-response replace-header",
+            "http-response replace-value", "http-response allow", "http-response deny", "http-response set-status",
+            "http-response redirect", "http-response return");
+
     private static final KeywordTable INSTANCE = new KeywordTable();
 
     private final Map<String, Keyword> keywords = new LinkedHashMap<>();
@@ -30,6 +50,7 @@ public final class KeywordTable {
     }
 
     void add(String name, int sections, Support support, String note, Keyword.Handler handler) {
+        if (support == Support.PARSED && ENFORCED.contains(name)) support = Support.SUPPORTED;
         if (keywords.put(name, new Keyword(name, sections, support, note, handler)) != null) {
             throw new IllegalStateException("keyword registered twice: " + name);
         }

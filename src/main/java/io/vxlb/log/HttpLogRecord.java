@@ -1,7 +1,10 @@
 package io.vxlb.log;
 
 import io.vertx.core.net.SocketAddress;
+import io.vxlb.config.Capture;
 import io.vxlb.rules.Txn;
+
+import java.util.List;
 
 /**
  * What one HTTP transaction logs: filled in as the exchange progresses (times in nanoTime,
@@ -31,6 +34,30 @@ public final class HttpLogRecord {
         this.frontend = frontend;
         this.client = client;
         this.ssl = ssl;
+    }
+
+    /**
+     * {@code capture request|response header NAME len N}: the last occurrence of each header,
+     * cut to N characters, "" when absent; null when the proxy captures nothing on that side
+     * (HAProxy then omits the field from the log line).
+     */
+    public static String[] capture(List<Capture> captures, boolean request, Txn t) {
+        int n = 0;
+        for (Capture c : captures) if (c.request() == request) n++;
+        if (n == 0) return null;
+        String[] out = new String[n];
+        int i = 0;
+        for (Capture c : captures) {
+            if (c.request() != request) continue;
+            String v = "";
+            int count = request ? t.requestHeaderCount() : t.responseHeaderCount();
+            for (int h = 0; h < count; h++) {
+                String name = request ? t.requestHeaderName(h) : t.responseHeaderName(h);
+                if (name.equalsIgnoreCase(c.header())) v = request ? t.requestHeaderValue(h) : t.responseHeaderValue(h);
+            }
+            out[i++] = v.length() > c.length() ? v.substring(0, c.length()) : v;
+        }
+        return out;
     }
 
     static long millisBetween(long from, long to) {

@@ -14,6 +14,7 @@ import io.vxlb.rules.AclDef;
 import io.vxlb.rules.CompiledCondition;
 import io.vxlb.rules.CompiledLogFormat;
 import io.vxlb.rules.Condition;
+import io.vxlb.rules.Direction;
 import io.vxlb.rules.LogFormat;
 import io.vxlb.rules.RegexDialect;
 import io.vxlb.rules.RuleCompiler;
@@ -54,7 +55,9 @@ public final class SnapshotCompiler {
 
     private static List<String> readPatternFile(String path) {
         try {
-            return Files.readAllLines(Path.of(path));
+            // bytes as HAProxy sees them: one char per byte, lines split on LF only
+            String text = Files.readString(Path.of(path), java.nio.charset.StandardCharsets.ISO_8859_1);
+            return List.of(text.split("\n", -1));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read pattern file '" + path + "': " + e.getMessage(), e);
         }
@@ -70,7 +73,7 @@ public final class SnapshotCompiler {
                 for (var s : p.backendSwitches()) {
                     switches.add(new CompiledSwitch(s.backend(), s.dynamic() == null ? null : rules.compile(s.dynamic()), cond(s.condition(), acls)));
                 }
-                frontends.put(p.name(), new CompiledFrontend(p, httpRules(p.httpRequestRules(), acls), httpRules(p.httpResponseRules(), acls),
+                frontends.put(p.name(), new CompiledFrontend(p, httpRules(p.httpRequestRules(), acls, Direction.REQUEST), httpRules(p.httpResponseRules(), acls, Direction.RESPONSE),
                         redirects(p.redirects(), acls), switches, p.defaultBackend()));
             }
             if (p.kind().hasBackend()) {
@@ -82,7 +85,7 @@ public final class SnapshotCompiler {
                 List<CompiledSwitch> useServer = new ArrayList<>();
                 for (var u : p.useServerRules()) useServer.add(new CompiledSwitch(u.server(), null, cond(u.condition(), acls)));
                 Balancer balancer = new RoundRobinBalancer(List.copyOf(servers), p.options().allbackups());
-                backends.put(p.name(), new CompiledBackend(p, httpRules(p.httpRequestRules(), acls), httpRules(p.httpResponseRules(), acls),
+                backends.put(p.name(), new CompiledBackend(p, httpRules(p.httpRequestRules(), acls, Direction.REQUEST), httpRules(p.httpResponseRules(), acls, Direction.RESPONSE),
                         redirects(p.redirects(), acls), useServer, List.copyOf(servers), balancer));
             }
         }
@@ -107,11 +110,19 @@ public final class SnapshotCompiler {
     }
 
     private CompiledCondition cond(Condition c, Map<String, List<AclDef>> acls) {
-        return c == null ? null : rules.compile(c, acls);
+        return cond(c, acls, Direction.REQUEST);
+    }
+
+    private CompiledCondition cond(Condition c, Map<String, List<AclDef>> acls, Direction dir) {
+        return c == null ? null : rules.compile(c, acls, dir);
     }
 
     private CompiledLogFormat fmt(LogFormat f) {
-        return f == null ? null : rules.compile(f);
+        return fmt(f, Direction.REQUEST);
+    }
+
+    private CompiledLogFormat fmt(LogFormat f, Direction dir) {
+        return f == null ? null : rules.compile(f, dir);
     }
 
     private List<CompiledRedirect> redirects(List<Redirect> list, Map<String, List<AclDef>> acls) {
@@ -124,7 +135,7 @@ public final class SnapshotCompiler {
         return new CompiledRedirect(r, fmt(r.target()), cond(r.condition(), acls));
     }
 
-    private List<CompiledRule> httpRules(List<HttpRule> list, Map<String, List<AclDef>> acls) {
+    private List<CompiledRule> httpRules(List<HttpRule> list, Map<String, List<AclDef>> acls, Direction dir) {
         List<CompiledRule> out = new ArrayList<>();
         for (HttpRule r : list) {
             CompiledLogFormat value = null;
@@ -135,29 +146,29 @@ public final class SnapshotCompiler {
             io.vertx.core.buffer.Buffer body = null;
             HttpAction action = r.action();
             if (action instanceof HttpAction.SetHeader a) {
-                value = fmt(a.value());
+                value = fmt(a.value(), dir);
             } else if (action instanceof HttpAction.ReplaceHeader a) {
-                value = fmt(a.replacement());
+                value = fmt(a.replacement(), dir);
                 regex = RegexDialect.compile(a.regex(), false);
             } else if (action instanceof HttpAction.SetRequestPart a) {
-                value = fmt(a.value());
+                value = fmt(a.value(), dir);
             } else if (action instanceof HttpAction.ReplaceRequestPart a) {
-                value = fmt(a.replacement());
+                value = fmt(a.replacement(), dir);
                 regex = RegexDialect.compile(a.regex(), false);
             } else if (action instanceof HttpAction.RedirectAction a) {
                 redirect = redirect(a.redirect(), acls);
             } else if (action instanceof HttpAction.DelHeader a && a.method().equals("reg")) {
                 regex = RegexDialect.compile(a.name(), false);
             } else if (action instanceof HttpAction.Return a) {
-                if (a.bodyFormat() != null) value = fmt(a.bodyFormat());
+                if (a.bodyFormat() != null) value = fmt(a.bodyFormat(), dir);
                 if (a.bodyKind() == HttpAction.Return.BodyKind.FILE) body = readBody(a.body());
                 List<CompiledLogFormat> hv = new ArrayList<>();
-                for (HttpAction.Return.Header h : a.headers()) hv.add(fmt(h.value()));
+                for (HttpAction.Return.Header h : a.headers()) hv.add(fmt(h.value(), dir));
                 headerValues = List.copyOf(hv);
             } else if (action instanceof HttpAction.SetVar a) {
-                sample = rules.compile(a.expr());
+                sample = rules.compile(a.expr(), dir);
             }
-            out.add(new CompiledRule(r.location(), r.action(), cond(r.condition(), acls), value, regex, redirect, sample, headerValues, body));
+            out.add(new CompiledRule(r.location(), r.action(), cond(r.condition(), acls, dir), value, regex, redirect, sample, headerValues, body));
         }
         return List.copyOf(out);
     }
