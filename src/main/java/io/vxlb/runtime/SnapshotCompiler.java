@@ -8,6 +8,7 @@ import io.vxlb.config.Proxy;
 import io.vxlb.config.Redirect;
 import io.vxlb.config.Server;
 import io.vxlb.lb.Balancer;
+import io.vxlb.lb.FwrrBalancer;
 import io.vxlb.lb.RoundRobinBalancer;
 import io.vxlb.maps.MapSource;
 import io.vxlb.rules.AclDef;
@@ -84,12 +85,20 @@ public final class SnapshotCompiler {
                 }
                 List<CompiledSwitch> useServer = new ArrayList<>();
                 for (var u : p.useServerRules()) useServer.add(new CompiledSwitch(u.server(), null, cond(u.condition(), acls)));
-                Balancer balancer = new RoundRobinBalancer(List.copyOf(servers), p.options().allbackups());
+                Balancer balancer = balancer(p, List.copyOf(servers), states);
                 backends.put(p.name(), new CompiledBackend(p, httpRules(p.httpRequestRules(), acls, Direction.REQUEST), httpRules(p.httpResponseRules(), acls, Direction.RESPONSE),
                         redirects(p.redirects(), acls), useServer, List.copyOf(servers), balancer));
             }
         }
         return new Snapshot(version, config, Map.copyOf(frontends), Map.copyOf(backends), Map.copyOf(states));
+    }
+
+    /** HAProxy's roundrobin order for "balance roundrobin"; the other algorithms arrive with the balancing issue. */
+    private static Balancer balancer(Proxy p, List<ServerRuntime> servers, Map<String, ServerState> states) {
+        if (p.balance().algorithm() == io.vxlb.config.Balance.Algorithm.ROUNDROBIN) {
+            return new FwrrBalancer(servers, states, p.options().allbackups());
+        }
+        return new RoundRobinBalancer(servers, p.options().allbackups());
     }
 
     /** Default server states: up (checks start UP in HAProxy), maintenance when "disabled", configured weight. */

@@ -101,6 +101,18 @@ class SeedRoutingIT {
     }
 
     @Test
+    void weightedRoundRobinServesInHaproxysOrder() throws IOException {
+        seed("rr-weights.cfg", "9001", "9002", "9003");
+        StringBuilder order = new StringBuilder();
+        for (int i = 0; i < 12; i++) order.append(servedBy("FE8080", "/")).append(' ');
+        // HAProxy 2.6.12 with weights 1/2/3 on w1/w2/w3 (same FWRR as its 3/2/1 order s1 s2 s1 s3 s1 s2)
+        assertEquals("BE9003 BE9002 BE9003 BE9001 BE9003 BE9002 BE9003 BE9002 BE9003 BE9001 BE9003 BE9002 ", order.toString());
+        StringBuilder alt = new StringBuilder();
+        for (int i = 0; i < 4; i++) alt.append(servedBy("FE8081", "/")).append(' ');
+        assertEquals("BE9001 BE9002 BE9001 BE9002 ", alt.toString());
+    }
+
+    @Test
     void wtMultidomainRedirectsAndUseServer() throws IOException {
         seed("wt-multidomain.cfg", "9001", "9002", "9003");
         ProxyFixture.Response r = fx.get("FE8080", "/", "Host", "www.sample.com");
