@@ -14,6 +14,16 @@ import io.vxlb.runtime.SnapshotCompiler;
 import io.vxlb.runtime.SnapshotHolder;
 import io.vxlb.runtime.TrafficCounters;
 
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vxlb.config.LogTarget;
+import io.vxlb.health.HealthEvent;
+import io.vxlb.health.HealthStates;
+import io.vxlb.health.HealthVerticle;
+import io.vxlb.log.LogSink;
+
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,6 +36,8 @@ public final class Node {
     private final SnapshotHolder holder;
     private final TrafficCounters counters = new TrafficCounters();
     private String deploymentId;
+    private String healthDeploymentId;
+    private MessageConsumer<JsonObject> healthConsumer;
 
     private Node(Vertx vertx, boolean ownsVertx, Snapshot snapshot) {
         this.vertx = vertx;
@@ -65,14 +77,37 @@ public final class Node {
         Node node = new Node(vertx, owns, snapshot);
         int instances = eventLoops(vertx);
         return vertx.deployVerticle(() -> new ProxyVerticle(node.holder, node.counters), new DeploymentOptions().setInstances(instances))
-                .map(id -> {
+                .compose(id -> {
                     node.deploymentId = id;
+                    return node.startHealth(config);
+                })
+                .map(id -> {
+                    node.healthDeploymentId = id;
                     return node;
                 })
                 .recover(t -> {
                     Future<Void> closing = owns ? vertx.close() : Future.succeededFuture();
                     return closing.transform(x -> Future.failedFuture(t));
                 });
+    }
+
+    /**
+     * Health results arrive as event-bus messages and become a new snapshot (never polled, never
+     * locked on the request path). Each node's health verticle checks every server until the
+     * cluster issue gives each server a single owner.
+     */
+    private Future<String> startHealth(Config config) {
+        List<LogSink> sinks = new ArrayList<>();
+        for (LogTarget t : config.global().logs()) sinks.add(new LogSink(vertx, t, config.global().logTag()));
+        if (sinks.isEmpty()) sinks.add(new LogSink(vertx, new LogTarget(null, false, "stderr", 1024, "raw", "daemon", null, null), "vxlb"));
+        String address = HealthVerticle.ADDRESS + "." + java.util.UUID.randomUUID();
+        healthConsumer = vertx.eventBus().<JsonObject>consumer(address, m -> {
+            HealthEvent e = HealthEvent.fromJson(m.body());
+            Snapshot current = holder.get();
+            holder.set(SnapshotCompiler.withStates(current, HealthStates.apply(current.states(), e)));
+        });
+        return healthConsumer.completion().compose(v -> vertx.deployVerticle(new HealthVerticle(() -> config, address,
+                line -> sinks.forEach(s -> s.send(line.contains(" is DOWN") || line.contains("no server available") ? "alert" : "notice", line)))));
     }
 
     /** One proxy verticle per event loop, so every loop accepts and keeps its backend connections. */
@@ -92,6 +127,8 @@ public final class Node {
 
     public Future<Void> close() {
         if (ownsVertx) return vertx.close();
-        return deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
+        Future<Void> health = healthDeploymentId == null ? Future.succeededFuture() : vertx.undeploy(healthDeploymentId);
+        if (healthConsumer != null) healthConsumer.unregister();
+        return health.compose(v -> deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId));
     }
 }

@@ -60,7 +60,7 @@ final class BackendKeywords {
         });
         t.add("cookie", BACK_SIDE, Support.PARSED, "NAME [insert|rewrite|prefix] [indirect] [nocache] [postonly] [preserve] [httponly] [secure] [domain D] [maxidle T] [maxlife T]",
                 (ctx, line) -> ctx.proxy.cookie = cookie(line));
-        t.add("server", BACK_RULES, Support.PARSED, "NAME ADDR[:PORT] [check] [inter] [fastinter] [downinter] [rise] [fall] [weight] [maxconn] [backup] [disabled] [track] [cookie] [source] [id] ...",
+        t.add("server", BACK_RULES, Support.PARSED, "NAME ADDR[:PORT]; enforced: check, inter, fastinter, downinter, rise, fall, port, addr, weight, backup, disabled, track; parsed: maxconn, cookie, source, id, ssl ...",
                 BackendKeywords::server);
         t.add("default-server", BACK_SIDE, Support.PARSED, "defaults for the server lines that follow", (ctx, line) -> {
             for (int i = 1; i < line.size(); i++) {

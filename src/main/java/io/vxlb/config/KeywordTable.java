@@ -30,7 +30,10 @@ public final class KeywordTable {
             "http-request set-var",
             "http-response set-header", "http-response add-header", "http-response del-header", "http-response replace-header",
             "http-response replace-value", "http-response allow", "http-response deny", "http-response set-status",
-            "http-response redirect", "http-response return");
+            "http-response redirect", "http-response return",
+            "option httpchk", "http-check expect", "http-check send", "http-check comment", "option tcp-check",
+            "tcp-check connect", "tcp-check send", "tcp-check send-binary", "tcp-check expect", "tcp-check comment",
+            "option redis-check", "timeout check");
 
     private static final KeywordTable INSTANCE = new KeywordTable();
 

@@ -93,6 +93,19 @@ public final class SnapshotCompiler {
         return new Snapshot(version, config, Map.copyOf(frontends), Map.copyOf(backends), Map.copyOf(states));
     }
 
+    /**
+     * The same snapshot with new server states (a health or admin change): compiled rules are
+     * kept, balancers are rebuilt so they see which servers are usable.
+     */
+    public static Snapshot withStates(Snapshot old, Map<String, ServerState> states) {
+        Map<String, CompiledBackend> backends = new LinkedHashMap<>();
+        for (CompiledBackend b : old.backends().values()) {
+            backends.put(b.name(), new CompiledBackend(b.proxy(), b.requestRules(), b.responseRules(), b.redirects(),
+                    b.useServerRules(), b.servers(), balancer(b.proxy(), b.servers(), states)));
+        }
+        return new Snapshot(old.version() + 1, old.config(), old.frontends(), Map.copyOf(backends), Map.copyOf(states));
+    }
+
     /** HAProxy's roundrobin order for "balance roundrobin"; the other algorithms arrive with the balancing issue. */
     private static Balancer balancer(Proxy p, List<ServerRuntime> servers, Map<String, ServerState> states) {
         if (p.balance().algorithm() == io.vxlb.config.Balance.Algorithm.ROUNDROBIN) {
