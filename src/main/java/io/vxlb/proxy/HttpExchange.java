@@ -78,6 +78,11 @@ final class HttpExchange implements Txn {
         request.pause();
         verticle.stats.requestStarted(frontend);
         Proxy fe = frontend.proxy();
+        if (!fe.captures().isEmpty()) {
+            // HAProxy captures the request as received, before any rule rewrites it
+            log.capturedRequest = HttpLogRecord.capture(fe.captures(), true, this);
+            log.capturedResponse = HttpLogRecord.capture(fe.captures(), false, this);
+        }
         if (fe.monitorUri() != null && path().equals(fe.monitorUri())) {
             respondPage(ErrorPages.OK, false);
             return;
@@ -373,7 +378,7 @@ final class HttpExchange implements Txn {
             ServerRuntime target = next;
             // HAProxy waits up to 1s before retrying the same server (not before a redispatch)
             long pause = target == server ? Math.min(1000, Math.max(1, be.timeouts().connect())) : 0;
-            if (pause > 0) verticle.vertx().setTimer(Math.min(pause, 100), id -> connect(target));
+            if (pause > 0) verticle.vertx().setTimer(pause, id -> connect(target));
             else connect(target);
             return;
         }
@@ -456,6 +461,7 @@ final class HttpExchange implements Txn {
         log.responseHeaders = System.nanoTime();
         status = in.statusCode();
         responseHeaders = HeaderList.of(in.headers());
+        if (!frontend.proxy().captures().isEmpty()) log.capturedResponse = HttpLogRecord.capture(frontend.proxy().captures(), false, this);
         Hop hop = new Hop(responseHeaders);
         // backend rules first, then the frontend's (once for a listen section, which is both)
         if (runResponseRules(backend.responseRules())
@@ -485,7 +491,7 @@ final class HttpExchange implements Txn {
                 finishAborted(resp.headWritten() ? "SD" : "SH");
                 return;
             }
-            log.bytesOut = resp.bytesWritten();
+            log.bytesOut = headBytes(resp) + resp.bytesWritten();
             done = true;
             if (closeClient) request.connection().close();
             verticle.logRequest(this, log);
@@ -554,10 +560,17 @@ final class HttpExchange implements Txn {
         log.status = code;
         request.resume();
         resp.end(body).onComplete(ar -> {
-            log.bytesOut = resp.bytesWritten();
+            log.bytesOut = headBytes(resp) + resp.bytesWritten();
             if (close) request.connection().close();
             verticle.logRequest(this, log);
         });
+    }
+
+    /** %B counts what reached the client: the response head as serialised, then the body. */
+    private static long headBytes(HttpServerResponse resp) {
+        long n = 9 + 3 + 1 + (resp.getStatusMessage() == null ? 0 : resp.getStatusMessage().length()) + 2 + 2;
+        for (Map.Entry<String, String> h : resp.headers()) n += h.getKey().length() + 2 + h.getValue().length() + 2;
+        return n;
     }
 
     private void finishAborted(String termination) {
