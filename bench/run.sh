@@ -70,7 +70,7 @@ proxy_cfg $VX > "$work/vxlb.cfg"
 
 "$NGINX" -c "$work/nginx.conf" -p "$work" & pids+=($!)
 "$HAPROXY" -f "$work/haproxy.cfg" -db & pids+=($!); hap_pid=$!
-java -Xms256m -Xmx1g -jar target/vxlb.jar -q -f "$work/vxlb.cfg" & pids+=($!); vx_pid=$!
+java ${VXLB_JAVA_OPTS:--Xms256m -Xmx1g} -jar target/vxlb.jar -q -f "$work/vxlb.cfg" & pids+=($!); vx_pid=$!
 
 wait_port() { for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; exit 1; }
 wait_port $BACKEND; wait_port $HAP; wait_port $VX
@@ -79,7 +79,7 @@ cpu_ticks() { awk '{print $14+$15}' /proc/$1/stat; }
 HZ=$(getconf CLK_TCK)
 
 # warm-up (JIT) for vxlb, and a short one for the others
-wrk -t2 -c$CONNS -d5s http://127.0.0.1:$VX/ >/dev/null
+wrk -t2 -c$CONNS -d15s http://127.0.0.1:$VX/ >/dev/null
 wrk -t2 -c$CONNS -d2s http://127.0.0.1:$HAP/ >/dev/null
 
 declare -A RPS CPU P50 P99

@@ -38,7 +38,7 @@ public final class HttpLogLine {
         sb.append("0/0");
         appendCaptures(sb, r.capturedRequest);
         appendCaptures(sb, r.capturedResponse);
-        sb.append(" \"").append(r.requestLine).append('"');
+        sb.append(" \"").append(r.requestLine()).append('"');
         return sb.toString();
     }
 

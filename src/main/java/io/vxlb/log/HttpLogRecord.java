@@ -26,7 +26,7 @@ public final class HttpLogRecord {
     public long bytesOut;
     /** Two letters of %tsc: termination cause and session state; "--" for a normal end. */
     public String terminationState = "--";
-    public String requestLine;
+    private String method, uri, version;
     public String[] capturedRequest;
     public String[] capturedResponse;
 
@@ -60,6 +60,17 @@ public final class HttpLogRecord {
         return out;
     }
 
+    /** The request line as received; kept as parts and joined only when a log line is written. */
+    public void request(String method, String uri, String version) {
+        this.method = method;
+        this.uri = uri;
+        this.version = version;
+    }
+
+    public String requestLine() {
+        return method + " " + uri + " HTTP/" + version;
+    }
+
     static long millisBetween(long from, long to) {
         return from == 0 || to == 0 ? -1 : Math.max(0, (to - from) / 1_000_000);
     }
@@ -78,7 +89,7 @@ public final class HttpLogRecord {
             case "HM" -> out.append(txn.method());
             case "HU" -> out.append(txn.uri());
             case "HV" -> out.append("HTTP/").append(txn.version());
-            case "r" -> out.append(requestLine);
+            case "r" -> out.append(requestLine());
             case "pid" -> out.append(ProcessHandle.current().pid());
             default -> out.append('-');
         }

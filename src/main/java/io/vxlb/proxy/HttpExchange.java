@@ -71,11 +71,13 @@ final class HttpExchange implements Txn {
         this.version = request.version() == HttpVersion.HTTP_1_0 ? "1.0" : "1.1";
         this.requestHeaders = HeaderList.of(request.headers());
         this.log = new HttpLogRecord(frontend.name(), request.remoteAddress(), request.isSSL());
-        log.requestLine = method + " " + uri + " HTTP/" + version;
+        log.request(method, uri, version);
     }
 
     void start() {
-        request.pause();
+        // Only a request with a body is paused: until its server connection is ready, so the body
+        // streams with back-pressure. A bodiless request has nothing to hold back.
+        if (hasBody()) request.pause();
         verticle.stats.requestStarted(frontend);
         Proxy fe = frontend.proxy();
         if (!fe.captures().isEmpty()) {
@@ -406,17 +408,19 @@ final class HttpExchange implements Txn {
         }
         boolean chunked = hop.chunked;
         String contentLength = requestHeaders.get("content-length");
+        out.exceptionHandler(t -> { });  // failures arrive through the response future
         if (hop.expectContinue) {
             h.add("expect", "100-continue");
             out.continueHandler(v -> request.response().writeContinue());
+            // the client sends no body before the 100, so the head must go now, not with the first body bytes
+            out.sendHead();
         }
-        out.exceptionHandler(t -> { });  // failures arrive through the response future
         Future<HttpClientResponse> response;
-        if (chunked) {
-            out.setChunked(true);
-            response = out.send(request);
-        } else if (contentLength != null && !contentLength.equals("0")) {
-            response = out.send(request);
+        if (chunked || (contentLength != null && !contentLength.equals("0"))) {
+            if (chunked) out.setChunked(true);
+            // a body cut by the client must not reach the server as a complete request: no end() on failure
+            request.pipe().endOnFailure(false).to(out).onFailure(t -> out.reset());
+            response = out.response();
         } else {
             request.resume();
             response = out.send();
@@ -482,8 +486,14 @@ final class HttpExchange implements Txn {
         boolean closeClient = connectionMode() == HttpConnectionMode.CLOSE;
         if (closeClient) h.set("connection", "close");
         if (!responseHeaders.contains("content-length") && !isBodyless(status)) resp.setChunked(true);
+        // Vert.x adds "content-length: 0" to a 204, and to a 304 once its reason is set as above: RFC 9110
+        // forbids both, and the server sent none
+        if ((status == 204 || status == 304) && !responseHeaders.contains("content-length")) {
+            resp.headersEndHandler(v -> h.remove("content-length"));
+        }
         log.status = status;
-        in.pipeTo(resp).onComplete(ar -> {
+        // a body cut by the server must not look complete to the client (no last chunk): no end() on failure
+        in.pipe().endOnFailure(false).to(resp).onComplete(ar -> {
             if (closeServer || ar.failed()) in.request().connection().close();
             releaseServer();
             if (ar.failed()) {
@@ -496,6 +506,11 @@ final class HttpExchange implements Txn {
             if (closeClient) request.connection().close();
             verticle.logRequest(this, log);
         });
+    }
+
+    private boolean hasBody() {
+        String cl = requestHeaders.get("content-length");
+        return (cl != null && !cl.equals("0")) || requestHeaders.contains("transfer-encoding");
     }
 
     private boolean isBodyless(int status) {

@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vxlb.config.Bind;
 import io.vxlb.config.GlobalSection;
@@ -33,6 +34,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import javax.net.ssl.KeyManagerFactory;
 
 /**
  * The data plane of one event loop: listens on every {@code bind} of the HTTP frontends (Vert.x
@@ -98,17 +101,43 @@ public final class ProxyVerticle extends VerticleBase {
         return server.listen();
     }
 
-    /** HAProxy's PEM: certificate chain and key in one file; a directory holds one PEM per name (SNI). */
-    private static PemKeyCertOptions pem(List<String> certificates) {
+    /** Names HAProxy skips in a {@code crt} directory (crtlist_load_cert_dir): its companion files and dot-files. */
+    private static final java.util.regex.Pattern NOT_A_CERTIFICATE = java.util.regex.Pattern.compile("^\\..*|.*\\.(key|issuer|ocsp|sctl)$");
+
+    /**
+     * HAProxy's PEM: certificate chain and key in one file; a directory holds one PEM per name
+     * (SNI), every file but HAProxy's reserved extensions, in name order. The first certificate is
+     * the default one, served when the client sends no SNI or a name no certificate matches.
+     */
+    private static KeyCertOptions pem(List<String> certificates) {
         PemKeyCertOptions pem = new PemKeyCertOptions();
         for (String c : certificates) {
             File f = new File(c);
-            File[] files = f.isDirectory() ? f.listFiles((d, n) -> n.endsWith(".pem")) : new File[]{f};
+            File[] files = f.isDirectory() ? f.listFiles(x -> x.isFile() && !NOT_A_CERTIFICATE.matcher(x.getName()).matches()) : new File[]{f};
             if (files == null) continue;
             java.util.Arrays.sort(files);
             for (File x : files) pem.addCertPath(x.getPath()).addKeyPath(x.getPath());
         }
-        return pem;
+        if (pem.getCertPaths().size() < 2) return pem;
+        // Vert.x answers a client without SNI with every key and the JDK picks one by key type
+        // (ECDSA first): HAProxy serves its first certificate then
+        PemKeyCertOptions first = new PemKeyCertOptions().addCertPath(pem.getCertPaths().get(0)).addKeyPath(pem.getKeyPaths().get(0));
+        return new KeyCertOptions() {
+            @Override
+            public KeyCertOptions copy() {
+                return this;  // immutable
+            }
+
+            @Override
+            public KeyManagerFactory getKeyManagerFactory(io.vertx.core.Vertx v) throws Exception {
+                return first.getKeyManagerFactory(v);
+            }
+
+            @Override
+            public Function<String, KeyManagerFactory> keyManagerFactoryMapper(io.vertx.core.Vertx v) throws Exception {
+                return pem.keyManagerFactoryMapper(v);  // null for an unknown name: the default above
+            }
+        };
     }
 
     private void onConnection(String frontendName, HttpConnection conn) {
@@ -130,7 +159,7 @@ public final class ProxyVerticle extends VerticleBase {
         Snapshot snap = holder.get();
         CompiledFrontend fe = snap.frontends().get(frontendName);
         ClientConnection cc = connections.get(req.connection());
-        if (cc != null) cc.cancel();
+        if (cc != null) cc.busy();
         if (fe == null) {  // the frontend went away in a reload while this connection was open
             req.connection().close();
             return;
@@ -178,27 +207,52 @@ public final class ProxyVerticle extends VerticleBase {
     /**
      * The request-head timer of one client connection: {@code timeout http-request} until a
      * request head arrives (then HAProxy answers 408), {@code timeout http-keep-alive} between
-     * requests (then the idle connection is closed silently).
+     * requests (then the idle connection is closed silently). Requests only move a deadline;
+     * the Vert.x timer is re-armed lazily when it fires, so a busy keep-alive connection costs
+     * no timer operation per request.
      */
     private final class ClientConnection {
         final HttpConnection conn;
         long timer = -1;
+        long deadline;
+        boolean waiting;
+        boolean answer408;
 
         ClientConnection(HttpConnection conn) {
             this.conn = conn;
         }
 
+        /** Starts waiting for a request head for at most {@code millis}. */
         void arm(long millis, boolean answer408) {
-            cancel();
-            if (millis <= 0) return;
-            timer = vertx.setTimer(millis, id -> {
-                timer = -1;
-                if (answer408) writeRaw408();
-                conn.close();
-            });
+            if (millis <= 0) {
+                waiting = false;
+                return;
+            }
+            this.deadline = System.nanoTime() + millis * 1_000_000L;
+            this.answer408 = answer408;
+            this.waiting = true;
+            if (timer < 0) timer = vertx.setTimer(millis, this::fire);
+        }
+
+        /** A request head arrived. */
+        void busy() {
+            waiting = false;
+        }
+
+        private void fire(long id) {
+            timer = -1;
+            if (!waiting) return;
+            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            if (left > 0) {
+                timer = vertx.setTimer(left, this::fire);
+                return;
+            }
+            if (answer408) writeRaw408();
+            conn.close();
         }
 
         void cancel() {
+            waiting = false;
             if (timer >= 0) {
                 vertx.cancelTimer(timer);
                 timer = -1;
