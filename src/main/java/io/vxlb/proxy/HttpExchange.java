@@ -501,7 +501,7 @@ final class HttpExchange implements Txn {
                 finishAborted(resp.headWritten() ? "SD" : "SH");
                 return;
             }
-            log.bytesOut = headBytes(resp) + resp.bytesWritten();
+            if (logging()) log.bytesOut = headBytes(resp) + resp.bytesWritten();
             done = true;
             if (closeClient) request.connection().close();
             verticle.logRequest(this, log);
@@ -575,10 +575,14 @@ final class HttpExchange implements Txn {
         log.status = code;
         request.resume();
         resp.end(body).onComplete(ar -> {
-            log.bytesOut = headBytes(resp) + resp.bytesWritten();
+            if (logging()) log.bytesOut = headBytes(resp) + resp.bytesWritten();
             if (close) request.connection().close();
             verticle.logRequest(this, log);
         });
+    }
+
+    private boolean logging() {
+        return frontend.proxy().options().httplog();
     }
 
     /** %B counts what reached the client: the response head as serialised, then the body. */
