@@ -655,10 +655,6 @@ final class HttpExchange implements Txn {
         log.appendVariable(v.name(), this, out);
     }
 
-    HttpLogRecord logRecord() {
-        return log;
-    }
-
     int retries() {
         return retriesDone;
     }
@@ -677,10 +673,6 @@ final class HttpExchange implements Txn {
 
     ServerRuntime server() {
         return server;
-    }
-
-    HttpServerRequest request() {
-        return request;
     }
 
     /** Hop-by-hop headers of one message: the fixed list plus the names its Connection header lists. */
