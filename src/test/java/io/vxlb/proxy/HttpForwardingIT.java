@@ -164,6 +164,76 @@ class HttpForwardingIT {
     }
 
     @Test
+    void serverCloseClosesTheServerSideOnlyAndPretendKeepaliveHidesIt() throws Exception {
+        fx = new ProxyFixture();
+        fx.backend("BE");
+        fx.start(BASE + """
+                frontend fe
+                    bind 127.0.0.1:${FE}
+                    option http-server-close
+                    default_backend be
+                frontend fe2
+                    bind 127.0.0.1:${FE2}
+                    option http-server-close
+                    option http-pretend-keepalive
+                    default_backend be
+                backend be
+                    server s1 127.0.0.1:${BE}
+                """);
+        String two = fx.raw("FE", "GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\n", 1500);
+        assertEquals(2, two.split("HTTP/1.1 200", -1).length - 1, "the client side stays keep-alive: " + two);
+        assertEquals("close", fx.backends.get(0).last().header("connection"), "the server is told the connection closes");
+        fx.get("FE2", "/3");
+        assertNull(fx.backends.get(0).last().header("connection"), "pretend-keepalive does not announce the close");
+    }
+
+    @Test
+    void forwardforExceptSkipsTrustedSources() {
+        fx = new ProxyFixture();
+        fx.backend("BE");
+        fx.start(BASE + """
+                listen app
+                    bind 127.0.0.1:${FE}
+                    option forwardfor except 127.0.0.0/8
+                    option originalto except 10.0.0.0/8 header X-Dst
+                    server s1 127.0.0.1:${BE}
+                """);
+        fx.get("FE", "/");
+        assertNull(fx.backends.get(0).last().header("x-forwarded-for"), "127.0.0.1 is in the except network");
+        assertEquals("127.0.0.1", fx.backends.get(0).last().header("x-dst"));
+    }
+
+    @Test
+    void redirectPrefixSchemeDropQueryAppendSlashAndCodes() {
+        fx = new ProxyFixture();
+        fx.start(BASE + """
+                frontend fe
+                    bind 127.0.0.1:${FE}
+                    redirect prefix https://new.example.com code 301 if { path_beg /p/ }
+                    redirect prefix /base drop-query append-slash if { path_beg /d }
+                    redirect scheme https code 308 if { path_beg /s }
+                    http-request redirect location /moved code 307 if { path /h }
+                    redirect location /x set-cookie SEEN=1 if { path /c }
+                    default_backend none
+                backend none
+                """);
+        ProxyFixture.Response r = fx.get("FE", "/p/a?q=1");
+        assertEquals(301, r.status());
+        assertEquals("https://new.example.com/p/a?q=1", r.headers().get("location"));
+        r = fx.get("FE", "/dir?q=1");
+        assertEquals(302, r.status());
+        assertEquals("/base/dir/", r.headers().get("location"));
+        r = fx.get("FE", "/s/x?y", "Host", "www.example.com");
+        assertEquals(308, r.status());
+        assertEquals("https://www.example.com/s/x?y", r.headers().get("location"));
+        r = fx.get("FE", "/h");
+        assertEquals(307, r.status());
+        assertEquals("/moved", r.headers().get("location"));
+        r = fx.get("FE", "/c");
+        assertEquals("SEEN=1; path=/", r.headers().get("set-cookie"));
+    }
+
+    @Test
     void noServerGives503WithHaproxyBody() {
         fx = new ProxyFixture();
         fx.start(BASE + """
