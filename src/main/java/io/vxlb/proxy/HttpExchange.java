@@ -493,7 +493,7 @@ final class HttpExchange implements Txn {
         }
         log.status = status;
         // a body cut by the server must not look complete to the client (no last chunk): no end() on failure
-        in.pipe().endOnFailure(false).to(resp).onComplete(ar -> {
+        in.pipe().endOnFailure(false).to(new ClientBound(resp)).onComplete(ar -> {
             if (closeServer || ar.failed()) in.request().connection().close();
             releaseServer();
             if (ar.failed()) {
