@@ -78,7 +78,6 @@ final class HttpExchange implements Txn {
         // Only a request with a body is paused: until its server connection is ready, so the body
         // streams with back-pressure. A bodiless request has nothing to hold back.
         if (hasBody()) request.pause();
-        verticle.stats.requestStarted(frontend);
         Proxy fe = frontend.proxy();
         if (!fe.captures().isEmpty()) {
             // HAProxy captures the request as received, before any rule rewrites it

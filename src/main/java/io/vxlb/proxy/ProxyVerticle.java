@@ -45,7 +45,6 @@ import javax.net.ssl.KeyManagerFactory;
 public final class ProxyVerticle extends VerticleBase {
     private final SnapshotHolder holder;
     final TrafficCounters counters;
-    final Stats stats = new Stats();
     private HttpClient client;
     private final List<HttpServer> servers = new ArrayList<>();
     /** Connection state for the http-request / keep-alive timers; event-loop confined. */
@@ -267,15 +266,6 @@ public final class ProxyVerticle extends VerticleBase {
             io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.wrappedBuffer(ErrorPages.raw(ErrorPages.REQUEST_TIMEOUT).getBytes());
             if (encoder != null) encoder.writeAndFlush(buf);
             else buf.release();
-        }
-    }
-
-    /** Per-loop request counters, summed by the admin API later. */
-    static final class Stats {
-        long requests;
-
-        void requestStarted(CompiledFrontend fe) {
-            requests++;
         }
     }
 }
