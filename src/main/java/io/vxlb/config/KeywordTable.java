@@ -20,7 +20,7 @@ public final class KeywordTable {
             "bind", "backlog", "retries", "log", "log-tag", "monitor-uri", "nbthread",
             "timeout connect", "timeout client", "timeout server", "timeout http-request", "timeout http-keep-alive", "timeout tarpit",
             "contimeout", "clitimeout", "srvtimeout", "redispatch",
-            "option httplog", "option forwardfor", "option originalto", "option http-server-close", "option httpclose",
+            "option httplog", "option dontlognull", "option forwardfor", "option originalto", "option http-server-close", "option httpclose",
             "option http-keep-alive", "option http-pretend-keepalive", "option redispatch", "option allbackups",
             "acl", "use_backend", "default_backend", "use-server", "redirect", "capture request", "capture response",
             "http-request allow", "http-request deny", "http-request tarpit", "http-request auth", "http-request redirect",

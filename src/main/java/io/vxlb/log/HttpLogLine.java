@@ -29,7 +29,7 @@ public final class HttpLogLine {
         long tc = HttpLogRecord.millisBetween(r.connectStart, r.connected);
         long tr = HttpLogRecord.millisBetween(r.connected, r.responseHeaders);
         // %TR: the head was complete when Vert.x handed the request over: 0 ms of it is ours to measure
-        sb.append(0).append('/').append(r.connectStart == 0 ? -1 : 0).append('/').append(tc).append('/').append(tr)
+        sb.append(r.badRequest ? -1 : 0).append('/').append(r.connectStart == 0 ? -1 : 0).append('/').append(tc).append('/').append(tr)
                 .append('/').append(HttpLogRecord.millisBetween(r.start, end)).append(' ');
         sb.append(r.status).append(' ').append(r.bytesOut).append(" - - ");
         sb.append(r.terminationState).append("--").append(' ');

@@ -15,8 +15,10 @@ public final class HttpLogRecord {
     public final SocketAddress client;
     public final boolean ssl;
     /** Wall-clock time the request was received, for %tr. */
-    public final long acceptedMillis = System.currentTimeMillis();
-    public final long start = System.nanoTime();
+    public final long acceptedMillis;
+    public final long start;
+    /** No request was ever parsed on the connection: %TR is -1 and the request line "<BADREQ>". */
+    public boolean badRequest;
     public String backend;
     public String server;
     public long connectStart;
@@ -31,9 +33,24 @@ public final class HttpLogRecord {
     public String[] capturedResponse;
 
     public HttpLogRecord(String frontend, SocketAddress client, boolean ssl) {
+        this(frontend, client, ssl, System.nanoTime());
+    }
+
+    private HttpLogRecord(String frontend, SocketAddress client, boolean ssl, long start) {
         this.frontend = frontend;
         this.client = client;
         this.ssl = ssl;
+        this.start = start;
+        this.acceptedMillis = System.currentTimeMillis() - (System.nanoTime() - start) / 1_000_000L;
+    }
+
+    /** A connection that closed or timed out before sending a whole request head. */
+    public static HttpLogRecord badRequest(String frontend, SocketAddress client, boolean ssl, int status, String termination, long since) {
+        HttpLogRecord r = new HttpLogRecord(frontend, client, ssl, since);
+        r.badRequest = true;
+        r.status = status;
+        r.terminationState = termination;
+        return r;
     }
 
     /**
@@ -68,6 +85,7 @@ public final class HttpLogRecord {
     }
 
     public String requestLine() {
+        if (badRequest) return "<BADREQ>";
         return method + " " + uri + " HTTP/" + version;
     }
 

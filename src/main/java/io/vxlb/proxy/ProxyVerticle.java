@@ -143,10 +143,13 @@ public final class ProxyVerticle extends VerticleBase {
         Proxy p = holder.get().frontends().get(frontendName).proxy();
         counters.activeConnections.incrementAndGet();
         counters.frontend(frontendName).incrementAndGet();
-        ClientConnection cc = new ClientConnection(conn);
+        ClientConnection cc = new ClientConnection(conn, p);
         connections.put(conn, cc);
         cc.arm(p.timeouts().effectiveHttpRequest(), true);
         conn.closeHandler(v -> {
+            // HAProxy logs a connection that closed before sending a request as "<BADREQ>" with
+            // CR (client closed), unless "option dontlognull" says such empty connections are noise
+            if (cc.requests == 0 && !cc.timedOut && !p.options().dontlognull()) logBadRequest(p, conn, 400, "CR", cc.since);
             cc.cancel();
             connections.remove(conn);
             counters.activeConnections.decrementAndGet();
@@ -158,7 +161,10 @@ public final class ProxyVerticle extends VerticleBase {
         Snapshot snap = holder.get();
         CompiledFrontend fe = snap.frontends().get(frontendName);
         ClientConnection cc = connections.get(req.connection());
-        if (cc != null) cc.busy();
+        if (cc != null) {
+            cc.busy();
+            cc.requests++;
+        }
         if (fe == null) {  // the frontend went away in a reload while this connection was open
             req.connection().close();
             return;
@@ -195,6 +201,17 @@ public final class ProxyVerticle extends VerticleBase {
         for (LogSink s : targets) s.send("info", line);
     }
 
+    /** The httplog line of a connection that never produced a request ({@code "<BADREQ>"}). */
+    private void logBadRequest(Proxy fe, HttpConnection conn, int status, String termination, long since) {
+        if (!fe.options().httplog() || conn.remoteAddress() == null) return;
+        List<LogSink> targets = sinks.computeIfAbsent(fe, this::sinksFor);
+        if (targets.isEmpty()) return;
+        HttpLogRecord r = HttpLogRecord.badRequest(fe.name(), conn.remoteAddress(), conn.isSsl(), status, termination, since);
+        String line = HttpLogLine.format(r, new HttpLogLine.Counters(counters.activeConnections.get(),
+                counters.frontend(fe.name()).get(), 0, 0, 0, false));
+        for (LogSink s : targets) s.send("info", line);
+    }
+
     private List<LogSink> sinksFor(Proxy p) {
         List<LogSink> l = new ArrayList<>();
         GlobalSection g = holder.get().config().global();
@@ -212,13 +229,18 @@ public final class ProxyVerticle extends VerticleBase {
      */
     private final class ClientConnection {
         final HttpConnection conn;
+        final Proxy frontend;
+        final long since = System.nanoTime();
+        int requests;
+        boolean timedOut;
         long timer = -1;
         long deadline;
         boolean waiting;
         boolean answer408;
 
-        ClientConnection(HttpConnection conn) {
+        ClientConnection(HttpConnection conn, Proxy frontend) {
             this.conn = conn;
+            this.frontend = frontend;
         }
 
         /** Starts waiting for a request head for at most {@code millis}. */
@@ -246,7 +268,12 @@ public final class ProxyVerticle extends VerticleBase {
                 timer = vertx.setTimer(left, this::fire);
                 return;
             }
-            if (answer408) writeRaw408();
+            if (answer408) {
+                timedOut = true;
+                writeRaw408();
+                // timed out waiting for a request head: "cR" (client-side timeout, request phase)
+                logBadRequest(frontend, conn, 408, "cR", since);
+            }
             conn.close();
         }
 

@@ -82,6 +82,42 @@ class HttpLogIT {
     }
 
     @Test
+    void connectionsWithoutARequestAreBadreqLinesUnlessDontlognull() throws Exception {
+        start("""
+                global
+                    log 127.0.0.1:${SYSLOG} local0
+                defaults
+                    mode http
+                    log global
+                    option httplog
+                    timeout connect 5s
+                    timeout client 5s
+                    timeout server 5s
+                    timeout http-request 300ms
+                frontend fe
+                    bind 127.0.0.1:${FE}
+                    default_backend be
+                frontend fe2
+                    bind 127.0.0.1:${FE2}
+                    option dontlognull
+                    default_backend be
+                backend be
+                    server s1 127.0.0.1:${BE}
+                """);
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", fx.port("FE"))) {
+            s.getOutputStream().flush();
+        }
+        // HAProxy 2.6.12: fe fe/<NOSRV> -1/-1/-1/-1/0 400 0 - - CR-- 1/1/0/0/0 0/0 "<BADREQ>"
+        assertMatches(HEADER + CLIENT + "fe fe/<NOSRV> -1/-1/-1/-1/\\d+ 400 0 - - CR-- \\d+/1/0/0/0 0/0 \"<BADREQ>\"", nextLine());
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", fx.port("FE2"))) {
+            s.getOutputStream().flush();  // an empty connection: dontlognull keeps it out of the log
+        }
+        fx.raw("FE2", "GET / HTTP/1.1\r\nHost: a\r\n", 2000);
+        // HAProxy 2.6.12: fe2 fe2/<NOSRV> -1/-1/-1/-1/501 408 0 - - cR-- 1/1/0/0/0 0/0 "<BADREQ>"
+        assertMatches(HEADER + CLIENT + "fe2 fe2/<NOSRV> -1/-1/-1/-1/\\d+ 408 0 - - cR-- \\d+/1/0/0/0 0/0 \"<BADREQ>\"", nextLine());
+    }
+
+    @Test
     void localAnswersAndFailuresCarryHaproxyTerminationStates() throws Exception {
         start("""
                 global
