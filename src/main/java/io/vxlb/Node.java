@@ -5,10 +5,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vxlb.config.Config;
-import io.vxlb.config.Mode;
-import io.vxlb.config.Proxy;
 import io.vxlb.maps.FileMapSource;
 import io.vxlb.proxy.ProxyVerticle;
+import io.vxlb.proxy.TcpProxyVerticle;
 import io.vxlb.runtime.Snapshot;
 import io.vxlb.runtime.SnapshotCompiler;
 import io.vxlb.runtime.SnapshotHolder;
@@ -27,8 +26,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One running vxlb: a Vert.x instance, the current snapshot, and one proxy verticle per event
- * loop. Standalone today; the cluster issue makes it a member of a Hazelcast cluster.
+ * One running vxlb: a Vert.x instance, the current snapshot, and one HTTP and one TCP proxy
+ * verticle per event loop. Standalone today; the cluster issue makes it a member of a Hazelcast cluster.
  */
 public final class Node {
     private final Vertx vertx;
@@ -36,6 +35,7 @@ public final class Node {
     private final SnapshotHolder holder;
     private final TrafficCounters counters = new TrafficCounters();
     private String deploymentId;
+    private String tcpDeploymentId;
     private String healthDeploymentId;
     private MessageConsumer<JsonObject> healthConsumer;
 
@@ -60,13 +60,6 @@ public final class Node {
     }
 
     private static Future<Node> start(Vertx vertx, boolean owns, Config config) {
-        for (Proxy p : config.frontends()) {
-            if (p.mode() == Mode.TCP && !p.disabled()) {
-                String msg = "frontend '" + p.name() + "' (" + p.location() + ") is 'mode tcp', which this vxlb build does not serve yet";
-                if (owns) vertx.close();
-                return Future.failedFuture(msg);
-            }
-        }
         Snapshot snapshot;
         try {
             snapshot = new SnapshotCompiler(new FileMapSource(), Map.of()).compile(1, config, SnapshotCompiler.initialStates(config));
@@ -79,6 +72,10 @@ public final class Node {
         return vertx.deployVerticle(() -> new ProxyVerticle(node.holder, node.counters), new DeploymentOptions().setInstances(instances))
                 .compose(id -> {
                     node.deploymentId = id;
+                    return vertx.deployVerticle(() -> new TcpProxyVerticle(node.holder, node.counters), new DeploymentOptions().setInstances(instances));
+                })
+                .compose(id -> {
+                    node.tcpDeploymentId = id;
                     return node.startHealth(config);
                 })
                 .map(id -> {
@@ -129,6 +126,7 @@ public final class Node {
         if (ownsVertx) return vertx.close();
         Future<Void> health = healthDeploymentId == null ? Future.succeededFuture() : vertx.undeploy(healthDeploymentId);
         if (healthConsumer != null) healthConsumer.unregister();
-        return health.compose(v -> deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId));
+        return health.compose(v -> tcpDeploymentId == null ? Future.succeededFuture() : vertx.undeploy(tcpDeploymentId))
+                .compose(v -> deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId));
     }
 }

@@ -17,7 +17,7 @@ public final class KeywordTable {
      * here when a test proves its behaviour through the proxy, so the README table stays honest.
      */
     private static final java.util.Set<String> ENFORCED = java.util.Set.of(
-            "bind", "backlog", "retries", "log", "log-tag", "monitor-uri", "nbthread",
+            "mode", "bind", "backlog", "retries", "log", "log-tag", "monitor-uri", "nbthread",
             "timeout connect", "timeout client", "timeout server", "timeout http-request", "timeout http-keep-alive", "timeout tarpit",
             "contimeout", "clitimeout", "srvtimeout", "redispatch",
             "option httplog", "option dontlognull", "option forwardfor", "option originalto", "option http-server-close", "option httpclose",
@@ -33,7 +33,7 @@ public final class KeywordTable {
             "http-response redirect", "http-response return",
             "option httpchk", "http-check expect", "http-check send", "http-check comment", "option tcp-check",
             "tcp-check connect", "tcp-check send", "tcp-check send-binary", "tcp-check expect", "tcp-check comment",
-            "option redis-check", "timeout check");
+            "option redis-check", "timeout check", "option tcplog");
 
     private static final KeywordTable INSTANCE = new KeywordTable();
 

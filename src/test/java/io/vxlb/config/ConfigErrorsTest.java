@@ -465,6 +465,7 @@ class ConfigErrorsTest {
         ParseResult r = check(HTTP_DEFAULTS + """
                 backend bck1
                   server srv1 check
+                  contimeout 5000
                 """);
         assertEquals("[ALERT] haproxy.cfg:7:15 : [backend bck1] 'server': server 'srv1' has no address: 'check' is a server option"
                 + " -- write 'server srv1 ADDRESS[:PORT] check'", errorAt(r, 7).format());

@@ -1,0 +1,339 @@
+package io.vxlb.proxy;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.ConnectOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+import io.vxlb.config.Proxy;
+import io.vxlb.config.ProxyKind;
+import io.vxlb.config.Timeouts;
+import io.vxlb.log.HttpLogLine;
+import io.vxlb.log.LogSink;
+import io.vxlb.log.TcpLogLine;
+import io.vxlb.rules.LogVariable;
+import io.vxlb.rules.Txn;
+import io.vxlb.runtime.CompiledBackend;
+import io.vxlb.runtime.CompiledFrontend;
+import io.vxlb.runtime.CompiledSwitch;
+import io.vxlb.runtime.ServerRuntime;
+import io.vxlb.runtime.Snapshot;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One {@code mode tcp} session: routes the accepted connection (use_backend rules on a minimal
+ * transaction, default_backend, or the listen section itself), connects to a server with
+ * retries and redispatch, then relays bytes both ways with back-pressure until either side
+ * closes or stays idle too long. Event-loop confined: every callback runs on the loop of the
+ * client connection, which is also the loop of the backend connection.
+ */
+final class TcpSession implements Txn {
+    private final TcpProxyVerticle verticle;
+    private final Snapshot snapshot;
+    private final CompiledFrontend frontend;
+    private final NetSocket client;
+    private final SocketAddress remote;
+    private final SocketAddress local;
+    private final long acceptedMillis = System.currentTimeMillis();
+    private final long start = System.nanoTime();
+
+    private CompiledBackend backend;
+    private ServerRuntime server;
+    private NetSocket serverSocket;
+    private boolean holdsServer;
+    /** A connect attempt or a retry pause is in flight. */
+    private boolean connecting;
+    private int retriesDone;
+    private boolean redispatched;
+    private long connectStart;
+    private long connected;
+    private long bytesOut;
+    private long bytesIn;
+    private String termination = "--";
+    private boolean clientClosed;
+    private boolean serverClosed;
+    private boolean finished;
+    private long idleTimeout;
+    private long lastActivity;
+    private long timer = -1;
+    private Map<String, Object> variables;
+
+    TcpSession(TcpProxyVerticle verticle, String frontendName, NetSocket client) {
+        this.verticle = verticle;
+        this.snapshot = verticle.holder.get();
+        this.frontend = snapshot.frontends().get(frontendName);
+        this.client = client;
+        this.remote = client.remoteAddress();
+        this.local = client.localAddress();
+    }
+
+    void start() {
+        client.pause();  // nothing is read before a server connection can take it
+        verticle.counters.activeConnections.incrementAndGet();
+        verticle.counters.frontend(frontend.name()).incrementAndGet();
+        client.exceptionHandler(t -> client.close());
+        client.closeHandler(v -> onClientClosed());
+        backend = chooseBackend();
+        if (backend == null) {
+            termination = "SC";
+            client.close();
+            return;
+        }
+        verticle.counters.backend(backend.name()).incrementAndGet();
+        connect(chooseServer(null));
+    }
+
+    // ---- routing -----------------------------------------------------------------------------
+
+    private CompiledBackend chooseBackend() {
+        for (CompiledSwitch s : frontend.backendSwitches()) {
+            if (!s.applies(this)) continue;
+            String name = s.dynamic() != null ? s.dynamic().format(this) : s.target();
+            CompiledBackend be = snapshot.backends().get(name);
+            if (be != null) return be;
+            if (s.dynamic() == null) return null;
+            break;  // a dynamic name that resolves to no backend falls back to default_backend
+        }
+        if (frontend.defaultBackend() != null) return snapshot.backends().get(frontend.defaultBackend());
+        return frontend.proxy().kind() == ProxyKind.LISTEN ? snapshot.backends().get(frontend.name()) : null;
+    }
+
+    private ServerRuntime chooseServer(ServerRuntime avoid) {
+        for (CompiledSwitch u : backend.useServerRules()) {
+            if (!u.applies(this)) continue;
+            ServerRuntime s = backend.server(u.target());
+            if (s != null && snapshot.state(s).running() && s != avoid) return s;
+            break;
+        }
+        return backend.balancer().pick(snapshot, this, avoid);
+    }
+
+    // ---- connection --------------------------------------------------------------------------
+
+    private void connect(ServerRuntime s) {
+        connecting = false;
+        if (clientClosed) {  // the client left during a retry pause
+            termination = "CC";
+            finish();
+            return;
+        }
+        if (s == null) {
+            termination = "SC";
+            client.close();
+            return;
+        }
+        server = s;
+        holdsServer = true;
+        s.currentConnections.incrementAndGet();
+        s.totalRequests.incrementAndGet();
+        Timeouts t = backend.proxy().timeouts();
+        int port = s.server.port() != 0 ? s.server.port() : local.port();
+        ConnectOptions o = new ConnectOptions().setHost(s.server.address()).setPort(port);
+        if (t.connect() > 0) o.setTimeout((int) Math.min(Integer.MAX_VALUE, t.connect()));
+        if (connectStart == 0) connectStart = System.nanoTime();
+        connecting = true;
+        verticle.client().connect(o).onComplete(ar -> {
+            connecting = false;
+            if (ar.failed()) {
+                connectFailed(ar.cause());
+            } else if (clientClosed) {
+                termination = "CC";
+                serverSocket = ar.result();
+                serverSocket.closeHandler(v -> onServerClosed());
+                serverSocket.close();
+            } else {
+                relay(ar.result());
+            }
+        });
+    }
+
+    private void connectFailed(Throwable cause) {
+        server.currentConnections.decrementAndGet();
+        server.failedConnections.incrementAndGet();
+        holdsServer = false;
+        Proxy be = backend.proxy();
+        if (clientClosed) {
+            termination = "CC";
+            finish();
+            return;
+        }
+        if (retriesDone < be.retries()) {
+            retriesDone++;
+            boolean last = retriesDone == be.retries();
+            ServerRuntime next = server;
+            long every = be.options().redispatchInterval();
+            if (be.options().redispatch() && (last || (every > 0 && retriesDone % every == 0))) {
+                ServerRuntime other = backend.balancer().pick(snapshot, this, server);
+                if (other != null && other != server) {
+                    next = other;
+                    redispatched = true;
+                }
+            }
+            ServerRuntime target = next;
+            connecting = true;
+            // HAProxy pauses up to 1 s (capped by timeout connect) before retrying the same server
+            long pause = target == server ? Math.min(1000, Math.max(1, be.timeouts().connect())) : 0;
+            if (pause > 0) verticle.vertx().setTimer(pause, id -> connect(target));
+            else connect(target);
+            return;
+        }
+        termination = isTimeout(cause) ? "sC" : "SC";
+        client.close();
+    }
+
+    private static boolean isTimeout(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            String n = c.getClass().getSimpleName();
+            if (n.contains("Timeout")) return true;
+            String m = c.getMessage();
+            if (m != null && m.contains("timed out")) return true;
+        }
+        return false;
+    }
+
+    // ---- relay -------------------------------------------------------------------------------
+
+    private void relay(NetSocket srv) {
+        serverSocket = srv;
+        connected = System.nanoTime();
+        lastActivity = connected;
+        srv.exceptionHandler(t -> srv.close());
+        srv.closeHandler(v -> onServerClosed());
+        pump(client, srv, true);
+        pump(srv, client, false);
+        Timeouts fe = frontend.proxy().timeouts(), be = backend.proxy().timeouts();
+        long tunnel = be.tunnel() > 0 ? be.tunnel() : fe.tunnel();
+        if (tunnel > 0) {
+            idleTimeout = tunnel;
+        } else {
+            long c = fe.client(), s = be.server();
+            idleTimeout = c > 0 && s > 0 ? Math.min(c, s) : Math.max(c, s);
+        }
+        if (idleTimeout > 0) timer = verticle.vertx().setTimer(idleTimeout, this::idleCheck);
+        client.resume();
+    }
+
+    /** Forwards each buffer as received (no copy); pauses the source while the destination's queue is full. */
+    private void pump(NetSocket src, NetSocket dst, boolean fromClient) {
+        src.handler(buf -> {
+            lastActivity = System.nanoTime();
+            if (fromClient) bytesIn += buf.length();
+            else bytesOut += buf.length();
+            dst.write(buf);
+            if (dst.writeQueueFull()) {
+                src.pause();
+                dst.drainHandler(v -> src.resume());
+            }
+        });
+    }
+
+    private void idleCheck(long id) {
+        timer = -1;
+        if (finished || clientClosed || serverClosed) return;
+        long left = idleTimeout - (System.nanoTime() - lastActivity) / 1_000_000L;
+        if (left > 0) {
+            timer = verticle.vertx().setTimer(left, this::idleCheck);
+            return;
+        }
+        Timeouts fe = frontend.proxy().timeouts(), be = backend.proxy().timeouts();
+        boolean tunnel = be.tunnel() > 0 || fe.tunnel() > 0;
+        // the side whose timeout is the shorter one expired first (tunnel timeouts count as client side)
+        termination = tunnel || fe.client() > 0 && (be.server() <= 0 || fe.client() <= be.server()) ? "cD" : "sD";
+        client.close();
+        serverSocket.close();
+    }
+
+    private void onClientClosed() {
+        clientClosed = true;
+        if (serverSocket != null) {
+            if (serverClosed) finish();
+            else serverSocket.end();  // flushes what is still queued, then closes
+        } else if (!connecting) {
+            finish();  // no server was found or every attempt failed: nothing else is pending
+        }  // else the connect attempt (or retry pause) in flight sees clientClosed and finishes
+    }
+
+    private void onServerClosed() {
+        serverClosed = true;
+        if (!clientClosed) client.end();
+        else finish();
+    }
+
+    private void finish() {
+        if (finished) return;
+        finished = true;
+        if (timer >= 0) verticle.vertx().cancelTimer(timer);
+        if (holdsServer) server.currentConnections.decrementAndGet();
+        if (backend != null) verticle.counters.backend(backend.name()).decrementAndGet();
+        log();
+        verticle.counters.activeConnections.decrementAndGet();
+        verticle.counters.frontend(frontend.name()).decrementAndGet();
+    }
+
+    private void log() {
+        Proxy fe = frontend.proxy();
+        if (!fe.options().tcplog()) return;
+        if (fe.options().dontlognull() && bytesIn == 0) return;  // HAProxy: nothing received from the client (req->total)
+        List<LogSink> targets = verticle.sinks(fe);
+        if (targets.isEmpty()) return;
+        long end = System.nanoTime();
+        HttpLogLine.Counters c = new HttpLogLine.Counters(verticle.counters.activeConnections.get(),
+                verticle.counters.frontend(fe.name()).get(), backend == null ? 0 : verticle.counters.backend(backend.name()).get(),
+                server == null ? 0 : server.currentConnections.get(), retriesDone, redispatched);
+        String line = TcpLogLine.format(remote.hostAddress(), remote.port(), acceptedMillis, fe.name(),
+                backend == null ? null : backend.name(), server == null ? null : server.server.name(),
+                connectStart == 0 ? -1 : 0, connected == 0 ? -1 : (connected - connectStart) / 1_000_000L,
+                (end - start) / 1_000_000L, bytesOut, termination, c);
+        for (LogSink s : targets) s.send("info", line);
+    }
+
+    // ---- Txn: what sample fetches read (no HTTP data in a TCP session) --------------------------
+
+    @Override public String srcAddress() { return remote.hostAddress(); }
+    @Override public int srcPort() { return remote.port(); }
+    @Override public String dstAddress() { return local.hostAddress(); }
+    @Override public int dstPort() { return local.port(); }
+    @Override public boolean ssl() { return false; }
+    @Override public String sni() { return null; }
+    @Override public String frontendName() { return frontend.name(); }
+    @Override public String backendName() { return backend == null ? null : backend.name(); }
+    @Override public String method() { return ""; }
+    @Override public String uri() { return ""; }
+    @Override public String version() { return ""; }
+    @Override public int requestHeaderCount() { return 0; }
+    @Override public String requestHeaderName(int i) { throw new IndexOutOfBoundsException(i); }
+    @Override public String requestHeaderValue(int i) { throw new IndexOutOfBoundsException(i); }
+    @Override public int status() { return 0; }
+    @Override public int responseHeaderCount() { return 0; }
+    @Override public String responseHeaderName(int i) { throw new IndexOutOfBoundsException(i); }
+    @Override public String responseHeaderValue(int i) { throw new IndexOutOfBoundsException(i); }
+    @Override public int nbsrv(String name) { return snapshot.nbsrv(name != null ? name : backendName()); }
+    @Override public boolean srvIsUp(String be, String srv) { return snapshot.srvIsUp(be, srv); }
+
+    @Override
+    public Object variable(String name) {
+        return variables == null ? null : variables.get(name);
+    }
+
+    @Override
+    public void setVariable(String name, Object value) {
+        if (variables == null) variables = new HashMap<>();
+        variables.put(name, value);
+    }
+
+    @Override
+    public void appendLogVariable(LogVariable v, StringBuilder out) {
+        switch (v.name()) {
+            case "ci" -> out.append(remote.hostAddress());
+            case "cp" -> out.append(remote.port());
+            case "fi" -> out.append(local.hostAddress());
+            case "fp" -> out.append(local.port());
+            case "f", "ft" -> out.append(frontend.name());
+            case "b" -> out.append(backend == null ? frontend.name() : backend.name());
+            case "s" -> out.append(server == null ? "<NOSRV>" : server.server.name());
+            default -> out.append('-');
+        }
+    }
+}
