@@ -17,15 +17,25 @@ public interface Balancer {
 
     /** Servers eligible for load-balanced traffic: usable actives, else usable backups (first one unless allbackups). */
     static List<ServerRuntime> eligible(Snapshot snapshot, List<ServerRuntime> servers, boolean allBackups) {
+        return eligible(snapshot.states(), servers, allBackups);
+    }
+
+    /** The same, from a state map (balancers built with their snapshot's states). */
+    static List<ServerRuntime> eligible(java.util.Map<String, io.vxlb.runtime.ServerState> states, List<ServerRuntime> servers, boolean allBackups) {
         List<ServerRuntime> active = new ArrayList<>(servers.size());
-        for (ServerRuntime s : servers) if (!s.server.backup() && snapshot.state(s).usable()) active.add(s);
+        for (ServerRuntime s : servers) if (!s.server.backup() && usable(states, s)) active.add(s);
         if (!active.isEmpty()) return active;
         for (ServerRuntime s : servers) {
-            if (s.server.backup() && snapshot.state(s).usable()) {
+            if (s.server.backup() && usable(states, s)) {
                 active.add(s);
                 if (!allBackups) break;
             }
         }
         return active;
+    }
+
+    private static boolean usable(java.util.Map<String, io.vxlb.runtime.ServerState> states, ServerRuntime s) {
+        io.vxlb.runtime.ServerState st = states.get(s.key);
+        return st != null && st.usable();
     }
 }

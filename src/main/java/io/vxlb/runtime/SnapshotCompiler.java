@@ -8,7 +8,9 @@ import io.vxlb.config.Proxy;
 import io.vxlb.config.Redirect;
 import io.vxlb.config.Server;
 import io.vxlb.lb.Balancer;
+import io.vxlb.lb.FirstBalancer;
 import io.vxlb.lb.FwrrBalancer;
+import io.vxlb.lb.LeastconnBalancer;
 import io.vxlb.lb.RoundRobinBalancer;
 import io.vxlb.maps.MapSource;
 import io.vxlb.rules.AclDef;
@@ -108,10 +110,13 @@ public final class SnapshotCompiler {
 
     /** HAProxy's roundrobin order for "balance roundrobin"; the other algorithms arrive with the balancing issue. */
     private static Balancer balancer(Proxy p, List<ServerRuntime> servers, Map<String, ServerState> states) {
-        if (p.balance().algorithm() == io.vxlb.config.Balance.Algorithm.ROUNDROBIN) {
-            return new FwrrBalancer(servers, states, p.options().allbackups());
-        }
-        return new RoundRobinBalancer(servers, p.options().allbackups());
+        boolean all = p.options().allbackups();
+        return switch (p.balance().algorithm()) {
+            case ROUNDROBIN -> new FwrrBalancer(servers, states, all);
+            case LEASTCONN -> new LeastconnBalancer(servers, states, all);
+            case FIRST -> new FirstBalancer(servers, states, all);
+            default -> new RoundRobinBalancer(servers, all);
+        };
     }
 
     /** Default server states: up (checks start UP in HAProxy), maintenance when "disabled", configured weight. */
