@@ -18,7 +18,7 @@ public final class KeywordTable {
      */
     private static final java.util.Set<String> ENFORCED = java.util.Set.of(
             "mode", "bind", "backlog", "retries", "log", "log-tag", "monitor-uri", "nbthread",
-            "timeout connect", "timeout client", "timeout server", "timeout http-request", "timeout http-keep-alive", "timeout tarpit",
+            "timeout connect", "timeout client", "timeout server", "timeout http-request", "timeout http-keep-alive", "timeout tarpit", "timeout tunnel",
             "contimeout", "clitimeout", "srvtimeout", "redispatch",
             "option httplog", "option dontlognull", "option forwardfor", "option originalto", "option http-server-close", "option httpclose",
             "option http-keep-alive", "option http-pretend-keepalive", "option redispatch", "option allbackups",

@@ -402,6 +402,28 @@ final class HttpExchange implements Txn {
         }
         HttpConnectionMode mode = connectionMode();
         boolean closeServer = mode != HttpConnectionMode.KEEP_ALIVE;
+        if (isUpgrade()) {
+            // an upgrade (WebSocket...) keeps Upgrade and "Connection: upgrade"; the rest of the hop-by-hop stripping stays
+            h.add("upgrade", requestHeaders.get("upgrade"));
+            h.add("connection", "upgrade");
+            out.exceptionHandler(t -> { });
+            request.response().closeHandler(v -> {
+                if (!done) {
+                    out.reset();
+                    finishAborted("CD");
+                }
+            });
+            out.connect().onComplete(ar -> {
+                if (ar.failed()) {
+                    responseFailed(out, ar.cause());
+                } else if (ar.result().statusCode() == 101 && ar.result().netSocket() != null) {
+                    startTunnel(ar.result());
+                } else {
+                    relayResponse(ar.result(), true);
+                }
+            });
+            return;
+        }
         if (closeServer && !frontend.proxy().options().httpPretendKeepalive() && !backend.proxy().options().httpPretendKeepalive()) {
             h.add("connection", "close");
         }
@@ -437,6 +459,68 @@ final class HttpExchange implements Txn {
                 finishAborted("CD");
             }
         });
+    }
+
+    /** Upgrade request: an Upgrade header and "upgrade" among the Connection tokens. */
+    private boolean isUpgrade() {
+        if (requestHeaders.get("upgrade") == null || request.version() != HttpVersion.HTTP_1_1) return false;
+        for (int i = 0; i < requestHeaders.size(); i++) {
+            if (!requestHeaders.name(i).equalsIgnoreCase("connection")) continue;
+            for (String t : requestHeaders.value(i).split(",")) if (t.trim().equalsIgnoreCase("upgrade")) return true;
+        }
+        return false;
+    }
+
+    /** The server switched protocols: the client gets the server's 101 head, then both sides become a raw tunnel. */
+    private void startTunnel(HttpClientResponse in) {
+        log.responseHeaders = System.nanoTime();
+        status = 101;
+        responseHeaders = HeaderList.of(in.headers());
+        if (!frontend.proxy().captures().isEmpty()) log.capturedResponse = HttpLogRecord.capture(frontend.proxy().captures(), false, this);
+        io.vertx.core.net.NetSocket serverSocket = in.netSocket();
+        serverSocket.pause();
+        Hop hop = new Hop(responseHeaders);
+        HttpServerResponse resp = request.response();
+        resp.setStatusCode(101);
+        if (in.statusMessage() != null) resp.setStatusMessage(in.statusMessage());
+        MultiMap h = resp.headers();
+        for (int i = 0; i < responseHeaders.size(); i++) {
+            String name = responseHeaders.name(i);
+            if (hop.isHopByHop(name)) continue;
+            h.add(name, responseHeaders.value(i));
+        }
+        String up = responseHeaders.get("upgrade");
+        h.set("upgrade", up != null ? up : requestHeaders.get("upgrade"));
+        h.set("connection", "upgrade");
+        log.status = 101;
+        long head = headBytes(resp);
+        request.toNetSocket().onComplete(ar -> {
+            if (ar.failed()) {
+                serverSocket.close();
+                releaseServer();
+                request.connection().close();
+                finishAborted("CD");
+                return;
+            }
+            done = true;
+            Proxy fe = frontend.proxy();
+            Proxy be = backend.proxy();
+            long tunnel = be.timeouts().tunnel() > 0 ? be.timeouts().tunnel() : fe.timeouts().tunnel();
+            if (tunnel <= 0) tunnel = minPositive(fe.timeouts().client(), be.timeouts().server());
+            new Tunnel(verticle.vertx(), ar.result(), serverSocket, tunnel, t -> {
+                releaseServer();
+                log.terminationState = t.termination;
+                if (logging()) log.bytesOut = head + t.bytesToClient;
+                verticle.logRequest(this, log);
+                verticle.tunnelClosed(request.connection());
+            }).start();
+        });
+    }
+
+    private static long minPositive(long a, long b) {
+        if (a <= 0) return Math.max(b, 0);
+        if (b <= 0) return a;
+        return Math.min(a, b);
     }
 
     private void responseFailed(HttpClientRequest out, Throwable cause) {

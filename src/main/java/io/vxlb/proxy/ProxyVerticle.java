@@ -146,15 +146,16 @@ public final class ProxyVerticle extends VerticleBase {
         ClientConnection cc = new ClientConnection(conn, p);
         connections.put(conn, cc);
         cc.arm(p.timeouts().effectiveHttpRequest(), true);
-        conn.closeHandler(v -> {
+        cc.onClosed = () -> {
+            if (connections.remove(conn) == null) return;  // counted once: closeHandler or tunnelClosed
             // HAProxy logs a connection that closed before sending a request as "<BADREQ>" with
             // CR (client closed), unless "option dontlognull" says such empty connections are noise
             if (cc.requests == 0 && !cc.timedOut && !p.options().dontlognull()) logBadRequest(p, conn, 400, "CR", cc.since);
             cc.cancel();
-            connections.remove(conn);
             counters.activeConnections.decrementAndGet();
             counters.frontend(frontendName).decrementAndGet();
-        });
+        };
+        conn.closeHandler(v -> cc.onClosed.run());
     }
 
     private void onRequest(String frontendName, HttpServerRequest req) {
@@ -178,6 +179,12 @@ public final class ProxyVerticle extends VerticleBase {
 
     io.vertx.core.Vertx vertx() {
         return vertx;
+    }
+
+    /** A client connection that became a tunnel (WebSocket...) closed: Vert.x no longer reports it as an HTTP connection. */
+    void tunnelClosed(HttpConnection conn) {
+        ClientConnection cc = connections.get(conn);
+        if (cc != null) cc.onClosed.run();
     }
 
     HttpClient client() {
@@ -237,6 +244,7 @@ public final class ProxyVerticle extends VerticleBase {
         long deadline;
         boolean waiting;
         boolean answer408;
+        Runnable onClosed;
 
         ClientConnection(HttpConnection conn, Proxy frontend) {
             this.conn = conn;
