@@ -29,10 +29,12 @@ final class Demo {
         Path dir;
         try {
             dir = Files.createTempDirectory("vxlb-demo");
+            dir.toFile().deleteOnExit();
             for (String f : List.of("demo.cfg", "hosts.map")) {
                 try (InputStream in = Demo.class.getResourceAsStream("/demo/" + f)) {
                     Files.copy(in, dir.resolve(f));
                 }
+                dir.resolve(f).toFile().deleteOnExit();  // registered after the dir: deleted first
             }
         } catch (IOException e) {
             err.println("[ALERT] cannot unpack the demo: " + e);
