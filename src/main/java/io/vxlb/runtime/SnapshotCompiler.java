@@ -11,6 +11,7 @@ import io.vxlb.lb.Balancer;
 import io.vxlb.lb.FirstBalancer;
 import io.vxlb.lb.FwrrBalancer;
 import io.vxlb.lb.LeastconnBalancer;
+import io.vxlb.lb.MapHashBalancer;
 import io.vxlb.lb.RoundRobinBalancer;
 import io.vxlb.maps.MapSource;
 import io.vxlb.rules.AclDef;
@@ -115,6 +116,9 @@ public final class SnapshotCompiler {
             case ROUNDROBIN -> new FwrrBalancer(servers, states, all);
             case LEASTCONN -> new LeastconnBalancer(servers, states, all);
             case FIRST -> new FirstBalancer(servers, states, all);
+            case URI, URL_PARAM, SOURCE -> p.hashType().method() == io.vxlb.config.HashType.Method.MAP_BASED
+                    ? new MapHashBalancer(p.balance(), p.hashType(), servers, states, all)
+                    : new RoundRobinBalancer(servers, all);
             default -> new RoundRobinBalancer(servers, all);
         };
     }
