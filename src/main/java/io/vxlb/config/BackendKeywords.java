@@ -34,7 +34,7 @@ final class BackendKeywords {
             "ssl-reuse", "no-ssl-reuse", "no-verifyhost", "socks4", "check-via-socks4", "send-proxy-v2-ssl", "send-proxy-v2-ssl-cn");
 
     static void register(KeywordTable t) {
-        t.add("balance", BACK_SIDE, Support.PARSED, "enforced: roundrobin (HAProxy FWRR order), leastconn, first, and uri/url_param/source with map-based hashing (HAProxy placement); parsed (round robin meanwhile): static-rr, random, hdr, hash, hash-type consistent[(N)], uri [whole] [len N] [depth N], url_param NAME, hdr(NAME) [use_domain_only], hash EXPR",
+        t.add("balance", BACK_SIDE, Support.PARSED, "enforced: roundrobin (HAProxy FWRR order), static-rr, leastconn, first, and uri/url_param/hdr/source with map-based hashing (HAProxy placement); parsed (round robin meanwhile): random, hash, hash-type consistent[(N)], uri [whole] [len N] [depth N], url_param NAME, hdr(NAME) [use_domain_only], hash EXPR",
                 (ctx, line) -> ctx.proxy.balance = balance(line));
         t.add("hash-type", BACK_SIDE, Support.PARSED, "map-based|consistent [sdbm|djb2|wt6|crc32|none] [avalanche]", (ctx, line) -> {
             HashType.Method m = switch (line.arg(1)) {

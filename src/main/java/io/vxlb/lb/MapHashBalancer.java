@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code balance uri|url_param|source} with {@code hash-type map-based} (the default), placed
+ * {@code balance uri|url_param|hdr|source} with {@code hash-type map-based} (the default), and
+ * {@code static-rr} (the same map walked in order), placed
  * as HAProxy 2.6 does so a mixed fleet sends a key to the same server: the weight map of
  * lb_map.c's recalc_server_map() (weights divided by their GCD, the heaviest "wscore" first,
  * declaration order among equals), indexed by {@code hash % total weight}; key extraction and
@@ -122,6 +123,11 @@ public final class MapHashBalancer implements Balancer {
                 if (value == null) return null;
                 key = value.getBytes(StandardCharsets.ISO_8859_1);
             }
+            case HDR -> {
+                String v = firstValue(txn, balance.parameter());
+                if (v == null || v.isEmpty()) return null;
+                key = (balance.useDomainOnly() ? domainOnly(v) : v).getBytes(StandardCharsets.ISO_8859_1);
+            }
             case SOURCE -> {
                 try {
                     byte[] a = InetAddress.getByName(txn.srcAddress()).getAddress();
@@ -141,6 +147,34 @@ public final class MapHashBalancer implements Balancer {
         int h = HashFunctions.hash(hashType.function(), key);
         if (hashType.avalanche()) h = HashFunctions.fullHash(h);
         return Integer.toUnsignedLong(h);
+    }
+
+    /** The first comma-separated value of the first occurrence of a header (http_find_header, full=0). */
+    static String firstValue(Txn txn, String name) {
+        for (int i = 0; i < txn.requestHeaderCount(); i++) {
+            if (!txn.requestHeaderName(i).equalsIgnoreCase(name)) continue;
+            String v = txn.requestHeaderValue(i);
+            int comma = v.indexOf(',');
+            return (comma < 0 ? v : v.substring(0, comma)).trim();
+        }
+        return null;
+    }
+
+    /** get_server_hh() with use_domain_only: the label before the last dot ("www.example.com" hashes "example"). */
+    static String domainOnly(String v) {
+        int len = v.length(), p = len, end = len, l = len;
+        boolean dohash = false;
+        while (l > 0) {
+            if (dohash) {
+                if (v.charAt(p - 1) == '.') break;
+            } else if (p < len && v.charAt(p) == '.') {
+                end = p;
+                dohash = true;
+            }
+            p--;
+            l--;
+        }
+        return v.substring(p, end);
     }
 
     /** get_server_ph(): the value of the first "NAME=" parameter of the query, up to '&'. */

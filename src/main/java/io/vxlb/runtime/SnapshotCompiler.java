@@ -116,7 +116,8 @@ public final class SnapshotCompiler {
             case ROUNDROBIN -> new FwrrBalancer(servers, states, all);
             case LEASTCONN -> new LeastconnBalancer(servers, states, all);
             case FIRST -> new FirstBalancer(servers, states, all);
-            case URI, URL_PARAM, SOURCE -> p.hashType().method() == io.vxlb.config.HashType.Method.MAP_BASED
+            case STATIC_RR -> new MapHashBalancer(p.balance(), p.hashType(), servers, states, all);
+            case URI, URL_PARAM, HDR, SOURCE -> p.hashType().method() == io.vxlb.config.HashType.Method.MAP_BASED
                     ? new MapHashBalancer(p.balance(), p.hashType(), servers, states, all)
                     : new RoundRobinBalancer(servers, all);
             default -> new RoundRobinBalancer(servers, all);

@@ -40,6 +40,14 @@ class MapHashBalancerTest {
     }
 
     private static Txn uri(String uri) {
+        return request(uri, null);
+    }
+
+    private static Txn host(String host) {
+        return request("/", host);
+    }
+
+    private static Txn request(String uri, String host) {
         return new Txn() {
             public String srcAddress() { return "127.0.0.1"; }
             public int srcPort() { return 1; }
@@ -52,9 +60,9 @@ class MapHashBalancerTest {
             public String method() { return "GET"; }
             public String uri() { return uri; }
             public String version() { return "1.1"; }
-            public int requestHeaderCount() { return 0; }
-            public String requestHeaderName(int i) { throw new IndexOutOfBoundsException(); }
-            public String requestHeaderValue(int i) { throw new IndexOutOfBoundsException(); }
+            public int requestHeaderCount() { return host == null ? 0 : 1; }
+            public String requestHeaderName(int i) { return "Host"; }
+            public String requestHeaderValue(int i) { return host; }
             public int status() { return 0; }
             public int responseHeaderCount() { return 0; }
             public String responseHeaderName(int i) { throw new IndexOutOfBoundsException(); }
@@ -104,6 +112,31 @@ class MapHashBalancerTest {
         Map<String, String> actual = new LinkedHashMap<>();
         for (String u : expected.keySet()) actual.put(u, b.pick(null, uri(u), null).server.name());
         assertEquals(expected, actual);
+    }
+
+    @Test
+    void balanceHdrWithAndWithoutUseDomainOnlyPlacesKeysLikeHaproxy() {
+        MapHashBalancer full = balancer(new Balance(Balance.Algorithm.HDR, "Host", false, 0, 0, false, 2, -1), 1, 1, 1);
+        MapHashBalancer domain = balancer(new Balance(Balance.Algorithm.HDR, "Host", false, 0, 0, true, 2, -1), 1, 1, 1);
+        String[] hosts = {"a.example.com", "b.example.com", "www.example.org", "api.test", "foo.bar.example.net", "localhost"};
+        // HAProxy 2.6.12, balance hdr(Host) / balance hdr(Host) use_domain_only, three servers
+        String[] expectedFull = {"s2", "s2", "s1", "s2", "s2", "s1"};
+        String[] expectedDomain = {"s2", "s2", "s2", "s2", "s2", "s1"};
+        for (int i = 0; i < hosts.length; i++) {
+            assertEquals(expectedFull[i], full.pick(null, host(hosts[i]), null).server.name(), hosts[i]);
+            assertEquals(expectedDomain[i], domain.pick(null, host(hosts[i]), null).server.name(), hosts[i] + " use_domain_only");
+        }
+        assertEquals("example", MapHashBalancer.domainOnly("www.example.org"));
+        assertEquals("bar", MapHashBalancer.domainOnly("foo.bar.example"));
+    }
+
+    @Test
+    void staticRoundRobinWalksHaproxysWeightMap() {
+        MapHashBalancer b = balancer(new Balance(Balance.Algorithm.STATIC_RR, null, false, 0, 0, false, 2, -1), 3, 2, 1);
+        List<String> picks = new ArrayList<>();
+        for (int i = 0; i < 12; i++) picks.add(b.pick(null, uri("/"), null).server.name());
+        // HAProxy 2.6.12, balance static-rr, weights 3/2/1
+        assertEquals(List.of("s1", "s1", "s2", "s1", "s2", "s3", "s1", "s1", "s2", "s1", "s2", "s3"), picks);
     }
 
     @Test
