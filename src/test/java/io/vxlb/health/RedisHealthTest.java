@@ -1,25 +1,22 @@
 package io.vxlb.health;
 
+import io.vxlb.testing.RedisServers;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vxlb.config.Config;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import static io.vxlb.health.Backends.await;
 import static org.junit.jupiter.api.Assertions.*;
@@ -35,48 +32,23 @@ class RedisHealthTest {
     static final int RISE = 2, FALL = 3;
 
     Vertx vertx;
-    final List<Process> redis = new ArrayList<>();
+    final RedisServers redis = new RedisServers();
     final Map<String, Boolean> up = new ConcurrentHashMap<>();
     final List<String> lines = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void setUp() {
-        Assumptions.assumeTrue(onPath("redis-server"), "redis-server is not on PATH (apt-get install -y redis-server); skipping the real-Redis test");
+        RedisServers.assumeAvailable();
         vertx = Vertx.vertx();
     }
 
     @AfterEach
     void tearDown() throws Exception {
         if (vertx != null) await(vertx.close());
-        for (Process p : redis) {
-            p.destroy();
-            if (!p.waitFor(5, TimeUnit.SECONDS)) p.destroyForcibly();
-        }
+        redis.close();
     }
 
-    static boolean onPath(String exe) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (new File(dir, exe).canExecute()) return true;
-        }
-        return false;
-    }
 
-    private void startRedis(int port, Integer replicaOf) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--daemonize", "no"));
-        if (replicaOf != null) cmd.addAll(List.of("--replicaof", "127.0.0.1", String.valueOf(replicaOf)));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        redis.add(p);
-        long end = System.nanoTime() + 5_000_000_000L;
-        while (System.nanoTime() < end) {
-            try {
-                if (command(port, "PING").startsWith("+PONG")) return;
-            } catch (Exception e) {
-                Thread.sleep(20);
-            }
-        }
-        fail("redis-server on port " + port + " did not start");
-    }
 
     /** Sends one inline command and returns the first reply chunk. */
     private static String command(int port, String cmd) throws Exception {
@@ -104,8 +76,8 @@ class RedisHealthTest {
     @Test
     void onlyTheMasterIsUpAndTheStatesFollowAFailover() throws Exception {
         int p1 = Backends.freePort(), p2 = Backends.freePort();
-        startRedis(p1, null);
-        startRedis(p2, p1);
+        redis.start(p1, null);
+        redis.start(p2, p1);
         Config config = Backends.parse("""
                 defaults REDIS
                  mode tcp

@@ -1,12 +1,11 @@
 package io.vxlb.proxy;
 
+import io.vxlb.testing.RedisServers;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,9 +13,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,45 +29,20 @@ class RedisTcpIT {
     static final int RISE = 2, FALL = 3;
 
     private ProxyFixture fx;
-    private final List<Process> redis = new ArrayList<>();
+    private final RedisServers redis = new RedisServers();
 
     @BeforeEach
     void setUp() {
-        Assumptions.assumeTrue(onPath("redis-server"), "redis-server is not on PATH (apt-get install -y redis-server); skipping the real-Redis test");
+        RedisServers.assumeAvailable();
     }
 
     @AfterEach
     void tearDown() throws Exception {
         if (fx != null) fx.close();
-        for (Process p : redis) {
-            p.destroy();
-            if (!p.waitFor(5, TimeUnit.SECONDS)) p.destroyForcibly();
-        }
+        redis.close();
     }
 
-    static boolean onPath(String exe) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (new File(dir, exe).canExecute()) return true;
-        }
-        return false;
-    }
 
-    private void startRedis(int port, Integer replicaOf) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--daemonize", "no"));
-        if (replicaOf != null) cmd.addAll(List.of("--replicaof", "127.0.0.1", String.valueOf(replicaOf)));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        redis.add(p);
-        long end = System.nanoTime() + 5_000_000_000L;
-        while (System.nanoTime() < end) {
-            try {
-                if (command(port, "PING").equals("PONG")) return;
-            } catch (IOException e) {
-                Thread.sleep(20);
-            }
-        }
-        fail("redis-server on port " + port + " did not start");
-    }
 
     /** Sends one command as a RESP array on a new connection and returns the reply (simple, error or bulk string). */
     static String command(int port, String... args) throws IOException {
@@ -142,8 +113,8 @@ class RedisTcpIT {
     void commandsGoToTheMasterAndFollowAFailover() throws Exception {
         fx = new ProxyFixture();
         int p1 = fx.port("BE9001"), p2 = fx.port("BE9002");
-        startRedis(p1, null);
-        startRedis(p2, p1);
+        redis.start(p1, null);
+        redis.start(p2, p1);
         String text = Files.readString(Path.of("src/test/resources/configs/redis-tcp.cfg"))
                 .replace("check inter 1s", "check inter " + INTER + "ms rise " + RISE + " fall " + FALL)
                 .replaceAll("127\\.0\\.0\\.1:(80\\d\\d)", "127.0.0.1:\\${FE$1}").replaceAll("127\\.0\\.0\\.1:(90\\d\\d)", "127.0.0.1:\\${BE$1}");
