@@ -45,7 +45,26 @@ final class ProxyFixture implements AutoCloseable {
 
     /** A port for a placeholder name, chosen free on first use. */
     int port(String name) {
-        return ports.computeIfAbsent(name, n -> freePort());
+        return ports.computeIfAbsent(name, n -> n.startsWith("DEAD") ? deadPort() : freePort());
+    }
+
+    /** Bound but never listening sockets: their ports refuse connections and nobody else can take them. */
+    private final List<java.net.Socket> reserved = new ArrayList<>();
+
+    /**
+     * A port where connections are refused for the whole test. A merely closed port can be reused
+     * by another listener (or as an ephemeral port) while the suite runs, which made "dead server"
+     * tests connect somewhere; a bound, unconnected, non-listening socket holds it instead.
+     */
+    private int deadPort() {
+        try {
+            java.net.Socket s = new java.net.Socket();
+            s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+            reserved.add(s);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static int freePort() {
@@ -119,6 +138,13 @@ final class ProxyFixture implements AutoCloseable {
     public void close() {
         if (node != null) await(node.close());
         await(vertx.close());
+        for (java.net.Socket s : reserved) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // already gone
+            }
+        }
     }
 
     /** Waits for a future on the test thread, bounded so a hung proxy fails the test instead of CI. */
