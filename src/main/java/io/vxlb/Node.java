@@ -118,6 +118,11 @@ public final class Node {
         return vertx;
     }
 
+    /** The live connection counters (stats, admin API, tests). */
+    public TrafficCounters counters() {
+        return counters;
+    }
+
     public Snapshot snapshot() {
         return holder.get();
     }

@@ -321,6 +321,7 @@ class TcpRelayIT {
         // (two retries of the same server, one second apart)
         Matcher m = assertMatches(HEADER + CLIENT + "fe2 dead/s1 \\d+/-1/(\\d+) 0 SC \\d+/1/0/0/2 0/0", nextLine());
         assertTrue(Long.parseLong(m.group(1)) >= 1900, "Tt includes the two 1 s pauses: " + m.group(1));
+        awaitFrontendIdle("fe");  // logged just before its counters drop
         int beforeFE = echoConnections.get();
         try (Socket c = connect("FE")) {
             waitForServerConnection(beforeFE);
@@ -328,15 +329,24 @@ class TcpRelayIT {
         // HAProxy 2.6.12: 127.0.0.1:57700 [22/Nov/2026:05:43:22.216] fe be/s1 1/0/0 0 -- 1/1/0/0/0 0/0
         assertMatches(HEADER + CLIENT + "fe be/s1 \\d+/\\d+/\\d+ 0 -- \\d+/1/0/0/0 0/0", nextLine());
         // option dontlognull: a session that sent nothing is not logged, one that did is
+        awaitFrontendIdle("fe");
         int beforeFE3 = echoConnections.get();
         try (Socket c = connect("FE3")) {
             waitForServerConnection(beforeFE3);
         }
+        // the null session must have ended in vxlb, or it still counts in the next line's feconn/beconn
+        awaitFrontendIdle("fe3");
         try (Socket c = connect("FE3")) {
             c.getOutputStream().write('a');
             assertEquals('a', c.getInputStream().read());
         }
         assertMatches(HEADER + CLIENT + "fe3 be/s1 \\d+/\\d+/\\d+ 1 -- \\d+/1/0/0/0 0/0", nextLine());
+    }
+
+    private void awaitFrontendIdle(String frontend) throws InterruptedException {
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (fx.node.counters().frontend(frontend).get() > 0 && System.nanoTime() < end) Thread.sleep(5);
+        assertEquals(0, fx.node.counters().frontend(frontend).get(), "sessions left open on " + frontend);
     }
 
     /** Lets vxlb connect to the server before the client leaves (a closed client would be logged CC). */
