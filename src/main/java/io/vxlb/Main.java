@@ -17,13 +17,20 @@ import java.util.List;
 public final class Main {
     static final String USAGE = """
             Usage: java -jar vxlb.jar -f FILE|DIR [-f ...] [-c] [-q]
+                          [--cluster [--cluster-config FILE]] [--node NAME]
+                          [--admin [HOST:]PORT [--admin-token-file FILE]]
                    java -jar vxlb.jar demo
                    java -jar vxlb.jar -v | -vv
-              -f FILE|DIR  configuration file, or directory whose *.cfg files load in name order
-              -c           check the configuration and exit (0 = valid, 1 = errors)
-              -q           quiet: do not print warnings
-              -v, -vv      print the version (and build details)
-              demo         run the bundled demo: five backends and vxlb on 127.0.0.1:8080
+              -f FILE|DIR        configuration file, or directory whose *.cfg files load in name order
+              -c                 check the configuration and exit (0 = valid, 1 = errors)
+              -q                 quiet: do not print warnings
+              -v, -vv            print the version (and build details)
+              --cluster          join the Hazelcast cluster (cluster.xml in the jar: TCP-IP on 127.0.0.1)
+              --cluster-config F Hazelcast XML to use instead (or -Dvertx.hazelcast.config=F)
+              --node NAME        this node's name in the cluster (default: host-pid)
+              --admin [H:]PORT   serve the admin REST API (default host 127.0.0.1); off loopback it
+                                 needs VXLB_ADMIN_TOKEN, --admin-token-file or VXLB_ADMIN_BASIC=user:pass
+              demo               run the bundled demo: five backends and vxlb on 127.0.0.1:8080
             """;
 
     private Main() {}
@@ -41,7 +48,8 @@ public final class Main {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 1 && args[0].equals("demo")) return Demo.run(out, err);
         List<Path> files = new ArrayList<>();
-        boolean check = false, quiet = false;
+        boolean check = false, quiet = false, cluster = false;
+        String clusterConfig = null, nodeName = null, admin = null, tokenFile = null;
         int version = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -50,6 +58,20 @@ public final class Main {
                     files.add(Path.of(args[++i]));
                 }
                 case "-c" -> check = true;
+                case "--cluster" -> cluster = true;
+                case "--cluster-config", "--node", "--admin", "--admin-token-file" -> {
+                    if (i + 1 >= args.length) return usage(err, args[i] + " needs a value");
+                    String v = args[++i];
+                    switch (args[i - 1]) {
+                        case "--cluster-config" -> {
+                            clusterConfig = v;
+                            cluster = true;
+                        }
+                        case "--node" -> nodeName = v;
+                        case "--admin" -> admin = v;
+                        default -> tokenFile = v;
+                    }
+                }
                 case "-q" -> quiet = true;
                 case "-v" -> version = Math.max(version, 1);
                 case "-vv" -> version = 2;
@@ -90,14 +112,34 @@ public final class Main {
             if (!quiet) out.println("Configuration file is valid");
             return 0;
         }
+        Node node;
         try {
-            Node node = Node.start(result.config()).await();
+            io.vxlb.admin.AdminOptions adminOptions = null;
+            if (admin != null) {
+                String token = System.getenv("VXLB_ADMIN_TOKEN");
+                if (tokenFile != null) token = Files.readString(Path.of(tokenFile)).strip();
+                adminOptions = io.vxlb.admin.AdminOptions.parse(admin, token, System.getenv("VXLB_ADMIN_BASIC"));
+            } else if (tokenFile != null) {
+                return usage(err, "--admin-token-file needs --admin");
+            }
+            Node.Options options = new Node.Options(nodeName, adminOptions);
+            if (cluster) {
+                var hz = io.vxlb.cluster.ClusterBootstrap.hazelcastConfig(clusterConfig == null ? null : Path.of(clusterConfig), null);
+                io.vertx.core.Vertx vertx = io.vxlb.cluster.ClusterBootstrap.start(Node.vertxOptions(result.config()), hz).await();
+                node = Node.startOwning(vertx, result.config(), options).await();
+            } else {
+                node = Node.start(result.config(), options).await();
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> node.close().await(), "vxlb-shutdown"));
         } catch (Exception e) {
             err.println("[ALERT] cannot start: " + e.getMessage());
             return 1;
         }
-        if (!quiet) out.println("vxlb " + Version.get() + " started with " + String.join(", ", result.config().files()));
+        if (!quiet) {
+            out.println("vxlb " + Version.get() + " started with " + String.join(", ", result.config().files())
+                    + (cluster ? " as cluster node " + node.name() + " (" + node.members().live().size() + " members)" : "")
+                    + (node.adminPort() > 0 ? ", admin API on port " + node.adminPort() : ""));
+        }
         return -1;
     }
 

@@ -4,107 +4,270 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vxlb.admin.AdminOptions;
+import io.vxlb.admin.AdminVerticle;
+import io.vxlb.cluster.Members;
+import io.vxlb.cluster.SharedState;
+import io.vxlb.cluster.StateReplica;
 import io.vxlb.config.Config;
+import io.vxlb.config.LogTarget;
+import io.vxlb.config.Proxy;
+import io.vxlb.health.HealthEvent;
+import io.vxlb.health.HealthVerticle;
+import io.vxlb.log.LogSink;
 import io.vxlb.maps.FileMapSource;
 import io.vxlb.proxy.ProxyVerticle;
 import io.vxlb.proxy.TcpProxyVerticle;
+import io.vxlb.runtime.ServerState;
 import io.vxlb.runtime.Snapshot;
-import io.vxlb.runtime.SnapshotCompiler;
 import io.vxlb.runtime.SnapshotHolder;
 import io.vxlb.runtime.TrafficCounters;
 
-import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonObject;
-import io.vxlb.config.LogTarget;
-import io.vxlb.health.HealthEvent;
-import io.vxlb.health.HealthStates;
-import io.vxlb.health.HealthVerticle;
-import io.vxlb.log.LogSink;
-
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.logging.Logger;
 
 /**
- * One running vxlb: a Vert.x instance, the current snapshot, and one HTTP and one TCP proxy
- * verticle per event loop. Standalone today; the cluster issue makes it a member of a Hazelcast cluster.
+ * One running vxlb: a Vert.x instance (clustered or not: a standalone node is a cluster of one),
+ * this node's {@link StateReplica} of the shared state, one HTTP and one TCP proxy verticle per
+ * event loop, the health verticle (checking the servers this node owns) and, when asked for,
+ * the admin verticle. Start-up order: follow changes, load the shared state, build the first
+ * snapshot, and only then accept traffic.
  */
 public final class Node {
-    private final Vertx vertx;
-    private final boolean ownsVertx;
-    private final SnapshotHolder holder;
-    private final TrafficCounters counters = new TrafficCounters();
-    private String deploymentId;
-    private String tcpDeploymentId;
-    private String healthDeploymentId;
-    private MessageConsumer<JsonObject> healthConsumer;
+    private static final Logger LOG = Logger.getLogger(Node.class.getName());
 
-    private Node(Vertx vertx, boolean ownsVertx, Snapshot snapshot) {
-        this.vertx = vertx;
-        this.ownsVertx = ownsVertx;
-        this.holder = new SnapshotHolder(snapshot);
+    /** What distinguishes nodes: the operator's name for it and its admin API. */
+    public record Options(String name, AdminOptions admin) {
+        public static final Options DEFAULT = new Options(null, null);
     }
 
-    /** Starts a node on its own Vert.x instance sized by {@code nbthread} (default: Vert.x's event loop count). */
+    private final Vertx vertx;
+    private final boolean ownsVertx;
+    private final String name;
+    private final TrafficCounters counters = new TrafficCounters();
+    private final SharedState shared;
+    private final Members members;
+    private StateReplica replica;
+    private final FileMapSource maps = new FileMapSource();
+    private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+    private final String localHealthAddress = HealthVerticle.ADDRESS + ".local." + java.util.UUID.randomUUID();
+    private String deploymentId, tcpDeploymentId, healthDeploymentId, adminDeploymentId;
+    private HealthVerticle health;
+    private AdminVerticle admin;
+    private List<String> bindSignature;
+
+    private Node(Vertx vertx, boolean ownsVertx, String name) {
+        this.vertx = vertx;
+        this.ownsVertx = ownsVertx;
+        this.shared = new SharedState(vertx);
+        this.members = new Members(vertx);
+        this.name = name != null ? name : defaultName(members.selfId());
+    }
+
+    private static String defaultName(String id) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "vxlb";
+        }
+        return host + "-" + ProcessHandle.current().pid() + (id.equals("local") ? "" : "-" + id.substring(0, Math.min(8, id.length())));
+    }
+
+    /** Starts a standalone node on its own Vert.x instance sized by {@code nbthread}. */
     public static Future<Node> start(Config config) {
+        return start(config, Options.DEFAULT);
+    }
+
+    public static Future<Node> start(Config config, Options options) {
+        Vertx vertx = Vertx.vertx(vertxOptions(config));
+        return start(vertx, true, config, options);
+    }
+
+    /** Vert.x options for a node: native transport, {@code nbthread} event loops. */
+    public static VertxOptions vertxOptions(Config config) {
         int threads = config.global().nbthread();
         VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
         if (threads > 0) options.setEventLoopPoolSize(threads);
-        Vertx vertx = Vertx.vertx(options);
-        return start(vertx, true, config);
+        return options;
     }
 
-    /** Starts a node on an existing Vert.x instance (tests, embedding). */
+    /** Starts a node on an existing Vert.x instance (tests, embedding, clustered Vert.x). */
     public static Future<Node> start(Vertx vertx, Config config) {
-        return start(vertx, false, config);
+        return start(vertx, false, config, Options.DEFAULT);
     }
 
-    private static Future<Node> start(Vertx vertx, boolean owns, Config config) {
-        Snapshot snapshot;
-        try {
-            snapshot = new SnapshotCompiler(new FileMapSource(), Map.of()).compile(1, config, SnapshotCompiler.initialStates(config));
-        } catch (RuntimeException e) {
-            if (owns) vertx.close();
-            return Future.failedFuture(e);
-        }
-        Node node = new Node(vertx, owns, snapshot);
-        int instances = eventLoops(vertx);
-        return vertx.deployVerticle(() -> new ProxyVerticle(node.holder, node.counters), new DeploymentOptions().setInstances(instances))
-                .compose(id -> {
-                    node.deploymentId = id;
-                    return vertx.deployVerticle(() -> new TcpProxyVerticle(node.holder, node.counters), new DeploymentOptions().setInstances(instances));
-                })
-                .compose(id -> {
-                    node.tcpDeploymentId = id;
-                    return node.startHealth(config);
-                })
-                .map(id -> {
-                    node.healthDeploymentId = id;
-                    return node;
-                })
+    public static Future<Node> start(Vertx vertx, Config config, Options options) {
+        return start(vertx, false, config, options);
+    }
+
+    /** A node on a Vert.x instance the node owns (closed with it), e.g. a clustered one. */
+    public static Future<Node> startOwning(Vertx vertx, Config config, Options options) {
+        return start(vertx, true, config, options);
+    }
+
+    private static Future<Node> start(Vertx vertx, boolean owns, Config config, Options options) {
+        Node node = new Node(vertx, owns, options.name());
+        return node.boot(config, options)
+                .map(v -> node)
                 .recover(t -> {
-                    Future<Void> closing = owns ? vertx.close() : Future.succeededFuture();
+                    Future<Void> closing = owns ? vertx.close() : node.close();
                     return closing.transform(x -> Future.failedFuture(t));
                 });
     }
 
+    private Future<Void> boot(Config fileConfig, Options options) {
+        // 1. follow changes first (buffered), so nothing published while we load is missed
+        List<JsonObject> early = new ArrayList<>();
+        MessageConsumer<JsonObject> changes = vertx.eventBus().consumer(SharedState.CHANGES, m -> {
+            if (replica == null) early.add(m.body());
+            else replica.apply(m.body());
+        });
+        consumers.add(changes);
+        List<HealthEvent> earlyHealth = new ArrayList<>();
+        MessageConsumer<JsonObject> healthEvents = vertx.eventBus().consumer(SharedState.HEALTH_EVENTS, m -> {
+            HealthEvent e = HealthEvent.fromJson(m.body());
+            if (replica == null) {
+                earlyHealth.add(e);
+                return;
+            }
+            replica.applyHealth(e);
+            if (health != null && !members.selfId().equals(m.body().getString("node"))) {
+                HealthVerticle h = health;
+                h.context().runOnContext(x -> h.observe(e));
+            }
+        });
+        consumers.add(healthEvents);
+        // 2. load the shared state, 3. build the first snapshot from it (blocking: map files)
+        return Future.all(changes.completion(), healthEvents.completion())
+                .compose(v -> Future.all(shared.loadState(), shared.loadHealth()))
+                .compose(loaded -> vertx.executeBlocking(() -> new StateReplica(vertx, fileConfig, maps,
+                        loaded.resultAt(0), loaded.resultAt(1), this::configChanged)))
+                .compose(r -> {
+                    replica = r;
+                    for (JsonObject c : early) r.apply(c);
+                    for (HealthEvent e : earlyHealth) r.applyHealth(e);
+                    bindSignature = bindSignature(r.config());
+                    return deployProxies();
+                })
+                .compose(v -> startNodeServices())
+                .compose(v -> members.start(name, options.admin() == null ? null : options.admin().address(), live -> reownHealth()))
+                .compose(v -> startHealth())
+                .compose(v -> options.admin() == null ? Future.succeededFuture()
+                        : vertx.deployVerticle(admin = new AdminVerticle(this, options.admin())).map(id -> {
+                            adminDeploymentId = id;
+                            return null;
+                        }));
+    }
+
+    private Future<Void> deployProxies() {
+        int instances = eventLoops(vertx);
+        SnapshotHolder holder = replica.holder();
+        return vertx.deployVerticle(() -> new ProxyVerticle(holder, counters), new DeploymentOptions().setInstances(instances))
+                .compose(id -> {
+                    deploymentId = id;
+                    return vertx.deployVerticle(() -> new TcpProxyVerticle(holder, counters), new DeploymentOptions().setInstances(instances));
+                })
+                .map(id -> {
+                    tcpDeploymentId = id;
+                    return null;
+                });
+    }
+
+    /** Per-node event-bus services other nodes' admin APIs call. */
+    private Future<Void> startNodeServices() {
+        MessageConsumer<JsonObject> await = vertx.eventBus().consumer(nodeAddress(members.selfId(), "await"), m -> {
+            JsonObject b = m.body();
+            long timeout = b.getLong("timeout", 5000L);
+            long timer = vertx.setTimer(timeout, t -> m.fail(504, "version " + b.getLong("version") + " of " + b.getString("key") + " not applied"));
+            replica.await(b.getString("key"), b.getLong("version")).onSuccess(v -> {
+                vertx.cancelTimer(timer);
+                m.reply(new JsonObject().put("node", name).put("version", replica.version()));
+            });
+        });
+        MessageConsumer<JsonObject> status = vertx.eventBus().consumer(nodeAddress(members.selfId(), "status"), m -> m.reply(status()));
+        consumers.add(await);
+        consumers.add(status);
+        return Future.all(await.completion(), status.completion()).mapEmpty();
+    }
+
+    public static String nodeAddress(String nodeId, String op) {
+        return "vxlb.node." + nodeId + "." + op;
+    }
+
+    /** What this node reports about itself: name, versions applied, server states, counters. */
+    public JsonObject status() {
+        Snapshot s = replica.holder().get();
+        JsonObject servers = new JsonObject();
+        for (var e : s.states().entrySet()) {
+            ServerState st = e.getValue();
+            servers.put(e.getKey(), new JsonObject().put("up", st.up()).put("admin", st.admin().name().toLowerCase()).put("weight", st.weight()));
+        }
+        return new JsonObject().put("id", members.selfId()).put("name", name).put("version", replica.version())
+                .put("versions", new JsonObject(new HashMap<>(replica.versions()))).put("servers", servers)
+                .put("stats", io.vxlb.admin.Stats.of(s, counters));
+    }
+
     /**
-     * Health results arrive as event-bus messages and become a new snapshot (never polled, never
-     * locked on the request path). Each node's health verticle checks every server until the
-     * cluster issue gives each server a single owner.
+     * Health results of the servers this node owns: logged by the verticle, then shared (event bus
+     * to every node, and the health map for late joiners).
      */
-    private Future<String> startHealth(Config config) {
+    private Future<Void> startHealth() {
+        Config config = replica.config();
         List<LogSink> sinks = new ArrayList<>();
         for (LogTarget t : config.global().logs()) sinks.add(new LogSink(vertx, t, config.global().logTag()));
         if (sinks.isEmpty()) sinks.add(new LogSink(vertx, new LogTarget(null, false, "stderr", 1024, "raw", "daemon", null, null), "vxlb"));
-        String address = HealthVerticle.ADDRESS + "." + java.util.UUID.randomUUID();
-        healthConsumer = vertx.eventBus().<JsonObject>consumer(address, m -> {
-            HealthEvent e = HealthEvent.fromJson(m.body());
-            Snapshot current = holder.get();
-            holder.set(SnapshotCompiler.withStates(current, HealthStates.apply(current.states(), e)));
+        if (consumers.stream().noneMatch(c -> c.address().equals(localHealthAddress))) {
+            MessageConsumer<JsonObject> local = vertx.eventBus().<JsonObject>localConsumer(localHealthAddress, m -> {
+                JsonObject ev = m.body().copy().put("node", members.selfId());
+                HealthEvent e = HealthEvent.fromJson(ev);
+                shared.putHealth(e.key(), ev);
+                vertx.eventBus().publish(SharedState.HEALTH_EVENTS, ev);
+            });
+            consumers.add(local);
+        }
+        health = new HealthVerticle(() -> config, localHealthAddress,
+                line -> sinks.forEach(s -> s.send(line.contains(" is DOWN") || line.contains("no server available") ? "alert" : "notice", line)),
+                key -> members.selfId().equals(Members.owner(key, members.live())),
+                () -> replica.holder().get().states());
+        return vertx.deployVerticle(health).map(id -> {
+            healthDeploymentId = id;
+            return null;
         });
-        return healthConsumer.completion().compose(v -> vertx.deployVerticle(new HealthVerticle(() -> config, address,
-                line -> sinks.forEach(s -> s.send(line.contains(" is DOWN") || line.contains("no server available") ? "alert" : "notice", line)))));
+    }
+
+    private void reownHealth() {
+        HealthVerticle h = health;
+        if (h != null && h.context() != null) h.context().runOnContext(x -> h.reown());
+    }
+
+    /** A reload through the admin API: new health checks; new listeners when the binds changed. */
+    private void configChanged(Config old, Config next) {
+        vertx.runOnContext(x -> {
+            Future<Void> restartHealth = (healthDeploymentId == null ? Future.<Void>succeededFuture() : vertx.undeploy(healthDeploymentId))
+                    .compose(v -> startHealth());
+            List<String> sig = bindSignature(next);
+            if (sig.equals(bindSignature)) return;
+            bindSignature = sig;
+            restartHealth.compose(v -> vertx.undeploy(tcpDeploymentId)).compose(v -> vertx.undeploy(deploymentId))
+                    .compose(v -> deployProxies())
+                    .onFailure(t -> LOG.severe("reload: cannot listen on the new binds: " + t.getMessage()));
+        });
+    }
+
+    private static List<String> bindSignature(Config c) {
+        List<String> out = new ArrayList<>();
+        for (Proxy p : c.proxies()) {
+            if (!p.kind().hasFrontend()) continue;
+            for (var b : p.binds()) out.add(p.name() + " " + p.mode() + " " + b.withLocation(null));
+        }
+        return out;
     }
 
     /** One proxy verticle per event loop, so every loop accepts and keeps its backend connections. */
@@ -118,20 +281,55 @@ public final class Node {
         return vertx;
     }
 
+    public String name() {
+        return name;
+    }
+
+    public Members members() {
+        return members;
+    }
+
+    public SharedState shared() {
+        return shared;
+    }
+
+    /** The map files this node serves (contents as last applied). */
+    public FileMapSource maps() {
+        return maps;
+    }
+
+    public StateReplica replica() {
+        return replica;
+    }
+
     /** The live connection counters (stats, admin API, tests). */
     public TrafficCounters counters() {
         return counters;
     }
 
     public Snapshot snapshot() {
-        return holder.get();
+        return replica.holder().get();
+    }
+
+    /** The admin API's bound port (0 when not running). */
+    public int adminPort() {
+        return admin == null ? 0 : admin.port();
     }
 
     public Future<Void> close() {
+        members.stop();
         if (ownsVertx) return vertx.close();
-        Future<Void> health = healthDeploymentId == null ? Future.succeededFuture() : vertx.undeploy(healthDeploymentId);
-        if (healthConsumer != null) healthConsumer.unregister();
-        return health.compose(v -> tcpDeploymentId == null ? Future.succeededFuture() : vertx.undeploy(tcpDeploymentId))
-                .compose(v -> deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId));
+        List<Future<?>> steps = new ArrayList<>();
+        for (MessageConsumer<?> c : consumers) steps.add(c.unregister());
+        Future<Void> f = Future.join(steps).mapEmpty();
+        for (String id : new String[] {adminDeploymentId, healthDeploymentId, tcpDeploymentId, deploymentId}) {
+            if (id != null) f = f.transform(x -> vertx.undeploy(id));
+        }
+        return f;
+    }
+
+    @Override
+    public String toString() {
+        return "Node[" + Objects.toString(name) + "]";
     }
 }

@@ -19,4 +19,9 @@ public record Bind(Location location, String host, int port, boolean ipv6, Strin
         if (host != null) return host;
         return ipv6 ? "::" : "0.0.0.0";
     }
+
+    /** The same bind noted at another place (compares binds across configuration texts). */
+    public Bind withLocation(Location where) {
+        return new Bind(where, host, port, ipv6, name, ssl, certificates, alpn, maxconn, backlog);
+    }
 }

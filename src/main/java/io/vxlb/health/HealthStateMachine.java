@@ -32,6 +32,12 @@ public final class HealthStateMachine {
         this.up = true;
     }
 
+    /** Continues from a DOWN verdict (a server re-owned in the cluster while down): health 0. */
+    public void startDown() {
+        health = 0;
+        up = false;
+    }
+
     /** Applies one check result; returns true when the UP/DOWN verdict changed. */
     public boolean record(boolean passed) {
         if (passed) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -46,6 +47,10 @@ public final class HealthVerticle extends VerticleBase {
     private final Supplier<Config> configSupplier;
     private final String address;
     private final Consumer<String> log;
+    /** Whether this node checks a server (cluster: its rendezvous owner); always true standalone. */
+    private final Predicate<String> owns;
+    /** The states the node already knows (shared verdicts of other owners), used at start. */
+    private final Supplier<Map<String, ServerState>> known;
 
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     private final Map<String, List<Entry>> trackersOf = new LinkedHashMap<>();
@@ -63,6 +68,8 @@ public final class HealthVerticle extends VerticleBase {
         Entry tracked;
         long timer = -1;
         boolean running;
+        /** This node checks the server now (its results count). */
+        boolean owned;
 
         Entry(Proxy proxy, Server server) {
             this.proxy = proxy;
@@ -72,13 +79,25 @@ public final class HealthVerticle extends VerticleBase {
     }
 
     public HealthVerticle(Supplier<Config> config, String address, Consumer<String> log) {
+        this(config, address, log, k -> true, Map::of);
+    }
+
+    public HealthVerticle(Supplier<Config> config, String address, Consumer<String> log,
+                          Predicate<String> owns, Supplier<Map<String, ServerState>> known) {
         this.configSupplier = Objects.requireNonNull(config);
         this.address = address != null ? address : ADDRESS;
         this.log = log != null ? log : System.err::println;
+        this.owns = Objects.requireNonNull(owns);
+        this.known = Objects.requireNonNull(known);
     }
 
     public HealthVerticle(Config config) {
         this(() -> config, ADDRESS, null);
+    }
+
+    /** The context the verticle runs on (null before deployment): call {@link #reown}/{@link #observe} there. */
+    public io.vertx.core.Context context() {
+        return context;
     }
 
     /** The current states, "backend/server" → state (safe from any thread). */
@@ -89,7 +108,9 @@ public final class HealthVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         Config config = configSupplier.get();
-        states = Map.copyOf(SnapshotCompiler.initialStates(config));
+        Map<String, ServerState> initial = SnapshotCompiler.initialStates(config);
+        initial.putAll(known.get());
+        states = Map.copyOf(initial);
         client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(120_000).setReuseAddress(true));
         boolean needSsl = false;
         for (Proxy p : config.backends()) {
@@ -126,10 +147,49 @@ public final class HealthVerticle extends VerticleBase {
         }
         for (int pos = 0; pos < checked.size(); pos++) {
             Entry e = checked.get(pos);
+            e.owned = owns.test(e.key);
+            if (!e.owned) continue;
+            startFrom(e);
             long m = Math.max(mininter, e.sm.nextInterval());
             schedule(e, m * pos / checked.size());
         }
         return Future.succeededFuture();
+    }
+
+    /** A server this node starts checking continues from the verdict the cluster already has. */
+    private void startFrom(Entry e) {
+        ServerState st = states.get(e.key);
+        if (st != null && !st.up()) e.sm.startDown();
+    }
+
+    /**
+     * Membership changed: start checking the servers this node now owns (from the shared verdict,
+     * soon), stop the ones another member owns. Call on this verticle's context.
+     */
+    public void reown() {
+        if (stopped) return;
+        for (Entry e : entries.values()) {
+            if (e.check == null) continue;
+            boolean now = owns.test(e.key);
+            if (now == e.owned) continue;
+            e.owned = now;
+            if (now) {
+                e.sm = new HealthStateMachine(e.server.rise(), e.server.fall(), e.server.inter(), e.server.fastinter(), e.server.downinter());
+                startFrom(e);
+                schedule(e, 1 + (long) (Math.random() * Math.min(1000, e.sm.nextInterval())));
+            } else if (e.timer >= 0) {
+                vertx.cancelTimer(e.timer);
+                e.timer = -1;
+            }
+        }
+    }
+
+    /** Another owner's verdict (cluster): kept so counts and a later take-over start from it. Call on this verticle's context. */
+    public void observe(HealthEvent ev) {
+        Entry e = entries.get(ev.key());
+        if (e == null || e.owned) return;
+        ServerState st = states.get(ev.key());
+        if (st == null || st.up() != ev.up()) setUp(ev.key(), ev.up());
     }
 
     @Override
@@ -174,7 +234,7 @@ public final class HealthVerticle extends VerticleBase {
         e.running = true;
         e.check.run().onComplete(ar -> {
             e.running = false;
-            if (stopped) return;
+            if (stopped || !e.owned) return;  // stopped, or re-owned by another member meanwhile
             CheckResult r = ar.succeeded() ? ar.result()
                     : new CheckResult(CheckStatus.SOCKERR, 0, String.valueOf(ar.cause().getMessage()), -1);
             onResult(e, r);

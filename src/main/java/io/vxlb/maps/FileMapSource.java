@@ -52,6 +52,13 @@ public final class FileMapSource implements MapSource {
         cache.put(file.path(), file);
     }
 
+    /** Paths read so far (the maps configurations have used), sorted. */
+    public java.util.List<String> paths() {
+        java.util.List<String> out = new java.util.ArrayList<>(cache.keySet());
+        out.sort(null);
+        return out;
+    }
+
     /** Forgets a path: the next {@link #get} reads the file again. */
     public void invalidate(String path) {
         cache.remove(path);

@@ -1,0 +1,44 @@
+package io.vxlb.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.FileSystemXmlConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+import java.io.FileNotFoundException;
+import java.nio.file.Path;
+
+/**
+ * Starts a clustered Vert.x on Hazelcast. The Hazelcast configuration is, in order: the file
+ * given ({@code --cluster-config}), the {@code vertx.hazelcast.config} system property, the
+ * {@code cluster.xml} packed in the jar (TCP-IP join on 127.0.0.1). The event bus listens on
+ * the address Hazelcast binds (its {@code <interfaces>}), so one file decides both.
+ */
+public final class ClusterBootstrap {
+    private ClusterBootstrap() {}
+
+    /** The Hazelcast configuration to use; {@code clusterName} (tests) overrides the file's. */
+    public static Config hazelcastConfig(Path file, String clusterName) {
+        Config c;
+        if (file != null) {
+            try {
+                c = new FileSystemXmlConfig(file.toFile());
+            } catch (FileNotFoundException e) {
+                throw new IllegalArgumentException("cluster configuration " + file + " not found");
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("cluster configuration " + file + " is invalid: " + e.getMessage(), e);
+            }
+        } else {
+            c = ConfigUtil.loadConfig();
+        }
+        if (clusterName != null) c.setClusterName(clusterName);
+        return c;
+    }
+
+    public static Future<Vertx> start(VertxOptions options, Config hazelcast) {
+        return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered();
+    }
+}
