@@ -42,9 +42,21 @@ import java.util.logging.Logger;
 public final class Node {
     private static final Logger LOG = Logger.getLogger(Node.class.getName());
 
-    /** What distinguishes nodes: the operator's name for it and its admin API. */
-    public record Options(String name, AdminOptions admin) {
-        public static final Options DEFAULT = new Options(null, null);
+    /**
+     * What distinguishes nodes: the operator's name for it, its admin API, and the environment
+     * {@code "${VAR}"} reads when a configuration reloaded through the API is parsed here (so one
+     * shared text can bind per-node addresses; default: the process environment).
+     */
+    public record Options(String name, AdminOptions admin, java.util.function.Function<String, String> env) {
+        public static final Options DEFAULT = new Options(null, null, null);
+
+        public Options(String name, AdminOptions admin) {
+            this(name, admin, null);
+        }
+
+        public Options {
+            if (env == null) env = System::getenv;
+        }
     }
 
     private final Vertx vertx;
@@ -54,6 +66,7 @@ public final class Node {
     private final SharedState shared;
     private final Members members;
     private StateReplica replica;
+    private java.util.function.Function<String, String> env = System::getenv;
     private final FileMapSource maps = new FileMapSource();
     private final List<MessageConsumer<?>> consumers = new ArrayList<>();
     private final String localHealthAddress = HealthVerticle.ADDRESS + ".local." + java.util.UUID.randomUUID();
@@ -123,6 +136,7 @@ public final class Node {
     }
 
     private Future<Void> boot(Config fileConfig, Options options) {
+        env = options.env();
         // 1. follow changes first (buffered), so nothing published while we load is missed
         List<JsonObject> early = new ArrayList<>();
         MessageConsumer<JsonObject> changes = vertx.eventBus().consumer(SharedState.CHANGES, m -> {
@@ -147,7 +161,7 @@ public final class Node {
         // 2. load the shared state, 3. build the first snapshot from it (blocking: map files)
         return Future.all(changes.completion(), healthEvents.completion())
                 .compose(v -> Future.all(shared.loadState(), shared.loadHealth()))
-                .compose(loaded -> vertx.executeBlocking(() -> new StateReplica(vertx, fileConfig, maps,
+                .compose(loaded -> vertx.executeBlocking(() -> new StateReplica(vertx, fileConfig, maps, options.env(),
                         loaded.resultAt(0), loaded.resultAt(1), this::configChanged)))
                 .compose(r -> {
                     replica = r;
@@ -211,7 +225,20 @@ public final class Node {
         }
         return new JsonObject().put("id", members.selfId()).put("name", name).put("version", replica.version())
                 .put("versions", new JsonObject(new HashMap<>(replica.versions()))).put("servers", servers)
+                .put("checks", new io.vertx.core.json.JsonArray(checkedHere(s)))
                 .put("stats", io.vxlb.admin.Stats.of(s, counters));
+    }
+
+    /** The checked servers this node owns (rendezvous over the live members). */
+    private List<String> checkedHere(Snapshot s) {
+        List<String> out = new ArrayList<>();
+        for (Proxy p : s.config().backends()) {
+            for (var srv : p.servers()) {
+                String key = p.name() + "/" + srv.name();
+                if (srv.check() && !srv.tracks() && members.selfId().equals(Members.owner(key, members.live()))) out.add(key);
+            }
+        }
+        return out;
     }
 
     /**
@@ -296,6 +323,11 @@ public final class Node {
     /** The map files this node serves (contents as last applied). */
     public FileMapSource maps() {
         return maps;
+    }
+
+    /** The environment configuration texts are parsed with on this node. */
+    public java.util.function.Function<String, String> env() {
+        return env;
     }
 
     public StateReplica replica() {

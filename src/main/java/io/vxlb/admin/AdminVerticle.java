@@ -318,7 +318,7 @@ public final class AdminVerticle extends VerticleBase {
 
     /** Parses and compiles a configuration text; the errors as JSON (empty when valid). */
     private JsonArray check(String name, String text, Config[] out) {
-        ParseResult r = new ConfigParser().parse(name, text);
+        ParseResult r = new ConfigParser(node.env()).parse(name, text);
         JsonArray errors = new JsonArray();
         for (Diagnostic d : r.errors()) errors.add(diagnostic(d));
         if (r.ok()) {

@@ -18,7 +18,27 @@ import java.nio.file.Path;
  * the address Hazelcast binds (its {@code <interfaces>}), so one file decides both.
  */
 public final class ClusterBootstrap {
+    /** Held so the level sticks: Hazelcast's INFO start-up banner and member lists are noise in a proxy's log. */
+    private static final java.util.logging.Logger HAZELCAST_LOG = java.util.logging.Logger.getLogger("com.hazelcast");
+    /**
+     * vxlb uses Vert.x's cluster lock and counter (Hazelcast CP structures in "unsafe" mode, no
+     * CP group): fine for admin writes serialised by the lock; the warning every member prints
+     * about it is not actionable, so it is silenced. Documented in the README.
+     */
+    private static final java.util.logging.Logger CP_LOG = java.util.logging.Logger.getLogger("com.hazelcast.cp.CPSubsystem");
+
     private ClusterBootstrap() {}
+
+    /** Hazelcast logs warnings and errors only, unless {@code -Dvxlb.hazelcast.log=INFO} (any JUL level). */
+    static void quietHazelcast() {
+        String level = System.getProperty("vxlb.hazelcast.log", "WARNING");
+        try {
+            HAZELCAST_LOG.setLevel(java.util.logging.Level.parse(level));
+        } catch (IllegalArgumentException e) {
+            HAZELCAST_LOG.setLevel(java.util.logging.Level.WARNING);
+        }
+        CP_LOG.setLevel(java.util.logging.Level.SEVERE);
+    }
 
     /** The Hazelcast configuration to use; {@code clusterName} (tests) overrides the file's. */
     public static Config hazelcastConfig(Path file, String clusterName) {
@@ -39,6 +59,7 @@ public final class ClusterBootstrap {
     }
 
     public static Future<Vertx> start(VertxOptions options, Config hazelcast) {
+        quietHazelcast();
         return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered();
     }
 }

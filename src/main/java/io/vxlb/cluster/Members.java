@@ -100,13 +100,13 @@ public final class Members {
         return live;
     }
 
-    /** Live members with what they published (a member that has not published yet is left out). */
+    /** Live members with what they published (one that has not been read yet shows its id as name). */
     public List<Member> members() {
         List<Member> out = new ArrayList<>();
         Map<String, Member> k = known;
         for (String id : live) {
             Member m = k.get(id);
-            if (m != null) out.add(m);
+            out.add(m != null ? m : new Member(id, id, null));
         }
         return out;
     }

@@ -49,6 +49,7 @@ public final class StateReplica {
     private final Vertx vertx;
     private final Context context;
     private final FileMapSource maps;
+    private final java.util.function.Function<String, String> env;
     private final SnapshotHolder holder;
     private final BiConsumer<Config, Config> configChanged;
 
@@ -73,11 +74,12 @@ public final class StateReplica {
      * Builds the first snapshot from {@code config} and the shared state loaded from the cluster
      * (blocking: map files are read; call it before the proxy verticles start).
      */
-    public StateReplica(Vertx vertx, Config config, FileMapSource maps, Map<String, JsonObject> state,
+    public StateReplica(Vertx vertx, Config config, FileMapSource maps, java.util.function.Function<String, String> env, Map<String, JsonObject> state,
                         Map<String, JsonObject> healthState, BiConsumer<Config, Config> configChanged) {
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.maps = maps;
+        this.env = env;
         this.config = config;
         this.configChanged = configChanged;
         JsonObject cfg = state.get("config");
@@ -159,7 +161,7 @@ public final class StateReplica {
         if (versions.getOrDefault(key, 0L) >= v) return false;
         try {
             if (key.equals("config")) {
-                ParseResult r = new ConfigParser().parse(value.getString("name", "api.cfg"), value.getString("text"));
+                ParseResult r = new ConfigParser(env).parse(value.getString("name", "api.cfg"), value.getString("text"));
                 if (!r.ok()) throw new IllegalStateException("configuration version " + v + " does not parse here: " + r.errors());
                 if (replaced == null) replaced = config;
                 config = r.config();
