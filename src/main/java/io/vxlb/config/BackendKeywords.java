@@ -43,7 +43,8 @@ final class BackendKeywords {
                 default -> throw new ConfigException(1, line.has(1) ? "unknown hash-type '" + line.arg(1) + "'" : "missing hash method", "use 'map-based' or 'consistent'");
             };
             HashType.Function f = HashType.Function.SDBM;
-            boolean avalanche = false;
+            // HAProxy: a bare "hash-type consistent" means sdbm with avalanche
+            boolean avalanche = m == HashType.Method.CONSISTENT && !line.has(2);
             for (int i = 2; i < line.size(); i++) {
                 String w = line.arg(i);
                 switch (w) {

@@ -7,14 +7,12 @@ import io.vxlb.runtime.ServerRuntime;
 import io.vxlb.runtime.ServerState;
 import io.vxlb.runtime.Snapshot;
 
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * {@code balance uri|url_param|hdr|source} with {@code hash-type map-based} (the default), and
+ * {@code balance uri|url_param|hdr|source|hash EXPR} with {@code hash-type map-based} (the default), and
  * {@code static-rr} (the same map walked in order), placed
  * as HAProxy 2.6 does so a mixed fleet sends a key to the same server: the weight map of
  * lb_map.c's recalc_server_map() (weights divided by their GCD, the heaviest "wscore" first,
@@ -23,15 +21,25 @@ import java.util.Map;
  * map_get_server_rr(); with one usable server it does not hash.
  */
 public final class MapHashBalancer implements Balancer {
-    private final Balance balance;
-    private final HashType hashType;
+    private final HashKey key;
     private final ServerRuntime[] map;
+    private final boolean single;
     private int rrIndex;
 
     public MapHashBalancer(Balance balance, HashType hashType, List<ServerRuntime> servers, Map<String, ServerState> states, boolean allBackups) {
-        this.balance = balance;
-        this.hashType = hashType;
-        this.map = buildMap(Balancer.eligible(states, servers, allBackups), states);
+        this(new HashKey(balance, hashType, null), servers, states, allBackups);
+    }
+
+    /** With the key to hash, which for {@code balance hash EXPR} holds the compiled expression. */
+    public MapHashBalancer(HashKey key, List<ServerRuntime> servers, Map<String, ServerState> states, boolean allBackups) {
+        this.key = key;
+        List<ServerRuntime> used = Balancer.eligible(states, servers, allBackups);
+        this.map = buildMap(used, states);
+        this.single = used.size() == 1;
+    }
+
+    public HashKey hashKey() {
+        return key;
     }
 
     /** recalc_server_map(): a table of total-weight slots, filled by accumulated weight scores. */
@@ -78,120 +86,21 @@ public final class MapHashBalancer implements Balancer {
     }
 
     @Override
-    public synchronized ServerRuntime pick(Snapshot snapshot, Txn txn, ServerRuntime avoid) {
+    public ServerRuntime pick(Snapshot snapshot, Txn txn, ServerRuntime avoid) {
         if (map.length == 0) return null;
-        if (distinct() == 1) return map[0];
-        Long hash = txn == null ? null : hash(txn);
-        if (hash != null) return map[(int) Long.remainderUnsigned(hash, map.length)];
-        // map_get_server_rr(): the next slot of the map, skipping the server to avoid once
+        if (single) return map[0];  // tot_used == 1: HAProxy does not hash
+        long hash = txn == null || key.balance().algorithm() == Balance.Algorithm.STATIC_RR ? HashKey.NO_KEY : key.hash(txn);
+        if (hash != HashKey.NO_KEY) return map[(int) (hash % map.length)];
+        return nextInMap(avoid);
+    }
+
+    /** map_get_server_rr(): the next slot of the map, skipping the server to avoid once. */
+    private synchronized ServerRuntime nextInMap(ServerRuntime avoid) {
         for (int i = 0; i < map.length; i++) {
             ServerRuntime s = map[rrIndex];
             rrIndex = (rrIndex + 1) % map.length;
             if (s != avoid) return s;
         }
         return map[0];
-    }
-
-    private int distinct() {
-        ServerRuntime first = map[0];
-        for (ServerRuntime s : map) if (s != first) return 2;
-        return 1;
-    }
-
-    /** The key's hash as an unsigned 32-bit value, or null when the request has no key. */
-    private Long hash(Txn txn) {
-        byte[] key;
-        switch (balance.algorithm()) {
-            case URI -> {
-                String uri = txn.uri();
-                int len = balance.length() > 0 ? Math.min(uri.length(), balance.length()) : uri.length();
-                int end = 0, slashes = 0;
-                while (end < len) {
-                    char c = uri.charAt(end);
-                    if (c == '/') {
-                        slashes++;
-                        if (balance.depth() > 0 && slashes == balance.depth() + 1) break;
-                    } else if (c == '?' && !balance.whole()) {
-                        break;
-                    }
-                    end++;
-                }
-                key = uri.substring(0, end).getBytes(StandardCharsets.ISO_8859_1);
-            }
-            case URL_PARAM -> {
-                String value = urlParam(txn.uri(), balance.parameter());
-                if (value == null) return null;
-                key = value.getBytes(StandardCharsets.ISO_8859_1);
-            }
-            case HDR -> {
-                String v = firstValue(txn, balance.parameter());
-                if (v == null || v.isEmpty()) return null;
-                key = (balance.useDomainOnly() ? domainOnly(v) : v).getBytes(StandardCharsets.ISO_8859_1);
-            }
-            case SOURCE -> {
-                try {
-                    byte[] a = InetAddress.getByName(txn.srcAddress()).getAddress();
-                    int h = 0;
-                    for (int l = 0; l + 4 <= a.length; l += 4) {
-                        h ^= ((a[l] & 0xff) << 24) | ((a[l + 1] & 0xff) << 16) | ((a[l + 2] & 0xff) << 8) | (a[l + 3] & 0xff);
-                    }
-                    return Integer.toUnsignedLong(hashType.avalanche() ? HashFunctions.fullHash(h) : h);
-                } catch (java.net.UnknownHostException e) {
-                    return null;
-                }
-            }
-            default -> {
-                return null;
-            }
-        }
-        int h = HashFunctions.hash(hashType.function(), key);
-        if (hashType.avalanche()) h = HashFunctions.fullHash(h);
-        return Integer.toUnsignedLong(h);
-    }
-
-    /** The first comma-separated value of the first occurrence of a header (http_find_header, full=0). */
-    static String firstValue(Txn txn, String name) {
-        for (int i = 0; i < txn.requestHeaderCount(); i++) {
-            if (!txn.requestHeaderName(i).equalsIgnoreCase(name)) continue;
-            String v = txn.requestHeaderValue(i);
-            int comma = v.indexOf(',');
-            return (comma < 0 ? v : v.substring(0, comma)).trim();
-        }
-        return null;
-    }
-
-    /** get_server_hh() with use_domain_only: the label before the last dot ("www.example.com" hashes "example"). */
-    static String domainOnly(String v) {
-        int len = v.length(), p = len, end = len, l = len;
-        boolean dohash = false;
-        while (l > 0) {
-            if (dohash) {
-                if (v.charAt(p - 1) == '.') break;
-            } else if (p < len && v.charAt(p) == '.') {
-                end = p;
-                dohash = true;
-            }
-            p--;
-            l--;
-        }
-        return v.substring(p, end);
-    }
-
-    /** get_server_ph(): the value of the first "NAME=" parameter of the query, up to '&'. */
-    static String urlParam(String uri, String name) {
-        int q = uri.indexOf('?');
-        if (q < 0) return null;
-        int p = q + 1;
-        while (p < uri.length()) {
-            int amp = uri.indexOf('&', p);
-            int end = amp < 0 ? uri.length() : amp;
-            if (uri.startsWith(name, p) && p + name.length() < end + 1 && p + name.length() < uri.length()
-                    && uri.charAt(p + name.length()) == '=') {
-                return uri.substring(p + name.length() + 1, end);
-            }
-            if (amp < 0) return null;
-            p = amp + 1;
-        }
-        return null;
     }
 }

@@ -8,11 +8,13 @@ import io.vxlb.config.Proxy;
 import io.vxlb.config.Redirect;
 import io.vxlb.config.Server;
 import io.vxlb.lb.Balancer;
+import io.vxlb.lb.ChashBalancer;
 import io.vxlb.lb.FirstBalancer;
 import io.vxlb.lb.FwrrBalancer;
+import io.vxlb.lb.HashKey;
 import io.vxlb.lb.LeastconnBalancer;
 import io.vxlb.lb.MapHashBalancer;
-import io.vxlb.lb.RoundRobinBalancer;
+import io.vxlb.lb.RandomBalancer;
 import io.vxlb.maps.MapSource;
 import io.vxlb.rules.AclDef;
 import io.vxlb.rules.CompiledCondition;
@@ -88,7 +90,7 @@ public final class SnapshotCompiler {
                 }
                 List<CompiledSwitch> useServer = new ArrayList<>();
                 for (var u : p.useServerRules()) useServer.add(new CompiledSwitch(u.server(), null, cond(u.condition(), acls)));
-                Balancer balancer = balancer(p, List.copyOf(servers), states);
+                Balancer balancer = balancer(p, List.copyOf(servers), states, hashKey(p));
                 backends.put(p.name(), new CompiledBackend(p, httpRules(p.httpRequestRules(), acls, Direction.REQUEST), httpRules(p.httpResponseRules(), acls, Direction.RESPONSE),
                         redirects(p.redirects(), acls), useServer, List.copyOf(servers), balancer));
             }
@@ -104,23 +106,39 @@ public final class SnapshotCompiler {
         Map<String, CompiledBackend> backends = new LinkedHashMap<>();
         for (CompiledBackend b : old.backends().values()) {
             backends.put(b.name(), new CompiledBackend(b.proxy(), b.requestRules(), b.responseRules(), b.redirects(),
-                    b.useServerRules(), b.servers(), balancer(b.proxy(), b.servers(), states)));
+                    b.useServerRules(), b.servers(), balancer(b.proxy(), b.servers(), states, hashKey(b.proxy(), b.balancer()))));
         }
         return new Snapshot(old.version() + 1, old.config(), old.frontends(), Map.copyOf(backends), Map.copyOf(states));
     }
 
-    /** HAProxy's roundrobin order for "balance roundrobin"; the other algorithms arrive with the balancing issue. */
-    private static Balancer balancer(Proxy p, List<ServerRuntime> servers, Map<String, ServerState> states) {
+    /** What a hash-based algorithm hashes; "balance hash EXPR" compiles its expression once here. */
+    private HashKey hashKey(Proxy p) {
+        io.vxlb.config.Balance b = p.balance();
+        return new HashKey(b, p.hashType(), b.algorithm() == io.vxlb.config.Balance.Algorithm.HASH
+                ? rules.compile(io.vxlb.rules.SampleExprParser.parse(b.parameter())) : null);
+    }
+
+    /** The previous balancer's key, so a state change does not recompile "balance hash EXPR". */
+    private static HashKey hashKey(Proxy p, Balancer previous) {
+        if (previous instanceof MapHashBalancer m) return m.hashKey();
+        if (previous instanceof ChashBalancer c) return c.hashKey();
+        return new HashKey(p.balance(), p.hashType(), null);
+    }
+
+    /** One balancer per backend and snapshot, in HAProxy's placement for every algorithm. */
+    private static Balancer balancer(Proxy p, List<ServerRuntime> servers, Map<String, ServerState> states, HashKey key) {
         boolean all = p.options().allbackups();
         return switch (p.balance().algorithm()) {
             case ROUNDROBIN -> new FwrrBalancer(servers, states, all);
             case LEASTCONN -> new LeastconnBalancer(servers, states, all);
             case FIRST -> new FirstBalancer(servers, states, all);
-            case STATIC_RR -> new MapHashBalancer(p.balance(), p.hashType(), servers, states, all);
-            case URI, URL_PARAM, HDR, SOURCE -> p.hashType().method() == io.vxlb.config.HashType.Method.MAP_BASED
-                    ? new MapHashBalancer(p.balance(), p.hashType(), servers, states, all)
-                    : new RoundRobinBalancer(servers, all);
-            default -> new RoundRobinBalancer(servers, all);
+            case STATIC_RR -> new MapHashBalancer(key, servers, states, all);
+            case RANDOM -> new RandomBalancer(p.balance().draws(), servers, states, all);
+            case URI, URL_PARAM, HDR, SOURCE, HASH -> p.hashType().method() == io.vxlb.config.HashType.Method.CONSISTENT
+                    ? new ChashBalancer(key, servers, states, all)
+                    : new MapHashBalancer(key, servers, states, all);
+            // rdp-cookie is refused by the parser
+            default -> new FwrrBalancer(servers, states, all);
         };
     }
 

@@ -782,7 +782,8 @@ class ConfigParserTest {
                   server s 10.0.0.1:80
                 """);
         assertEquals(HashType.DEFAULT, proxy(c, "dflt").hashType());
-        assertEquals(new HashType(HashType.Method.CONSISTENT, HashType.Function.SDBM, false), proxy(c, "cons").hashType());
+        // HAProxy 2.6 (cfgparse-listen.c): a bare "hash-type consistent" implies sdbm avalanche
+        assertEquals(new HashType(HashType.Method.CONSISTENT, HashType.Function.SDBM, true), proxy(c, "cons").hashType());
         assertEquals(new HashType(HashType.Method.MAP_BASED, HashType.Function.DJB2, true), proxy(c, "full").hashType());
     }
 

@@ -126,8 +126,8 @@ class MapHashBalancerTest {
             assertEquals(expectedFull[i], full.pick(null, host(hosts[i]), null).server.name(), hosts[i]);
             assertEquals(expectedDomain[i], domain.pick(null, host(hosts[i]), null).server.name(), hosts[i] + " use_domain_only");
         }
-        assertEquals("example", MapHashBalancer.domainOnly("www.example.org"));
-        assertEquals("bar", MapHashBalancer.domainOnly("foo.bar.example"));
+        assertEquals("example", HashKey.domainOnly("www.example.org"));
+        assertEquals("bar", HashKey.domainOnly("foo.bar.example"));
     }
 
     @Test
