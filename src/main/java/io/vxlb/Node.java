@@ -70,7 +70,7 @@ public final class Node {
     private final FileMapSource maps = new FileMapSource();
     private final List<MessageConsumer<?>> consumers = new ArrayList<>();
     private final String localHealthAddress = HealthVerticle.ADDRESS + ".local." + java.util.UUID.randomUUID();
-    private String deploymentId, tcpDeploymentId, healthDeploymentId, adminDeploymentId;
+    private String deploymentId, tcpDeploymentId, healthDeploymentId, adminDeploymentId, updateDeploymentId;
     private HealthVerticle health;
     private AdminVerticle admin;
     private List<String> bindSignature;
@@ -173,6 +173,7 @@ public final class Node {
                 .compose(v -> startNodeServices())
                 .compose(v -> members.start(name, options.admin() == null ? null : options.admin().address(), live -> reownHealth()))
                 .compose(v -> startHealth())
+                .compose(v -> startUpdates())
                 .compose(v -> options.admin() == null ? Future.succeededFuture()
                         : vertx.deployVerticle(admin = new AdminVerticle(this, options.admin())).map(id -> {
                             adminDeploymentId = id;
@@ -269,6 +270,17 @@ public final class Node {
         });
     }
 
+    /** {@code dynamic-update} downloads, made by the owner of each line only. */
+    private Future<Void> startUpdates() {
+        Config config = replica.config();
+        if (config.mapUpdates().isEmpty()) return Future.succeededFuture();
+        return vertx.deployVerticle(new io.vxlb.cluster.DynamicUpdateVerticle(config.mapUpdates(),
+                key -> members.selfId().equals(Members.owner(key, members.live())), maps, shared, name)).map(id -> {
+            updateDeploymentId = id;
+            return null;
+        });
+    }
+
     private void reownHealth() {
         HealthVerticle h = health;
         if (h != null && h.context() != null) h.context().runOnContext(x -> h.reown());
@@ -278,7 +290,12 @@ public final class Node {
     private void configChanged(Config old, Config next) {
         vertx.runOnContext(x -> {
             Future<Void> restartHealth = (healthDeploymentId == null ? Future.<Void>succeededFuture() : vertx.undeploy(healthDeploymentId))
-                    .compose(v -> startHealth());
+                    .compose(v -> startHealth())
+                    .compose(v -> updateDeploymentId == null ? Future.<Void>succeededFuture() : vertx.undeploy(updateDeploymentId))
+                    .compose(v -> {
+                        updateDeploymentId = null;
+                        return startUpdates();
+                    });
             List<String> sig = bindSignature(next);
             if (sig.equals(bindSignature)) return;
             bindSignature = sig;
@@ -354,7 +371,7 @@ public final class Node {
         List<Future<?>> steps = new ArrayList<>();
         for (MessageConsumer<?> c : consumers) steps.add(c.unregister());
         Future<Void> f = Future.join(steps).mapEmpty();
-        for (String id : new String[] {adminDeploymentId, healthDeploymentId, tcpDeploymentId, deploymentId}) {
+        for (String id : new String[] {adminDeploymentId, updateDeploymentId, healthDeploymentId, tcpDeploymentId, deploymentId}) {
             if (id != null) f = f.transform(x -> vertx.undeploy(id));
         }
         return f;

@@ -34,9 +34,9 @@ final class BackendKeywords {
             "ssl-reuse", "no-ssl-reuse", "no-verifyhost", "socks4", "check-via-socks4", "send-proxy-v2-ssl", "send-proxy-v2-ssl-cn");
 
     static void register(KeywordTable t) {
-        t.add("balance", BACK_SIDE, Support.PARSED, "enforced: roundrobin (HAProxy FWRR order), static-rr, leastconn, first, and uri/url_param/hdr/source with map-based hashing (HAProxy placement); parsed (round robin meanwhile): random, hash, hash-type consistent[(N)], uri [whole] [len N] [depth N], url_param NAME, hdr(NAME) [use_domain_only], hash EXPR",
+        t.add("balance", BACK_SIDE, Support.PARSED, "roundrobin (HAProxy FWRR order), static-rr, leastconn, first, random[(N)] (power of N draws on the consistent-hash ring, fewest connections per weight wins), source, uri [whole] [len N] [depth N], url_param NAME, hdr(NAME) [use_domain_only], hash EXPR; map-based or consistent per hash-type, placed as HAProxy 2.6 places them; without a key: round robin over the map/ring. Not: rdp-cookie (refused), url_param check_post (parsed only)",
                 (ctx, line) -> ctx.proxy.balance = balance(line));
-        t.add("hash-type", BACK_SIDE, Support.PARSED, "map-based|consistent [sdbm|djb2|wt6|crc32|none] [avalanche]", (ctx, line) -> {
+        t.add("hash-type", BACK_SIDE, Support.PARSED, "map-based|consistent [sdbm|djb2|wt6|crc32] [avalanche]; HAProxy 2.6 placement (consistent: weight x16 points per server keyed by its id; bare 'consistent' means sdbm avalanche); 'none' is hashed as sdbm; hash-balance-factor not supported", (ctx, line) -> {
             HashType.Method m = switch (line.arg(1)) {
                 case "map-based" -> HashType.Method.MAP_BASED;
                 case "consistent" -> HashType.Method.CONSISTENT;
@@ -61,7 +61,7 @@ final class BackendKeywords {
         });
         t.add("cookie", BACK_SIDE, Support.PARSED, "NAME [insert|rewrite|prefix] [indirect] [nocache] [postonly] [preserve] [httponly] [secure] [domain D] [maxidle T] [maxlife T]",
                 (ctx, line) -> ctx.proxy.cookie = cookie(line));
-        t.add("server", BACK_RULES, Support.PARSED, "NAME ADDR[:PORT]; enforced: check, inter, fastinter, downinter, rise, fall, port, addr, weight, backup, disabled, track; parsed: maxconn, cookie, source, id, ssl ...",
+        t.add("server", BACK_RULES, Support.PARSED, "NAME ADDR[:PORT]; enforced: check, inter, fastinter, downinter, rise, fall, port, addr, weight, backup, disabled, track, id; parsed: maxconn, cookie, source, ssl ...",
                 BackendKeywords::server);
         t.add("default-server", BACK_SIDE, Support.PARSED, "defaults for the server lines that follow", (ctx, line) -> {
             for (int i = 1; i < line.size(); i++) {

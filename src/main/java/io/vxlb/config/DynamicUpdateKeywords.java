@@ -5,7 +5,7 @@ final class DynamicUpdateKeywords {
     private DynamicUpdateKeywords() {}
 
     static void register(KeywordTable t) {
-        t.add("update", Section.DYNAMIC_UPDATE, Support.PARSED, "id FILE url URL delay T [timeout T] [retries N] map|acl", (ctx, line) -> {
+        t.add("update", Section.DYNAMIC_UPDATE, Support.PARSED, "id FILE url URL delay T [timeout T] [retries N] map|acl; map: fetched by one cluster node (rendezvous owner) and applied on all; acl: not yet", (ctx, line) -> {
             if (!line.arg(1).equals("id")) throw new ConfigException(1, "expected 'id FILE'", "'update id FILE url URL delay T [timeout T] [retries N] map'");
             String file = ProxyKeywords.stringArg(line, 2, "the map file the update replaces");
             if (file.equals("url") || file.equals("delay")) {

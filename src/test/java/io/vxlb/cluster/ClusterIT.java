@@ -295,4 +295,39 @@ class ClusterIT {
         assertFalse(new AdminOptions("127.0.0.1", 0, token, null, null, 0).toString().contains(token), "the token never appears in text");
     }
 
+
+    @Test
+    void dynamicUpdateIsFetchedByOneNodeAndAppliedByAll() throws Exception {
+        startBackends();
+        java.util.Set<String> fetchers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        AtomicReference<String> published = new AtomicReference<>("example.com be_a\n");
+        AtomicInteger fetches = new AtomicInteger();
+        ClusterFixture.await(fx.plain.createHttpServer().requestHandler(req -> {
+            fetchers.add(req.getHeader("user-agent"));
+            fetches.incrementAndGet();
+            req.response().end(published.get());
+        }).listen(fx.port("MAPS"), "127.0.0.1"));
+        String config = CONFIG + """
+                dynamic-update
+                    update id %DIR%/hosts.map url http://127.0.0.1:@MAPS@/hosts.map delay 100ms timeout 2s retries 2 map
+                """;
+        fx.start("a", config);
+        fx.start("b", config);
+        published.set("example.com be_a\nshop.example.com be_b\n");
+        long t0 = System.nanoTime();
+        for (String n : List.of("a", "b")) awaitRoute(n, "shop.example.com", "B", t0);
+        fetchers.clear();
+        int before = fetches.get();
+        Thread.sleep(1000);
+        int perSecond = fetches.get() - before;
+        assertEquals(1, fetchers.size(), "one node downloads: " + fetchers);
+        assertTrue(perSecond >= 5 && perSecond <= 12, "one download per 100 ms period, not one per node: " + perSecond);
+        assertTrue(Files.readString(fx.dir.resolve("hosts.map")).contains("shop.example.com be_b"));
+        // the owner leaves: the other node takes the downloads over
+        String owner = fetchers.iterator().next().contains("(a)") ? "a" : "b";
+        String other = owner.equals("a") ? "b" : "a";
+        fx.stop(owner);
+        published.set("example.com be_b\n");
+        awaitRoute(other, "example.com", "B", System.nanoTime());
+    }
 }
