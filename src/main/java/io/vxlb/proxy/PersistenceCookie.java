@@ -91,11 +91,12 @@ public final class PersistenceCookie {
      * (the cookie is then "U", unused, but still rewritten). Sets {@code log.cookieRequest}.
      */
     ServerRuntime onRequest(Snapshot snapshot, HeaderList headers, boolean assigned, HttpLogRecord log) {
-        Match m = new Match(snapshot, assigned);
+        Match m = null;  // only a request that carries a cookie to look at pays for one
         for (int i = 0; i < headers.size(); i++) {
             if (!headers.name(i).equalsIgnoreCase("cookie")) continue;
             String v = headers.value(i);
             if (v.indexOf(name) < 0 && !spacedEqual(v)) continue;  // nothing for us, nothing to normalise
+            if (m == null) m = new Match(snapshot, assigned);
             String out = rewriteCookieHeader(v, m);
             if (out.isEmpty()) {
                 headers.remove(i--);
@@ -103,8 +104,8 @@ public final class PersistenceCookie {
                 headers.setValue(i, out);
             }
         }
-        if (logs) log.cookieRequest = m.state;
-        return m.server;
+        if (logs) log.cookieRequest = m == null ? 'N' : m.state;
+        return m == null ? null : m.server;
     }
 
     /** Per-request result of the cookie scan: the chosen server and HAProxy's cookie letter. */
