@@ -32,7 +32,7 @@ public final class HttpLogLine {
         sb.append(r.badRequest ? -1 : 0).append('/').append(r.connectStart == 0 ? -1 : 0).append('/').append(tc).append('/').append(tr)
                 .append('/').append(HttpLogRecord.millisBetween(r.start, end)).append(' ');
         sb.append(r.status).append(' ').append(r.bytesOut).append(" - - ");
-        sb.append(r.terminationState).append("--").append(' ');
+        sb.append(r.terminationState).append(r.cookieRequest).append(r.cookieResponse).append(' ');
         sb.append(c.active()).append('/').append(c.frontend()).append('/').append(c.backend()).append('/').append(c.server())
                 .append('/').append(c.redispatched() ? "+" : "").append(c.retries()).append(' ');
         sb.append("0/0");

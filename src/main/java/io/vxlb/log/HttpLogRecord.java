@@ -28,6 +28,12 @@ public final class HttpLogRecord {
     public long bytesOut;
     /** Two letters of %tsc: termination cause and session state; "--" for a normal end. */
     public String terminationState = "--";
+    /**
+     * The last two letters of %tsc: what the client's persistence cookie did (N none, I invalid,
+     * D down server, V valid, U unused) and what became of the server's (N, P passed, D deleted,
+     * I inserted, R rewritten); '-' when the backend has no active persistence cookie.
+     */
+    public char cookieRequest = '-', cookieResponse = '-';
     private String method, uri, version;
     public String[] capturedRequest;
     public String[] capturedResponse;

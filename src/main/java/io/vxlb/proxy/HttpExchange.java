@@ -55,6 +55,8 @@ final class HttpExchange implements Txn {
     private ServerRuntime server;
     private int retriesDone;
     private boolean redispatched;
+    /** The server came from the client's persistence cookie or a use-server rule (HAProxy's SF_DIRECT). */
+    private boolean direct;
     private Map<String, Object> variables;
     /** Response state, for http-response rules and logs. */
     private int status;
@@ -79,6 +81,8 @@ final class HttpExchange implements Txn {
         // streams with back-pressure. A bodiless request has nothing to hold back.
         if (hasBody()) request.pause();
         Proxy fe = frontend.proxy();
+        // until a use_backend rule says otherwise a listen section is its own backend: its cookie letters show
+        if (fe.kind() == io.vxlb.config.ProxyKind.LISTEN && PersistenceCookie.logs(fe.cookie())) log.cookieRequest = log.cookieResponse = 'N';
         if (!fe.captures().isEmpty()) {
             // HAProxy captures the request as received, before any rule rewrites it
             log.capturedRequest = HttpLogRecord.capture(fe.captures(), true, this);
@@ -97,11 +101,12 @@ final class HttpExchange implements Txn {
         }
         backend = be;
         log.backend = be.name();
+        log.cookieRequest = log.cookieResponse = be.cookie() != null && be.cookie().logs() ? 'N' : '-';
         if (be.proxy() != fe) {
             if (runRequestRules(be.requestRules()) || runRedirects(be.redirects())) return;
         }
         addForwardedHeaders(fe, be.proxy());
-        connect(chooseServer(null));
+        connect(chooseServer());
     }
 
     // ---- routing ---------------------------------------------------------------------------
@@ -120,15 +125,36 @@ final class HttpExchange implements Txn {
         return frontend.proxy().kind() == io.vxlb.config.ProxyKind.LISTEN ? snapshot.backends().get(frontend.name()) : null;
     }
 
-    private ServerRuntime chooseServer(ServerRuntime avoid) {
+    /** HAProxy's order: use-server rules, then the persistence cookie, then the balancer. */
+    private ServerRuntime chooseServer() {
+        ServerRuntime chosen = null;
         for (CompiledSwitch u : backend.useServerRules()) {
             if (!u.applies(this)) continue;
             ServerRuntime s = backend.server(u.target());
             // HAProxy ignores the rule when the server is down (no force-persist)
-            if (s != null && snapshot.state(s).running() && s != avoid) return s;
+            if (s != null && snapshot.state(s).running()) chosen = s;
             break;
         }
-        return backend.balancer().pick(snapshot, this, avoid);
+        PersistenceCookie cookie = backend.cookie();
+        if (cookie != null) {
+            // the Cookie header is rewritten even when a use-server rule already chose ("U" in the log)
+            ServerRuntime s = cookie.onRequest(snapshot, requestHeaders, chosen != null, log);
+            if (chosen == null) chosen = s;
+        }
+        if (chosen != null) {
+            direct = true;
+            return chosen;
+        }
+        return backend.balancer().pick(snapshot, this, null);
+    }
+
+    /** A denied request still has its cookie read when its backend has one, for the log (HAProxy: "PRVN" and the server). */
+    private void persistenceForLog() {
+        CompiledBackend be = backend;
+        if (be == null && frontend.proxy().kind() == io.vxlb.config.ProxyKind.LISTEN) be = snapshot.backends().get(frontend.name());
+        if (be == null || be.cookie() == null) return;
+        ServerRuntime s = be.cookie().onRequest(snapshot, requestHeaders, false, log);
+        if (s != null) log.server = s.server.name();
     }
 
     // ---- rules -------------------------------------------------------------------------------
@@ -141,11 +167,13 @@ final class HttpExchange implements Txn {
             if (a instanceof HttpAction.Allow) return false;
             if (a instanceof HttpAction.Deny d) {
                 log.terminationState = "PR";
+                persistenceForLog();
                 respondPage(ErrorPages.of(d.status()), true);
                 return true;
             }
             if (a instanceof HttpAction.Tarpit t) {
                 log.terminationState = "PT";
+                persistenceForLog();
                 long delay = frontend.proxy().timeouts().effectiveTarpit();
                 verticle.vertx().setTimer(Math.max(1, delay), id -> respondPage(ErrorPages.of(t.status()), true));
                 return true;
@@ -374,6 +402,9 @@ final class HttpExchange implements Txn {
                 if (other != null && other != server) {
                     next = other;
                     redispatched = true;
+                    // the cookie's server could not be reached: HAProxy turns "V" into "D" and inserts a new cookie
+                    direct = false;
+                    if (log.cookieRequest == 'V') log.cookieRequest = 'D';
                 }
             }
             ServerRuntime target = next;
@@ -476,6 +507,7 @@ final class HttpExchange implements Txn {
         log.responseHeaders = System.nanoTime();
         status = 101;
         responseHeaders = HeaderList.of(in.headers());
+        if (backend.cookie() != null) backend.cookie().onResponse(responseHeaders, server, direct, method, 101, log);
         if (!frontend.proxy().captures().isEmpty()) log.capturedResponse = HttpLogRecord.capture(frontend.proxy().captures(), false, this);
         io.vertx.core.net.NetSocket serverSocket = in.netSocket();
         serverSocket.pause();
@@ -557,6 +589,8 @@ final class HttpExchange implements Txn {
             releaseServer();
             return;
         }
+        // persistence cookie on the way out, after the response rules as in HAProxy
+        if (backend.cookie() != null) backend.cookie().onResponse(responseHeaders, server, direct, method, in.statusCode(), log);
         HttpServerResponse resp = request.response();
         resp.setStatusCode(status);
         if (in.statusMessage() != null) resp.setStatusMessage(in.statusMessage());

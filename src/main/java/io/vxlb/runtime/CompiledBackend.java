@@ -2,13 +2,17 @@ package io.vxlb.runtime;
 
 import io.vxlb.config.Proxy;
 import io.vxlb.lb.Balancer;
+import io.vxlb.proxy.PersistenceCookie;
 
 import java.util.List;
 
-/** The backend half of a {@code backend} or {@code listen} section, compiled for the request path. */
+/**
+ * The backend half of a {@code backend} or {@code listen} section, compiled for the request path.
+ * {@code cookie} is the compiled {@code cookie} persistence, null without one.
+ */
 public record CompiledBackend(Proxy proxy, List<CompiledRule> requestRules, List<CompiledRule> responseRules,
                               List<CompiledRedirect> redirects, List<CompiledSwitch> useServerRules,
-                              List<ServerRuntime> servers, Balancer balancer) {
+                              List<ServerRuntime> servers, Balancer balancer, PersistenceCookie cookie) {
     public String name() {
         return proxy.name();
     }

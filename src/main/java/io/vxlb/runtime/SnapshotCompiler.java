@@ -92,7 +92,8 @@ public final class SnapshotCompiler {
                 for (var u : p.useServerRules()) useServer.add(new CompiledSwitch(u.server(), null, cond(u.condition(), acls)));
                 Balancer balancer = balancer(p, List.copyOf(servers), states, hashKey(p));
                 backends.put(p.name(), new CompiledBackend(p, httpRules(p.httpRequestRules(), acls, Direction.REQUEST), httpRules(p.httpResponseRules(), acls, Direction.RESPONSE),
-                        redirects(p.redirects(), acls), useServer, List.copyOf(servers), balancer));
+                        redirects(p.redirects(), acls), useServer, List.copyOf(servers), balancer,
+                        io.vxlb.proxy.PersistenceCookie.of(p.cookie(), servers)));
             }
         }
         return new Snapshot(version, config, Map.copyOf(frontends), Map.copyOf(backends), Map.copyOf(states));
@@ -106,7 +107,7 @@ public final class SnapshotCompiler {
         Map<String, CompiledBackend> backends = new LinkedHashMap<>();
         for (CompiledBackend b : old.backends().values()) {
             backends.put(b.name(), new CompiledBackend(b.proxy(), b.requestRules(), b.responseRules(), b.redirects(),
-                    b.useServerRules(), b.servers(), balancer(b.proxy(), b.servers(), states, hashKey(b.proxy(), b.balancer()))));
+                    b.useServerRules(), b.servers(), balancer(b.proxy(), b.servers(), states, hashKey(b.proxy(), b.balancer())), b.cookie()));
         }
         return new Snapshot(old.version() + 1, old.config(), old.frontends(), Map.copyOf(backends), Map.copyOf(states));
     }

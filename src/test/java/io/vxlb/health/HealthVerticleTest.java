@@ -140,6 +140,7 @@ class HealthVerticleTest {
                 defaults
                   mode http
                   timeout connect 1s
+                  timeout check 1s
                   default-server inter 100 rise 2 fall 2
                 backend bk
                   option httpchk GET /
