@@ -18,7 +18,7 @@ import java.util.Map;
 /**
  * {@code vxlb demo}: unpacks the bundled configuration, starts five tiny backends on
  * 127.0.0.1:9101-9105 that say who they are and what they received, starts vxlb in front of
- * them on 127.0.0.1:8080 and prints what to try.
+ * them on 127.0.0.1:8080 with the admin API on 127.0.0.1:9900, and prints what to try.
  */
 final class Demo {
     static final String[] BACKENDS = {"app1", "app2", "api1", "admin1", "static1"};
@@ -52,9 +52,9 @@ final class Demo {
         for (int i = 0; i < BACKENDS.length; i++) started.add(startBackend(backends, BACKENDS[i], 9101 + i));
         try {
             Future.all(started).await();
-            Node.start(parsed.config()).await();
+            Node.start(parsed.config(), new Node.Options("demo", io.vxlb.admin.AdminOptions.loopback(9900))).await();
         } catch (Exception e) {
-            err.println("[ALERT] demo failed to start: " + e.getMessage() + " (are ports 8080 and 9101-9105 free?)");
+            err.println("[ALERT] demo failed to start: " + e.getMessage() + " (are ports 8080, 9900 and 9101-9105 free?)");
             backends.close();
             return 1;
         }
@@ -65,6 +65,10 @@ final class Demo {
         out.println("  curl http://127.0.0.1:8080/api/users                           # path routing: api1, with X-Api-Version");
         out.println("  curl -H 'Host: admin.example.com' http://127.0.0.1:8080/panel  # host routing: admin1");
         out.println("  curl -H 'Host: static.example.com' http://127.0.0.1:8080/logo  # map_dom routing: static1");
+        out.println("The admin API is on http://127.0.0.1:9900 — change the map live, then route by it:");
+        out.println("  curl -X PUT -d '{\"value\":\"bk_api\"}' http://127.0.0.1:9900/v1/maps/hosts.map/entries/api.example.com");
+        out.println("  curl -H 'Host: api.example.com' http://127.0.0.1:8080/x        # now api1");
+        out.println("  curl http://127.0.0.1:9900/v1/stats ; curl http://127.0.0.1:9900/metrics");
         out.println("Access log lines appear below. Stop with Ctrl-C.");
         return -1;  // keep running
     }

@@ -62,6 +62,27 @@ public final class Members {
         return registry().compose(m -> m.put(selfId, self.toJson().encode())).onSuccess(v -> {
             refresh(changed);
             timer = vertx.setPeriodic(POLL_MS, id -> refresh(changed));
+            listenToHazelcast(changed);
+        });
+    }
+
+    /**
+     * Hazelcast tells of joins and departures at once; the poll stays as the fallback. The
+     * refresh runs a moment later so the cluster manager's own node list has caught up.
+     */
+    private void listenToHazelcast(Consumer<List<String>> changed) {
+        if (!(clusterManager instanceof io.vertx.spi.cluster.hazelcast.HazelcastClusterManager hz) || hz.getHazelcastInstance() == null) return;
+        io.vertx.core.Context ctx = vertx.getOrCreateContext();
+        hz.getHazelcastInstance().getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
+            @Override
+            public void memberAdded(com.hazelcast.cluster.MembershipEvent e) {
+                ctx.runOnContext(x -> vertx.setTimer(50, t -> refresh(changed)));
+            }
+
+            @Override
+            public void memberRemoved(com.hazelcast.cluster.MembershipEvent e) {
+                ctx.runOnContext(x -> vertx.setTimer(50, t -> refresh(changed)));
+            }
         });
     }
 

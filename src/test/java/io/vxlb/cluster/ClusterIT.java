@@ -316,6 +316,10 @@ class ClusterIT {
         published.set("example.com be_a\nshop.example.com be_b\n");
         long t0 = System.nanoTime();
         for (String n : List.of("a", "b")) awaitRoute(n, "shop.example.com", "B", t0);
+        // both members know each other (until then each may think it owns the line)
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline && fx.nodes.values().stream().anyMatch(s -> s.node().members().live().size() < 2)) Thread.sleep(20);
+        Thread.sleep(300);
         fetchers.clear();
         int before = fetches.get();
         Thread.sleep(1000);
