@@ -5,19 +5,21 @@
 #                (listen ... mode tcp), every echoed byte is verified; MiB/s one way
 #   ws bulk      the same through WebSocket tunnels (HTTP/1.1 Upgrade via mode http, then 16 KiB
 #                binary frames echoed by a WebSocket server); payload MiB/s one way
-#   ws pingpong  50 WebSocket tunnels, one 32-byte message in flight each: round trips/s, latency
+#   tcp pingpong 50 mode tcp connections to the echo server, one 32-byte message in flight each:
+#                round trips/s, latency
+#   ws pingpong  the same through 50 WebSocket tunnels (32-byte binary frames)
 #   redis        redis-benchmark -t ping,set,get -c 50 against redis-server (listen ... mode tcp)
 # Each proxy's CPU time (/proc/PID/stat) is divided by the work done: CPU seconds per GiB echoed
 # (bulk) or CPU microseconds per round trip / request.
 #
 # Needs: haproxy, redis-server, redis-benchmark, java 17 (javac) and a built jar
 # (mvn -B -q package -DskipTests).
-# Usage: bench/tcp.sh [DURATION_SECONDS=3] [ROUNDS=2]   env: VXLB_JAVA_OPTS, BENCH_THREADS, REDIS_N, BULK_CONNS
+# Usage: bench/tcp.sh [DURATION_SECONDS=2] [ROUNDS=3]   env: VXLB_JAVA_OPTS, BENCH_THREADS, REDIS_N, BULK_CONNS
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DUR=${1:-3}; ROUNDS=${2:-2}
+DUR=${1:-2}; ROUNDS=${2:-3}
 THREADS=${BENCH_THREADS:-2}
-REDIS_N=${REDIS_N:-40000}
+REDIS_N=${REDIS_N:-20000}
 BULK_CONNS=${BULK_CONNS:-8}
 
 missing=()
@@ -92,13 +94,16 @@ redis_run() { # port n -> "ping_inline ping_mbulk set get" req/s
 echo "warm-up (vxlb JIT; HAProxy briefly)"
 "${NB[@]}" bulk tcp $V_TCP $BULK_CONNS 4 >/dev/null
 "${NB[@]}" bulk ws $V_WS $BULK_CONNS 4 >/dev/null
-"${NB[@]}" pingpong ws $V_WS 50 3 32 >/dev/null
+"${NB[@]}" pingpong tcp $V_TCP 50 2 32 >/dev/null
+"${NB[@]}" pingpong ws $V_WS 50 2 32 >/dev/null
 redis_run $V_REDIS 30000 >/dev/null
 "${NB[@]}" bulk tcp $H_TCP $BULK_CONNS 1 >/dev/null
 redis_run $H_REDIS 10000 >/dev/null
 
 declare -A SUM CNT CPU
-add() { SUM[$1]=$(awk -v a=${SUM[$1]:-0} -v b=$2 'BEGIN{print a+b}'); CNT[$1]=$(( ${CNT[$1]:-0} + 1 )); }
+declare -A VAL
+ROUND=0
+add() { SUM[$1]=$(awk -v a=${SUM[$1]:-0} -v b=$2 'BEGIN{print a+b}'); CNT[$1]=$(( ${CNT[$1]:-0} + 1 )); VAL[$1.$ROUND]=$2; }
 addcpu() { CPU[$1]=$(awk -v a=${CPU[$1]:-0} -v b=$2 'BEGIN{print a+b}'); }
 field() { echo "$1" | tr ' ' '\n' | awk -F= -v k=$2 '$1 == k { print $2 }'; }
 
@@ -138,9 +143,11 @@ redis() { # target
 
 echo "tcp.sh: $(nproc) CPUs; proxies nbthread $THREADS; $DUR s per test; $ROUNDS rounds; bulk $BULK_CONNS connections; redis -n $REDIS_N -c 50; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq 1 "$ROUNDS"); do
+  ROUND=$r
   echo "round $r"
   for t in direct haproxy vxlb; do bulk $t tcp; done
   for t in direct haproxy vxlb; do bulk $t ws; done
+  for t in direct haproxy vxlb; do pingpong $t tcp; done
   for t in direct haproxy vxlb; do pingpong $t ws; done
   for t in direct haproxy vxlb; do redis $t; done
 done
@@ -149,11 +156,20 @@ echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on t
 mean() { awk -v s=${SUM[$1]} -v n=${CNT[$1]} 'BEGIN { printf "%.1f", s / n }'; }
 cpumean() { [ -n "${CPU[$1]:-}" ] && awk -v s=${CPU[$1]} -v n=${CNT[$1]} 'BEGIN { printf "%.2f", s / n }' || echo -; }
 ratio() { awk -v a=$1 -v b=$2 'BEGIN { printf "%.2f", a / b }'; }
+# vxlb/haproxy of the runs next to each other in time, one per round; the median resists load drifts
+median_ratio() { for r in $(seq 1 "$ROUNDS"); do ratio ${VAL[vxlb.$1.$r]} ${VAL[haproxy.$1.$r]}; echo; done | sort -n | awk '{ v[NR] = $1 } END { printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+per_round() { for r in $(seq 1 "$ROUNDS"); do ratio ${VAL[vxlb.$1.$r]} ${VAL[haproxy.$1.$r]}; echo -n " "; done; }
 echo
 echo "means over $ROUNDS rounds                 direct     haproxy        vxlb   vxlb/haproxy  vxlb/direct  haproxy/direct   CPU haproxy  CPU vxlb  (vxlb/haproxy)"
-for k in tcp.bulk ws.bulk ws.pingpong redis; do
+echo "  (vxlb/haproxy ratio of the means; per-round ratios and their median below)"
+for k in tcp.bulk ws.bulk tcp.pingpong ws.pingpong redis; do
   d=$(mean direct.$k); h=$(mean haproxy.$k); v=$(mean vxlb.$k); hc=$(cpumean haproxy.$k); vc=$(cpumean vxlb.$k)
   unit=MiB/s; cu=s/GiB
   case $k in *pingpong) unit=rt/s; cu=us/rt ;; redis) unit=req/s; cu=us/req ;; esac
   printf "  %-12s %-7s %12s %11s %11s %12sx %11sx %14sx %10s %9s %s  (%sx)\n" $k $unit $d $h $v $(ratio $v $h) $(ratio $v $d) $(ratio $h $d) $hc $vc $cu $(ratio $vc $hc)
+done
+echo
+echo "vxlb/haproxy throughput per round (median)"
+for k in tcp.bulk ws.bulk tcp.pingpong ws.pingpong redis; do
+  printf "  %-12s %s (median %sx)\n" $k "$(per_round $k)" $(median_ratio $k)
 done
