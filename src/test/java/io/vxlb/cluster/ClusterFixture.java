@@ -47,7 +47,7 @@ final class ClusterFixture implements AutoCloseable {
     final Path dir;
 
     /** A running node with its own frontend and admin ports. */
-    record Started(String name, Node node, int fe, int admin) {}
+    record Started(String name, Node node, int fe, int admin, int fe2) {}
 
     ClusterFixture() {
         try {
@@ -84,14 +84,14 @@ final class ClusterFixture implements AutoCloseable {
     }
 
     Started start(String name, String config, AdminOptions admin) {
-        int fe = freePort();
-        Map<String, String> env = Map.of("FE", String.valueOf(fe));
+        int fe = freePort(), fe2 = freePort();
+        Map<String, String> env = Map.of("FE", String.valueOf(fe), "FE2", String.valueOf(fe2));
         ParseResult r = new ConfigParser(env::get).parse(name + ".cfg", text(config));
         assertTrue(r.ok(), () -> "config does not parse: " + r.diagnostics());
         Vertx v = await(ClusterBootstrap.start(new VertxOptions().setEventLoopPoolSize(2), hazelcast()));
         AdminOptions a = admin != null ? admin : AdminOptions.loopback(0);
         Node n = await(Node.startOwning(v, r.config(), new Node.Options(name, a, env::get)));
-        Started s = new Started(name, n, fe, n.adminPort());
+        Started s = new Started(name, n, fe, n.adminPort(), fe2);
         nodes.put(name, s);
         return s;
     }

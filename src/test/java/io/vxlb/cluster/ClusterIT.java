@@ -334,4 +334,33 @@ class ClusterIT {
         published.set("example.com be_b\n");
         awaitRoute(other, "example.com", "B", System.nanoTime());
     }
+
+    @Test
+    void reloadThatChangesBindsListensOnTheNewOnesEverywhere() throws Exception {
+        startBackends();
+        fx.start("a", CONFIG);
+        fx.start("b", CONFIG);
+        String next = fx.text(CONFIG) + """
+                frontend fe2
+                    bind "127.0.0.1:${FE2}"
+                    default_backend be_b
+                """;
+        ClusterFixture.Reply ok = fx.http(HttpMethod.POST, fx.nodes.get("a").admin(), "/v1/config?wait=all", next, "content-type", "text/plain");
+        assertEquals(200, ok.status(), ok.body());
+        for (String n : List.of("a", "b")) {
+            int port = fx.nodes.get(n).fe2();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            String body = null;
+            while (System.nanoTime() < deadline) {
+                try {
+                    body = fx.get(port, "/").body();
+                    break;
+                } catch (RuntimeException notYet) {
+                    Thread.sleep(20);  // the listeners are replaced right after the snapshot
+                }
+            }
+            assertEquals("B", body, "node " + n + " serves the new frontend");
+            assertEquals("A", route(n, "example.com"), "node " + n + " still serves the old one");
+        }
+    }
 }
