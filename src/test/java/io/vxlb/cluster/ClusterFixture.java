@@ -136,29 +136,11 @@ final class ClusterFixture implements AutoCloseable {
     }
 
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return io.vxlb.testing.Ports.freePort();
     }
 
-    /** The first of {@code n} consecutive free loopback ports (Hazelcast members take base..base+n-1). */
     static int freeRange(int n) {
-        java.util.Random rnd = new java.util.Random();
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int base = 20000 + rnd.nextInt(20000);
-            boolean free = true;
-            for (int i = 0; i < n && free; i++) {
-                try (ServerSocket s = new ServerSocket(base + i, 1, java.net.InetAddress.getLoopbackAddress())) {
-                    s.setReuseAddress(true);
-                } catch (IOException e) {
-                    free = false;
-                }
-            }
-            if (free) return base;
-        }
-        throw new IllegalStateException("no range of " + n + " free ports");
+        return io.vxlb.testing.Ports.freeRange(n);
     }
 
     @Override
@@ -172,10 +154,6 @@ final class ClusterFixture implements AutoCloseable {
         }
         nodes.clear();
         await(plain.close());
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // temp dir: best effort
-        }
+        io.vxlb.testing.Ports.deleteTree(dir);
     }
 }

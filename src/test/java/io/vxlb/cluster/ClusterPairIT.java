@@ -48,11 +48,7 @@ class ClusterPairIT {
     void tearDown() throws Exception {
         for (Process p : processes) p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         ClusterFixture.await(vertx.close());
-        if (dir != null) {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        io.vxlb.testing.Ports.deleteTree(dir);
     }
 
     private Process node(String name, int fe, int admin, Path config, Path hz) throws IOException {

@@ -68,11 +68,7 @@ final class ProxyFixture implements AutoCloseable {
     }
 
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return io.vxlb.testing.Ports.freePort();
     }
 
     /** Starts vxlb on the configuration, placeholders replaced by ports. */
