@@ -53,6 +53,8 @@ public final class FwrrBalancer implements Balancer {
     private final Group backup = new Group();
     private final Node firstBackup;
     private final boolean hasActive, hasBackup;
+    /** The only server of the group in use, when there is one: FWRR's order is then moot. */
+    private final ServerRuntime single;
     private long seq;
 
     public FwrrBalancer(List<ServerRuntime> servers, Map<String, ServerState> states, boolean allBackups) {
@@ -77,10 +79,17 @@ public final class FwrrBalancer implements Balancer {
         hasActive = wact > 0;
         hasBackup = wbck > 0;
         firstBackup = allBackups ? null : fbck;
+        List<Node> inUse = nodes.stream().filter(n -> n.server.server.backup() == !hasActive).toList();
+        single = inUse.size() == 1 ? inUse.get(0).server : null;
     }
 
     @Override
-    public synchronized ServerRuntime pick(Snapshot snapshot, Txn txn, ServerRuntime avoid) {
+    public ServerRuntime pick(Snapshot snapshot, Txn txn, ServerRuntime avoid) {
+        if (single != null) return single;  // also when avoided: HAProxy falls back to it too
+        return pickLocked(avoid);
+    }
+
+    private synchronized ServerRuntime pickLocked(ServerRuntime avoid) {
         Group grp;
         if (hasActive) grp = active;
         else if (firstBackup != null) return firstBackup.server;

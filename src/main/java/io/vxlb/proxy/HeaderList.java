@@ -21,7 +21,8 @@ final class HeaderList {
     }
 
     static HeaderList of(MultiMap headers) {
-        HeaderList h = new HeaderList(Math.max(8, headers.size()));
+        // not headers.size(): Netty's counts names through a new HashSet on every call
+        HeaderList h = new HeaderList(16);
         for (Map.Entry<String, String> e : headers) h.add(e.getKey(), e.getValue());
         return h;
     }

@@ -514,7 +514,7 @@ final class HttpExchange implements Txn {
         Hop hop = new Hop(responseHeaders);
         HttpServerResponse resp = request.response();
         resp.setStatusCode(101);
-        if (in.statusMessage() != null) resp.setStatusMessage(in.statusMessage());
+        if (customReason(in)) resp.setStatusMessage(in.statusMessage());
         MultiMap h = resp.headers();
         for (int i = 0; i < responseHeaders.size(); i++) {
             String name = responseHeaders.name(i);
@@ -571,6 +571,12 @@ final class HttpExchange implements Txn {
         }
     }
 
+    /** A reason phrase other than the standard one (setting it costs a new status object per response). */
+    private static boolean customReason(HttpClientResponse in) {
+        String m = in.statusMessage();
+        return m != null && !m.equals(io.netty.handler.codec.http.HttpResponseStatus.valueOf(in.statusCode()).reasonPhrase());
+    }
+
     private static boolean isTimeout(Throwable t) {
         return t instanceof TimeoutException || t instanceof ConnectTimeoutException
                 || (t.getMessage() != null && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("timeout"));
@@ -593,7 +599,7 @@ final class HttpExchange implements Txn {
         if (backend.cookie() != null) backend.cookie().onResponse(responseHeaders, server, direct, method, in.statusCode(), log);
         HttpServerResponse resp = request.response();
         resp.setStatusCode(status);
-        if (in.statusMessage() != null) resp.setStatusMessage(in.statusMessage());
+        if (customReason(in)) resp.setStatusMessage(in.statusMessage());
         MultiMap h = resp.headers();
         for (int i = 0; i < responseHeaders.size(); i++) {
             String name = responseHeaders.name(i);
@@ -803,7 +809,10 @@ final class HttpExchange implements Txn {
             for (int i = 0; i < headers.size(); i++) {
                 String n = headers.name(i);
                 if (n.equalsIgnoreCase("connection")) {
-                    String[] parts = headers.value(i).split(",");
+                    String v = headers.value(i);
+                    // the usual values name nothing beyond the fixed hop-by-hop set: no list to keep
+                    if (v.equalsIgnoreCase("keep-alive") || v.equalsIgnoreCase("close") || v.equalsIgnoreCase("upgrade")) continue;
+                    String[] parts = v.split(",");
                     String[] merged = new String[listed.length + parts.length];
                     System.arraycopy(listed, 0, merged, 0, listed.length);
                     for (int j = 0; j < parts.length; j++) merged[listed.length + j] = parts[j].trim();
