@@ -60,8 +60,12 @@ final class TcpSession implements Txn {
     private long timer = -1;
     private Map<String, Object> variables;
 
-    TcpSession(TcpProxyVerticle verticle, String frontendName, NetSocket client) {
+    /** The maxconn gate whose place this session holds (given back when it ends); null without maxconn. */
+    private final io.vxlb.runtime.ConnectionGate gate;
+
+    TcpSession(TcpProxyVerticle verticle, String frontendName, NetSocket client, io.vxlb.runtime.ConnectionGate gate) {
         this.verticle = verticle;
+        this.gate = gate;
         this.snapshot = verticle.holder.get();
         this.frontend = snapshot.frontends().get(frontendName);
         this.client = client;
@@ -270,6 +274,7 @@ final class TcpSession implements Txn {
         log();
         verticle.counters.activeConnections.decrementAndGet();
         verticle.counters.frontend(frontend.name()).decrementAndGet();
+        if (gate != null) gate.leave();
     }
 
     private void log() {
