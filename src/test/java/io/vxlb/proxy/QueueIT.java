@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -305,11 +306,12 @@ class QueueIT {
                 """);
         slowBackend("BE", 300);
         // connection 1 is served; connection 2 waits (not accepted as HAProxy leaves it in the backlog)
-        try (Socket a = new Socket("127.0.0.1", fx.port("FE")); Socket b = new Socket("127.0.0.1", fx.port("FE"))) {
+        try (Socket a = new Socket("127.0.0.1", fx.port("FE"))) {
             a.setSoTimeout(5000);
-            b.setSoTimeout(5000);
             a.getOutputStream().write("GET /a HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            Thread.sleep(50);
+            awaitInFlight(1);  // a holds the frontend's only place
+            Socket b = new Socket("127.0.0.1", fx.port("FE"));
+            b.setSoTimeout(5000);
             b.getOutputStream().write("GET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             assertTrue(readResponse(a).endsWith("ok /a"));
             // /a's connection stays open (keep-alive): /b is held the whole time
@@ -319,6 +321,45 @@ class QueueIT {
             a.close();  // the slot frees: /b is served now
             String rb = readResponse(b);
             assertTrue(rb.startsWith("HTTP/1.1 200") && rb.endsWith("ok /b"), rb);
+            b.close();
+        }
+    }
+
+    @Test
+    void tcpSessionsHonourServerMaxconn() throws Exception {
+        fx = new ProxyFixture();
+        AtomicInteger accepted = new AtomicInteger();
+        io.vertx.core.net.NetServer echo = fx.vertx.createNetServer().connectHandler(sock -> {
+            accepted.incrementAndGet();
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            sock.handler(sock::write);
+            sock.closeHandler(v -> inFlight.decrementAndGet());
+        });
+        ProxyFixture.await(echo.listen(fx.port("BE"), "127.0.0.1"));
+        fx.start("""
+                defaults
+                    mode tcp
+                    timeout connect 5s
+                    timeout client 10s
+                    timeout server 10s
+                listen lt
+                    bind 127.0.0.1:${FE}
+                    server s1 127.0.0.1:${BE} maxconn 1
+                """);
+        try (Socket a = new Socket("127.0.0.1", fx.port("FE"))) {
+            a.getOutputStream().write('a');
+            a.setSoTimeout(5000);
+            assertEquals('a', a.getInputStream().read());
+            Socket b = new Socket("127.0.0.1", fx.port("FE"));
+            b.getOutputStream().write('b');
+            b.setSoTimeout(400);
+            assertThrows(java.net.SocketTimeoutException.class, () -> b.getInputStream().read(), "the second session waits for the slot");
+            assertEquals(1, accepted.get());
+            a.close();
+            b.setSoTimeout(5000);
+            assertEquals('b', b.getInputStream().read(), "served once the first session ended");
+            assertEquals(1, maxInFlight.get());
+            b.close();
         }
     }
 
