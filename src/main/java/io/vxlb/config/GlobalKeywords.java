@@ -47,7 +47,7 @@ final class GlobalKeywords {
             ProxyKeywords.noExtra(line, 2);
             if (ctx.proxy == null) ctx.global.logTag = line.arg(1);
         });
-        t.add("maxconn", GLOBAL | Section.FRONT_SIDE, Support.PARSED, "limits concurrent client connections", (ctx, line) -> {
+        t.add("maxconn", GLOBAL | Section.FRONT_SIDE, Support.PARSED, "limits concurrent client connections (frontend falls back to global); extra connections are held unread until a place frees (HAProxy: kernel backlog)", (ctx, line) -> {
             int v = ProxyKeywords.intArg(line, 1, "connection count");
             ProxyKeywords.noExtra(line, 2);
             if (ctx.proxy == null) ctx.global.maxconn = v; else ctx.proxy.maxconn = v;

@@ -189,7 +189,7 @@ final class ProxyKeywords {
         timeout(t, "tunnel", BACK_SIDE, "inactivity once a tunnel (WebSocket, CONNECT) is established", (b, v) -> b.tTunnel = v);
         timeout(t, "http-request", FRONT_SIDE | Section.BACKEND, "time to receive a whole request head", (b, v) -> b.tHttpRequest = v);
         timeout(t, "http-keep-alive", ALL_PROXIES, "idle time between two requests", (b, v) -> b.tHttpKeepAlive = v);
-        timeout(t, "queue", BACK_SIDE, "time a request may wait for a server slot", (b, v) -> b.tQueue = v);
+        timeout(t, "queue", BACK_SIDE, "time a request may wait for a server slot; 503 sQ when it expires; falls back to timeout connect", (b, v) -> b.tQueue = v);
         timeout(t, "check", BACK_SIDE, "health check read timeout after connect", (b, v) -> b.tCheck = v);
         timeout(t, "tarpit", ALL_PROXIES, "tarpit hold time", (b, v) -> b.tTarpit = v);
         timeout(t, "client-fin", FRONT_SIDE, "half-closed client inactivity", (b, v) -> b.tClientFin = v);

@@ -15,6 +15,15 @@ public interface Balancer {
     /** A usable server, or null when none is (the caller answers 503). {@code avoid} may be null. */
     ServerRuntime pick(Snapshot snapshot, Txn txn, ServerRuntime avoid);
 
+    /**
+     * True when a request must join the backend queue while it is not empty instead of asking
+     * for a server (HAProxy's assign_server() shortcut for first, roundrobin and static-rr): a
+     * slot freed an instant ago then goes to the oldest waiter, not to a newcomer.
+     */
+    default boolean queuesBehindBackendQueue() {
+        return false;
+    }
+
     /** Servers eligible for load-balanced traffic: usable actives, else usable backups (first one unless allbackups). */
     static List<ServerRuntime> eligible(Snapshot snapshot, List<ServerRuntime> servers, boolean allBackups) {
         return eligible(snapshot.states(), servers, allBackups);

@@ -182,8 +182,9 @@ public final class ChashBalancer implements Balancer {
 
     /**
      * chash_get_next_server(): the owner of the point after the last one served, skipping the
-     * server to avoid unless it is the only one. Serialised like HAProxy's LB write lock.
-     * Saturated servers (maxconn) are not skipped: vxlb has no server queue to send them to.
+     * server to avoid unless it is the only one and saturated servers (maxconn; null when all
+     * are). Serialised like HAProxy's LB write lock. A hashed pick (serverForHash) is never
+     * skipped: when saturated the request waits in that server's queue, as in HAProxy 2.6.
      */
     private synchronized ServerRuntime nextServer(Ring ring, ServerRuntime avoid) {
         int n = ring.keys.length;
@@ -192,14 +193,19 @@ public final class ChashBalancer implements Balancer {
             last = -1;
         }
         int start = last < 0 ? 0 : (last + 1) % n;
+        int avoidedAt = -1;
         for (int i = 0; i < n; i++) {
             int at = (start + i) % n;
-            if (ring.owners[at] != avoid) {
+            ServerRuntime s = ring.owners[at];
+            if (s.full()) continue;
+            if (s != avoid) {
                 last = at;
-                return ring.owners[at];
+                return s;
             }
+            if (avoidedAt < 0) avoidedAt = at;
         }
-        last = (start + n - 1) % n;
+        if (avoidedAt < 0) return null;  // every server is saturated: the backend queue
+        last = avoidedAt;
         return ring.owners[last];
     }
 

@@ -25,16 +25,21 @@ public final class FirstBalancer implements Balancer {
     }
 
     @Override
+    public boolean queuesBehindBackendQueue() {
+        return true;
+    }
+
+    @Override
     public ServerRuntime pick(Snapshot snapshot, Txn txn, ServerRuntime avoid) {
         List<ServerRuntime> eligible = Balancer.eligible(states, servers, allBackups);
         ServerRuntime fallback = null;
         for (ServerRuntime s : eligible) {
+            if (s.full()) continue;
             if (s == avoid) {
                 fallback = s;
                 continue;
             }
-            int max = s.server.maxconn();
-            if (max == 0 || s.currentConnections.get() < max) return s;
+            return s;
         }
         return fallback;
     }

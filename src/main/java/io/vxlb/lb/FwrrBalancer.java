@@ -84,21 +84,27 @@ public final class FwrrBalancer implements Balancer {
     }
 
     @Override
+    public boolean queuesBehindBackendQueue() {
+        return true;
+    }
+
+    @Override
     public ServerRuntime pick(Snapshot snapshot, Txn txn, ServerRuntime avoid) {
-        if (single != null) return single;  // also when avoided: HAProxy falls back to it too
+        // one server: FWRR's order is moot (also when avoided: HAProxy falls back to it too)
+        if (single != null) return single.full() ? null : single;
         return pickLocked(avoid);
     }
 
     private synchronized ServerRuntime pickLocked(ServerRuntime avoid) {
         Group grp;
         if (hasActive) grp = active;
-        else if (firstBackup != null) return firstBackup.server;
+        else if (firstBackup != null) return firstBackup.server.full() ? null : firstBackup.server;
         else if (hasBackup) grp = backup;
         else return null;
 
         boolean switched = false;
         Node avoided = null;
-        List<Node> full = null;  // servers taken out and to be requeued (here: only the avoided one)
+        List<Node> full = null;  // servers taken out and to be requeued: the avoided one, saturated ones
         Node srv;
         while (true) {
             if (grp.currWeight == 0) grp.currPos = grp.currWeight = grp.nextWeight;
@@ -121,7 +127,12 @@ public final class FwrrBalancer implements Balancer {
             updatePosition(grp, srv);
             dequeue(srv);
             grp.currPos++;
-            // (server maxconn saturation arrives with the queueing issue)
+            if (srv.server.full()) {
+                // fwrr_get_next_server(): a saturated server (maxconn) is set aside and requeued after the pick
+                if (full == null) full = new ArrayList<>(2);
+                full.add(srv);
+                continue;
+            }
             if (srv.server != avoid || avoided != null) break;
             avoided = srv;
             if (full == null) full = new ArrayList<>(2);

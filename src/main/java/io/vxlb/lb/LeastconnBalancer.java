@@ -36,6 +36,7 @@ public final class LeastconnBalancer implements Balancer {
         for (int i = 0; i < n; i++) {
             ServerRuntime s = eligible.get((start + i) % n);
             if (s == avoid && n > 1) continue;
+            if (s.full()) continue;  // HAProxy takes a saturated server out of the leastconn tree
             long num = s.currentConnections.get() + 1L;
             long den = Math.max(1, states.get(s.key).weight());
             // num/den < bestNum/bestDen without division

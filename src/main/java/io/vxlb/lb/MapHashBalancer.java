@@ -86,21 +86,38 @@ public final class MapHashBalancer implements Balancer {
     }
 
     @Override
+    public boolean queuesBehindBackendQueue() {
+        return key.balance().algorithm() == Balance.Algorithm.STATIC_RR;
+    }
+
+    @Override
     public ServerRuntime pick(Snapshot snapshot, Txn txn, ServerRuntime avoid) {
         if (map.length == 0) return null;
-        if (single) return map[0];  // tot_used == 1: HAProxy does not hash
-        long hash = txn == null || key.balance().algorithm() == Balance.Algorithm.STATIC_RR ? HashKey.NO_KEY : key.hash(txn);
+        boolean rr = key.balance().algorithm() == Balance.Algorithm.STATIC_RR;
+        if (single) return rr && map[0].full() ? null : map[0];  // tot_used == 1: HAProxy does not hash
+        long hash = txn == null || rr ? HashKey.NO_KEY : key.hash(txn);
         if (hash != HashKey.NO_KEY) return map[(int) (hash % map.length)];
         return nextInMap(avoid);
     }
 
-    /** map_get_server_rr(): the next slot of the map, skipping the server to avoid once. */
+    /**
+     * map_get_server_rr(): the next slot of the map, skipping saturated servers (maxconn) and the
+     * server to avoid (which is still returned when it is the only one left); null when all are full.
+     */
     private synchronized ServerRuntime nextInMap(ServerRuntime avoid) {
+        ServerRuntime avoided = null;
+        int avoidedNext = rrIndex;
         for (int i = 0; i < map.length; i++) {
             ServerRuntime s = map[rrIndex];
             rrIndex = (rrIndex + 1) % map.length;
+            if (s.full()) continue;
             if (s != avoid) return s;
+            if (avoided == null) {
+                avoided = s;
+                avoidedNext = rrIndex;
+            }
         }
-        return map[0];
+        rrIndex = avoidedNext;
+        return avoided;
     }
 }

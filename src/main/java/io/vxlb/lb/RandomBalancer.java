@@ -16,8 +16,8 @@ import java.util.function.IntSupplier;
  * {@code balance random[(N)]}: HAProxy 2.6's power of N choices (get_server_rnd). Each draw
  * looks a random 32-bit key up on the consistent-hash ring, so weights count as in
  * {@code hash-type consistent}; of two different candidates the one serving fewer connections
- * per unit of weight wins, the later draw on a tie. HAProxy's "the pick is full, go to the
- * backend queue" step is left out: vxlb has no server queue.
+ * per unit of weight wins, the later draw on a tie. When the pick is saturated (maxconn) the
+ * request goes to the backend queue, as in HAProxy.
  */
 public final class RandomBalancer implements Balancer {
     private final ChashBalancer ring;
@@ -53,7 +53,8 @@ public final class RandomBalancer implements Balancer {
             }
             best = curr;
         }
-        return best;
+        // get_server_rnd(): a saturated pick (maxconn) sends the request to the backend queue
+        return best != null && best.full() ? null : best;
     }
 
     private int weight(ServerRuntime s) {

@@ -29,13 +29,15 @@ public final class HttpLogLine {
         long tc = HttpLogRecord.millisBetween(r.connectStart, r.connected);
         long tr = HttpLogRecord.millisBetween(r.connected, r.responseHeaders);
         // %TR: the head was complete when Vert.x handed the request over: 0 ms of it is ours to measure
-        sb.append(r.badRequest ? -1 : 0).append('/').append(r.connectStart == 0 ? -1 : 0).append('/').append(tc).append('/').append(tr)
+        // %Tw: time in a queue (from the request, as %TR is 0); 0 when it went straight to a server, -1 when it never got that far
+        long tw = r.queueLeft != 0 ? HttpLogRecord.millisBetween(r.start, r.queueLeft) : r.connectStart == 0 ? -1 : 0;
+        sb.append(r.badRequest ? -1 : 0).append('/').append(tw).append('/').append(tc).append('/').append(tr)
                 .append('/').append(HttpLogRecord.millisBetween(r.start, end)).append(' ');
         sb.append(r.status).append(' ').append(r.bytesOut).append(" - - ");
         sb.append(r.terminationState).append(r.cookieRequest).append(r.cookieResponse).append(' ');
         sb.append(c.active()).append('/').append(c.frontend()).append('/').append(c.backend()).append('/').append(c.server())
                 .append('/').append(c.redispatched() ? "+" : "").append(c.retries()).append(' ');
-        sb.append("0/0");
+        sb.append(r.serverQueue).append('/').append(r.backendQueue);
         appendCaptures(sb, r.capturedRequest);
         appendCaptures(sb, r.capturedResponse);
         sb.append(" \"").append(r.requestLine()).append('"');

@@ -21,6 +21,10 @@ public final class HttpLogRecord {
     public boolean badRequest;
     public String backend;
     public String server;
+    /** When the request left a server or backend queue (nanoTime), 0 when it never waited: %Tw. */
+    public long queueLeft;
+    /** %sq / %bq: HAProxy's queue positions (0 when the request did not go through that queue). */
+    public int serverQueue, backendQueue;
     public long connectStart;
     public long connected;
     public long responseHeaders;
@@ -110,6 +114,8 @@ public final class HttpLogRecord {
             case "b" -> out.append(backend == null ? frontend : backend);
             case "s" -> out.append(server == null ? "<NOSRV>" : server);
             case "ST" -> out.append(status);
+            case "sq" -> out.append(serverQueue);
+            case "bq" -> out.append(backendQueue);
             case "HM" -> out.append(txn.method());
             case "HU" -> out.append(txn.uri());
             case "HV" -> out.append("HTTP/").append(txn.version());

@@ -17,13 +17,13 @@ public final class TcpLogLine {
     private TcpLogLine() {}
 
     /**
-     * @param tw queue time (0, or -1 when the session never reached a server)
+     * @param tw queue time (0 when it went straight to a server, -1 when it never got that far)
      * @param tc connect time including retries, -1 when no connection was established
      * @param tt total session time
      */
     public static String format(String clientAddress, int clientPort, long acceptedMillis, String frontend, String backend,
                                 String server, long tw, long tc, long tt, long bytesOut, String termination,
-                                HttpLogLine.Counters c) {
+                                HttpLogLine.Counters c, int serverQueue, int backendQueue) {
         StringBuilder sb = new StringBuilder(128);
         sb.append(clientAddress).append(':').append(clientPort);
         sb.append(" [").append(T.format(Instant.ofEpochMilli(acceptedMillis))).append("] ");
@@ -33,7 +33,7 @@ public final class TcpLogLine {
         sb.append(bytesOut).append(' ').append(termination).append(' ');
         sb.append(c.active()).append('/').append(c.frontend()).append('/').append(c.backend()).append('/').append(c.server())
                 .append('/').append(c.redispatched() ? "+" : "").append(c.retries()).append(' ');
-        sb.append("0/0");
+        sb.append(serverQueue).append('/').append(backendQueue);
         return sb.toString();
     }
 }

@@ -26,6 +26,7 @@ import io.vxlb.runtime.CompiledFrontend;
 import io.vxlb.runtime.CompiledRedirect;
 import io.vxlb.runtime.CompiledRule;
 import io.vxlb.runtime.CompiledSwitch;
+import io.vxlb.runtime.RequestQueue;
 import io.vxlb.runtime.ServerRuntime;
 import io.vxlb.runtime.Snapshot;
 
@@ -53,6 +54,11 @@ final class HttpExchange implements Txn {
     private final HeaderList requestHeaders;
     private CompiledBackend backend;
     private ServerRuntime server;
+    /** This request holds one of {@code server}'s connection slots (counted in currentConnections). */
+    private boolean holdsSlot;
+    /** Its place in a server or backend queue while it waits for a slot (maxconn); null otherwise. */
+    private RequestQueue.PendingRequest pending;
+    private long queueTimer = -1;
     private int retriesDone;
     private boolean redispatched;
     /** The server came from the client's persistence cookie or a use-server rule (HAProxy's SF_DIRECT). */
@@ -106,7 +112,9 @@ final class HttpExchange implements Txn {
             if (runRequestRules(be.requestRules()) || runRedirects(be.redirects())) return;
         }
         addForwardedHeaders(fe, be.proxy());
-        connect(chooseServer());
+        ServerRuntime s = chooseDirectServer();
+        if (s != null) take(s);
+        else balance();
     }
 
     // ---- routing ---------------------------------------------------------------------------
@@ -125,8 +133,8 @@ final class HttpExchange implements Txn {
         return frontend.proxy().kind() == io.vxlb.config.ProxyKind.LISTEN ? snapshot.backends().get(frontend.name()) : null;
     }
 
-    /** HAProxy's order: use-server rules, then the persistence cookie, then the balancer. */
-    private ServerRuntime chooseServer() {
+    /** HAProxy's order: use-server rules, then the persistence cookie; null leaves the choice to the balancer. */
+    private ServerRuntime chooseDirectServer() {
         ServerRuntime chosen = null;
         for (CompiledSwitch u : backend.useServerRules()) {
             if (!u.applies(this)) continue;
@@ -141,11 +149,138 @@ final class HttpExchange implements Txn {
             ServerRuntime s = cookie.onRequest(snapshot, requestHeaders, chosen != null, log);
             if (chosen == null) chosen = s;
         }
-        if (chosen != null) {
-            direct = true;
-            return chosen;
+        if (chosen != null) direct = true;
+        return chosen;
+    }
+
+    // ---- connection slots and queues (server maxconn) -----------------------------------------
+
+    /**
+     * The balancer's choice (assign_server): a server with a free slot; none when every usable
+     * server is saturated, then the request waits in the backend queue; 503 when none is usable.
+     */
+    private void balance() {
+        RequestQueue bq = backendQueue();
+        ServerRuntime s = bq != null && bq.length() > 0 && backend.balancer().queuesBehindBackendQueue()
+                ? null : backend.balancer().pick(snapshot, this, null);
+        if (s != null) {
+            take(s);
+        } else if (bq != null && snapshot.nbsrv(backend.name()) > 0) {
+            waitInQueue(bq, null);
+        } else {
+            connect(null);
         }
-        return backend.balancer().pick(snapshot, this, null);
+    }
+
+    private RequestQueue backendQueue() {
+        return backend.servers().isEmpty() ? null : backend.servers().get(0).backendQueue;
+    }
+
+    /** Takes a slot on a chosen server or waits in its queue (assign_server_and_queue). */
+    private void take(ServerRuntime s) {
+        if (s.queue == null) {  // no maxconn: the only branch on the common path
+            s.currentConnections.incrementAndGet();
+            connect(s);
+            return;
+        }
+        if (s.queue.length() == 0 && s.tryAcquire()) {
+            connect(s);
+            return;
+        }
+        int maxqueue = s.server.maxqueue();
+        if (maxqueue > 0 && s.queue.length() >= maxqueue) {
+            if (direct && backend.proxy().options().redispatch()) {
+                // srv_redispatch_connect(): a full server queue breaks persistence when redispatch is on
+                direct = false;
+                if (log.cookieRequest == 'V') log.cookieRequest = 'D';
+                balance();
+                return;
+            }
+            // HAProxy: 503, "SQ" (server-side error while queued), no queue time
+            s.failedConnections.incrementAndGet();
+            server = s;  // for the log's %sc (no slot held)
+            log.server = s.server.name();
+            log.terminationState = "SQ";
+            respondPage(ErrorPages.SERVICE_UNAVAILABLE, false);
+            return;
+        }
+        waitInQueue(s.queue, s);
+    }
+
+    /** A slot right now or not at all (a redispatch never waits). */
+    private static boolean takeNow(ServerRuntime s) {
+        if (s.queue == null) {
+            s.currentConnections.incrementAndGet();
+            return true;
+        }
+        return s.queue.length() == 0 && s.tryAcquire();
+    }
+
+    /**
+     * Waits in a server queue ({@code s} set) or the backend queue until a slot is granted
+     * ({@link #granted}, on this event loop), {@code timeout queue} expires (503 "sQ") or the
+     * client leaves ("CQ").
+     */
+    private void waitInQueue(RequestQueue q, ServerRuntime s) {
+        if (s != null) {
+            server = s;  // for the log (%s, %sc); no slot is held until granted
+            log.server = s.server.name();
+        }
+        io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
+        pending = q.add(task -> ctx.runOnContext(v -> task.run()), this::granted);
+        // re-check after enqueue: a slot released between the failed attempt and the add goes to a waiter now
+        if (s != null) {
+            s.drain(backend.servesBackendQueue(snapshot, s));
+        } else {
+            for (ServerRuntime x : backend.servers()) if (x.queue != null && backend.servesBackendQueue(snapshot, x)) x.drain(true);
+        }
+        long t = backend.proxy().timeouts().effectiveQueue();
+        if (t > 0) queueTimer = verticle.vertx().setTimer(t, id -> {
+            queueTimer = -1;
+            leaveQueue("sQ");
+        });
+        request.response().closeHandler(v -> leaveQueue("CQ"));
+    }
+
+    /** A slot of {@code s} is now this request's (a release handed it over); runs on this event loop. */
+    private void granted(ServerRuntime s) {
+        stopQueueTimer();
+        log.queueLeft = System.nanoTime();
+        logQueuePosition();
+        server = s;
+        holdsSlot = true;
+        if (done || request.response().closed()) {
+            releaseServer();
+            finishAborted("CQ");
+            return;
+        }
+        connect(s);
+    }
+
+    private void leaveQueue(String termination) {
+        if (pending == null || !pending.cancel()) return;  // not queued, or a grant is already on its way
+        stopQueueTimer();
+        log.queueLeft = System.nanoTime();
+        logQueuePosition();
+        if (termination.equals("CQ")) {
+            finishAborted("CQ");  // HAProxy: status -1, nothing sent
+            return;
+        }
+        log.terminationState = termination;  // sQ: timeout queue expired
+        respondPage(ErrorPages.SERVICE_UNAVAILABLE, false);
+    }
+
+    private void stopQueueTimer() {
+        if (queueTimer >= 0) {
+            verticle.vertx().cancelTimer(queueTimer);
+            queueTimer = -1;
+        }
+    }
+
+    /** %sq / %bq: requests that left the queue before this one, plus one (HAProxy's count). */
+    private void logQueuePosition() {
+        if (pending.queue() == backendQueue()) log.backendQueue = pending.position();
+        else log.serverQueue = pending.position();
     }
 
     /** A denied request still has its cookie read when its backend has one, for the log (HAProxy: "PRVN" and the server). */
@@ -359,9 +494,10 @@ final class HttpExchange implements Txn {
             respondPage(ErrorPages.SERVICE_UNAVAILABLE, false);
             return;
         }
+        // the caller took a slot on s (counted in currentConnections)
         server = s;
+        holdsSlot = true;
         log.server = s.server.name();
-        s.currentConnections.incrementAndGet();
         s.totalRequests.incrementAndGet();
         Proxy be = backend.proxy();
         int port = s.server.port() != 0 ? s.server.port() : request.localAddress().port();
@@ -385,10 +521,10 @@ final class HttpExchange implements Txn {
     }
 
     private void connectFailed(Throwable cause) {
-        server.currentConnections.decrementAndGet();
         server.failedConnections.incrementAndGet();
         Proxy be = backend.proxy();
         if (request.response().closed()) {
+            releaseServer();
             finishAborted("CC");
             return;
         }
@@ -399,7 +535,9 @@ final class HttpExchange implements Txn {
             // option redispatch: the last retry (or every Nth with an interval) goes to another server
             if (be.options().redispatch() && (last || redispatchNow(be))) {
                 ServerRuntime other = backend.balancer().pick(snapshot, this, server);
-                if (other != null && other != server) {
+                // the retry keeps its slot on the same server; another server must have a free one now
+                if (other != null && other != server && takeNow(other)) {
+                    releaseServer();
                     next = other;
                     redispatched = true;
                     // the cookie's server could not be reached: HAProxy turns "V" into "D" and inserts a new cookie
@@ -414,6 +552,7 @@ final class HttpExchange implements Txn {
             else connect(target);
             return;
         }
+        releaseServer();
         log.terminationState = isTimeout(cause) ? "sC" : "SC";
         respondPage(ErrorPages.SERVICE_UNAVAILABLE, false);
     }
@@ -668,10 +807,13 @@ final class HttpExchange implements Txn {
         return false;
     }
 
+    /** Gives the server slot back once, handing it to a queued request when one waits. */
     private void releaseServer() {
-        if (server != null) {
-            server.currentConnections.decrementAndGet();
-        }
+        if (!holdsSlot) return;
+        holdsSlot = false;
+        ServerRuntime s = server;
+        if (s.queue == null) s.currentConnections.decrementAndGet();
+        else s.release(backend.servesBackendQueue(snapshot, s));
     }
 
     // ---- local responses -----------------------------------------------------------------------

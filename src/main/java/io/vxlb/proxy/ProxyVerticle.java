@@ -23,6 +23,7 @@ import io.vxlb.log.HttpLogLine;
 import io.vxlb.log.HttpLogRecord;
 import io.vxlb.log.LogSink;
 import io.vxlb.runtime.CompiledFrontend;
+import io.vxlb.runtime.ConnectionGate;
 import io.vxlb.runtime.Snapshot;
 import io.vxlb.runtime.SnapshotHolder;
 import io.vxlb.runtime.TrafficCounters;
@@ -140,28 +141,72 @@ public final class ProxyVerticle extends VerticleBase {
     }
 
     private void onConnection(String frontendName, HttpConnection conn) {
-        Proxy p = holder.get().frontends().get(frontendName).proxy();
-        counters.activeConnections.incrementAndGet();
-        counters.frontend(frontendName).incrementAndGet();
+        Snapshot snap = holder.get();
+        Proxy p = snap.frontends().get(frontendName).proxy();
         ClientConnection cc = new ClientConnection(conn, p);
         connections.put(conn, cc);
-        cc.arm(p.timeouts().effectiveHttpRequest(), true);
+        cc.gate = counters.gate(frontendName, p.maxconn(), snap.config().global().maxconn());
         cc.onClosed = () -> {
             if (connections.remove(conn) == null) return;  // counted once: closeHandler or tunnelClosed
+            if (cc.held) return;  // never served: its admission, when it comes, gives the place back
             // HAProxy logs a connection that closed before sending a request as "<BADREQ>" with
             // CR (client closed), unless "option dontlognull" says such empty connections are noise
             if (cc.requests == 0 && !cc.timedOut && !p.options().dontlognull()) logBadRequest(p, conn, 400, "CR", cc.since);
             cc.cancel();
             counters.activeConnections.decrementAndGet();
             counters.frontend(frontendName).decrementAndGet();
+            if (cc.gate != null) cc.gate.leave();
         };
         conn.closeHandler(v -> cc.onClosed.run());
+        io.vertx.core.Context ctx = vertx.getOrCreateContext();
+        if (cc.gate == null || cc.gate.enter(task -> ctx.runOnContext(v -> task.run()), () -> admitted(frontendName, cc))) {
+            serve(cc);
+            return;
+        }
+        // frontend or global maxconn reached: HAProxy stops accepting and the connection waits in
+        // the listen backlog; here it is accepted but not read from until a place frees
+        cc.held = true;
+        autoRead(conn, false);
+    }
+
+    /** A held connection got its place (on this event loop). */
+    private void admitted(String frontendName, ClientConnection cc) {
+        cc.held = false;
+        if (!connections.containsKey(cc.conn)) {  // the client left while it waited
+            cc.gate.leave();
+            return;
+        }
+        serve(cc);
+        autoRead(cc.conn, true);
+        List<HttpServerRequest> early = cc.early;
+        cc.early = null;
+        if (early != null) for (HttpServerRequest r : early) onRequest(frontendName, r);
+    }
+
+    private void serve(ClientConnection cc) {
+        counters.activeConnections.incrementAndGet();
+        counters.frontend(cc.frontend.name()).incrementAndGet();
+        cc.since = System.nanoTime();
+        cc.arm(cc.frontend.timeouts().effectiveHttpRequest(), true);
+    }
+
+    private static void autoRead(HttpConnection conn, boolean on) {
+        if (!(conn instanceof io.vertx.core.net.impl.ConnectionBase base)) return;
+        Channel ch = base.channel();
+        ch.config().setAutoRead(on);
+        if (on) ch.read();
     }
 
     private void onRequest(String frontendName, HttpServerRequest req) {
         Snapshot snap = holder.get();
         CompiledFrontend fe = snap.frontends().get(frontendName);
         ClientConnection cc = connections.get(req.connection());
+        if (cc != null && cc.held) {  // bytes read before the hold took effect: the request waits with its connection
+            req.pause();
+            if (cc.early == null) cc.early = new ArrayList<>(1);
+            cc.early.add(req);
+            return;
+        }
         if (cc != null) {
             cc.busy();
             cc.requests++;
@@ -237,7 +282,12 @@ public final class ProxyVerticle extends VerticleBase {
     private final class ClientConnection {
         final HttpConnection conn;
         final Proxy frontend;
-        final long since = System.nanoTime();
+        long since = System.nanoTime();
+        /** The maxconn gate this connection holds a place in once served; null without maxconn. */
+        ConnectionGate gate;
+        /** Waiting for a place under maxconn: not read from, not counted, no timer. */
+        boolean held;
+        List<HttpServerRequest> early;
         int requests;
         boolean timedOut;
         long timer = -1;

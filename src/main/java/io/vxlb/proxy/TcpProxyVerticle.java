@@ -14,6 +14,7 @@ import io.vxlb.config.Mode;
 import io.vxlb.config.Proxy;
 import io.vxlb.log.LogSink;
 import io.vxlb.runtime.CompiledFrontend;
+import io.vxlb.runtime.ConnectionGate;
 import io.vxlb.runtime.Snapshot;
 import io.vxlb.runtime.SnapshotHolder;
 import io.vxlb.runtime.TrafficCounters;
@@ -61,9 +62,32 @@ public final class TcpProxyVerticle extends VerticleBase {
                 .setTcpNoDelay(true)
                 .setAcceptBacklog(b.backlog() > 0 ? b.backlog() : p.backlog() > 0 ? p.backlog() : -1);
         NetServer server = vertx.createNetServer(o);
-        server.connectHandler(sock -> new TcpSession(this, frontendName, sock).start());
+        server.connectHandler(sock -> accept(frontendName, sock));
         servers.add(server);
         return server.listen();
+    }
+
+    /**
+     * A new client connection: served at once, or, when the frontend or global maxconn is
+     * reached, held unread until a place frees (HAProxy leaves it in the listen backlog).
+     */
+    private void accept(String frontendName, NetSocket sock) {
+        Snapshot snap = holder.get();
+        CompiledFrontend fe = snap.frontends().get(frontendName);
+        ConnectionGate gate = fe == null ? null : counters.gate(frontendName, fe.proxy().maxconn(), snap.config().global().maxconn());
+        if (gate == null) {
+            new TcpSession(this, frontendName, sock, null).start();
+            return;
+        }
+        sock.pause();
+        boolean[] closed = {false};
+        sock.closeHandler(v -> closed[0] = true);
+        io.vertx.core.Context ctx = vertx.getOrCreateContext();
+        Runnable admitted = () -> {
+            if (closed[0]) gate.leave();  // the client left while it waited
+            else new TcpSession(this, frontendName, sock, gate).start();
+        };
+        if (gate.enter(task -> ctx.runOnContext(v -> task.run()), admitted)) admitted.run();
     }
 
     io.vertx.core.Vertx vertx() {

@@ -42,7 +42,15 @@ final class TcpSession implements Txn {
     private CompiledBackend backend;
     private ServerRuntime server;
     private NetSocket serverSocket;
+    /** This session holds one of {@code server}'s connection slots (counted in currentConnections). */
     private boolean holdsServer;
+    /** Its place in a server or backend queue while it waits for a slot (maxconn); null otherwise. */
+    private io.vxlb.runtime.RequestQueue.PendingRequest pending;
+    private long queueTimer = -1;
+    /** Waiting in a queue: neither granted nor out by timeout or client close yet. */
+    private boolean queued;
+    private long queueLeft;
+    private int serverQueuePos, backendQueuePos;
     /** A connect attempt or a retry pause is in flight. */
     private boolean connecting;
     private int retriesDone;
@@ -60,8 +68,12 @@ final class TcpSession implements Txn {
     private long timer = -1;
     private Map<String, Object> variables;
 
-    TcpSession(TcpProxyVerticle verticle, String frontendName, NetSocket client) {
+    /** The maxconn gate whose place this session holds (given back when it ends); null without maxconn. */
+    private final io.vxlb.runtime.ConnectionGate gate;
+
+    TcpSession(TcpProxyVerticle verticle, String frontendName, NetSocket client, io.vxlb.runtime.ConnectionGate gate) {
         this.verticle = verticle;
+        this.gate = gate;
         this.snapshot = verticle.holder.get();
         this.frontend = snapshot.frontends().get(frontendName);
         this.client = client;
@@ -82,7 +94,83 @@ final class TcpSession implements Txn {
             return;
         }
         verticle.counters.backend(backend.name()).incrementAndGet();
-        connect(chooseServer(null));
+        ServerRuntime s = chooseServer(null);
+        io.vxlb.runtime.RequestQueue bq = backend.servers().isEmpty() ? null : backend.servers().get(0).backendQueue;
+        if (s != null) take(s);
+        else if (bq != null && snapshot.nbsrv(backend.name()) > 0) waitInQueue(bq, null);  // every server saturated
+        else connect(null);
+    }
+
+    // ---- connection slots and queues (server maxconn), as in HttpExchange ------------------------
+
+    private void take(ServerRuntime s) {
+        if (s.queue == null) {  // no maxconn: the only branch on the common path
+            s.currentConnections.incrementAndGet();
+            connect(s);
+        } else if (s.queue.length() == 0 && s.tryAcquire()) {
+            connect(s);
+        } else if (s.server.maxqueue() > 0 && s.queue.length() >= s.server.maxqueue()) {
+            s.failedConnections.incrementAndGet();
+            server = s;
+            termination = "SQ";
+            client.close();
+        } else {
+            waitInQueue(s.queue, s);
+        }
+    }
+
+    private void waitInQueue(io.vxlb.runtime.RequestQueue q, ServerRuntime s) {
+        server = s;  // for the log; no slot is held until granted
+        queued = true;
+        io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
+        pending = q.add(task -> ctx.runOnContext(v -> task.run()), this::granted);
+        // re-check after enqueue: a slot released between the failed attempt and the add goes to a waiter now
+        if (s != null) {
+            s.drain(backend.servesBackendQueue(snapshot, s));
+        } else {
+            for (ServerRuntime x : backend.servers()) if (x.queue != null && backend.servesBackendQueue(snapshot, x)) x.drain(true);
+        }
+        long t = backend.proxy().timeouts().effectiveQueue();
+        if (t > 0) queueTimer = verticle.vertx().setTimer(t, id -> {
+            queueTimer = -1;
+            if (!pending.cancel()) return;
+            leftQueue();
+            termination = "sQ";
+            client.close();
+        });
+    }
+
+    private void granted(ServerRuntime s) {
+        if (queueTimer >= 0) verticle.vertx().cancelTimer(queueTimer);
+        queueTimer = -1;
+        leftQueue();
+        server = s;
+        holdsServer = true;
+        if (clientClosed || finished) {
+            releaseServer();
+            termination = "CQ";
+            finish();
+            return;
+        }
+        connect(s);
+    }
+
+    private void leftQueue() {
+        queued = false;
+        queueLeft = System.nanoTime();
+        if (pending.queue() == server0Queue()) backendQueuePos = pending.position();
+        else serverQueuePos = pending.position();
+    }
+
+    private io.vxlb.runtime.RequestQueue server0Queue() {
+        return backend.servers().isEmpty() ? null : backend.servers().get(0).backendQueue;
+    }
+
+    private void releaseServer() {
+        if (!holdsServer) return;
+        holdsServer = false;
+        if (server.queue == null) server.currentConnections.decrementAndGet();
+        else server.release(backend.servesBackendQueue(snapshot, server));
     }
 
     // ---- routing -----------------------------------------------------------------------------
@@ -125,8 +213,7 @@ final class TcpSession implements Txn {
             return;
         }
         server = s;
-        holdsServer = true;
-        s.currentConnections.incrementAndGet();
+        holdsServer = true;  // the caller took the slot
         s.totalRequests.incrementAndGet();
         Timeouts t = backend.proxy().timeouts();
         int port = s.server.port() != 0 ? s.server.port() : local.port();
@@ -150,11 +237,10 @@ final class TcpSession implements Txn {
     }
 
     private void connectFailed(Throwable cause) {
-        server.currentConnections.decrementAndGet();
         server.failedConnections.incrementAndGet();
-        holdsServer = false;
         Proxy be = backend.proxy();
         if (clientClosed) {
+            releaseServer();
             termination = "CC";
             finish();
             return;
@@ -166,7 +252,9 @@ final class TcpSession implements Txn {
             long every = be.options().redispatchInterval();
             if (be.options().redispatch() && (last || (every > 0 && retriesDone % every == 0))) {
                 ServerRuntime other = backend.balancer().pick(snapshot, this, server);
-                if (other != null && other != server) {
+                // the retry keeps its slot on the same server; another server must have a free one now
+                if (other != null && other != server && takeNow(other)) {
+                    releaseServer();
                     next = other;
                     redispatched = true;
                 }
@@ -179,8 +267,17 @@ final class TcpSession implements Txn {
             else connect(target);
             return;
         }
+        releaseServer();
         termination = isTimeout(cause) ? "sC" : "SC";
         client.close();
+    }
+
+    private static boolean takeNow(ServerRuntime s) {
+        if (s.queue == null) {
+            s.currentConnections.incrementAndGet();
+            return true;
+        }
+        return s.queue.length() == 0 && s.tryAcquire();
     }
 
     private static boolean isTimeout(Throwable t) {
@@ -250,7 +347,13 @@ final class TcpSession implements Txn {
         if (serverSocket != null) {
             if (serverClosed) finish();
             else serverSocket.end();  // flushes what is still queued, then closes
-        } else if (!connecting) {
+        } else if (pending != null && pending.cancel()) {
+            if (queueTimer >= 0) verticle.vertx().cancelTimer(queueTimer);
+            queueTimer = -1;
+            leftQueue();
+            termination = "CQ";
+            finish();
+        } else if (!connecting && !queued) {  // (still queued: a grant is on its way and finishes it)
             finish();  // no server was found or every attempt failed: nothing else is pending
         }  // else the connect attempt (or retry pause) in flight sees clientClosed and finishes
     }
@@ -265,11 +368,12 @@ final class TcpSession implements Txn {
         if (finished) return;
         finished = true;
         if (timer >= 0) verticle.vertx().cancelTimer(timer);
-        if (holdsServer) server.currentConnections.decrementAndGet();
+        releaseServer();
         if (backend != null) verticle.counters.backend(backend.name()).decrementAndGet();
         log();
         verticle.counters.activeConnections.decrementAndGet();
         verticle.counters.frontend(frontend.name()).decrementAndGet();
+        if (gate != null) gate.leave();
     }
 
     private void log() {
@@ -284,8 +388,8 @@ final class TcpSession implements Txn {
                 server == null ? 0 : server.currentConnections.get(), retriesDone, redispatched);
         String line = TcpLogLine.format(remote.hostAddress(), remote.port(), acceptedMillis, fe.name(),
                 backend == null ? null : backend.name(), server == null ? null : server.server.name(),
-                connectStart == 0 ? -1 : 0, connected == 0 ? -1 : (connected - connectStart) / 1_000_000L,
-                (end - start) / 1_000_000L, bytesOut, termination, c);
+                queueLeft != 0 ? (queueLeft - start) / 1_000_000L : connectStart == 0 ? -1 : 0, connected == 0 ? -1 : (connected - connectStart) / 1_000_000L,
+                (end - start) / 1_000_000L, bytesOut, termination, c, serverQueuePos, backendQueuePos);
         for (LogSink s : targets) s.send("info", line);
     }
 

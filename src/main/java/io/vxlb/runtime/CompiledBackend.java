@@ -17,6 +17,17 @@ public record CompiledBackend(Proxy proxy, List<CompiledRule> requestRules, List
         return proxy.name();
     }
 
+    /**
+     * Whether a freed slot of {@code s} may go to the backend queue (process_srv_queue's px_ok):
+     * only when requests wait there and the balancer could choose {@code s} (usable; a backup
+     * only while no active server is).
+     */
+    public boolean servesBackendQueue(Snapshot snapshot, ServerRuntime s) {
+        RequestQueue bq = s.backendQueue;
+        if (bq == null || bq.length() == 0) return false;
+        return io.vxlb.lb.Balancer.eligible(snapshot, servers, proxy.options().allbackups()).contains(s);
+    }
+
     public ServerRuntime server(String name) {
         for (ServerRuntime s : servers) if (s.server.name().equals(name)) return s;
         return null;

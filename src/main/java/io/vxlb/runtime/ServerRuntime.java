@@ -8,6 +8,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A server's live counters, shared by every event loop. They are the only mutable state on the
  * request path (atomics, no locks); they survive snapshot swaps so that a reload keeps counts.
+ *
+ * <p>With {@code maxconn N}, {@link #currentConnections} is also the slot counter: a request
+ * holds a slot from {@link #tryAcquire} (or a grant from {@link #drain}) until its release, and
+ * never more than N are held. Requests that find no slot wait in {@link #queue} (this server
+ * only) or in the backend's {@link #backendQueue} (any server).
  */
 public final class ServerRuntime {
     public final Server server;
@@ -16,10 +21,71 @@ public final class ServerRuntime {
     public final AtomicInteger currentConnections = new AtomicInteger();
     public final AtomicLong totalRequests = new AtomicLong();
     public final AtomicLong failedConnections = new AtomicLong();
+    /** Requests waiting for this very server; null without maxconn (nothing ever waits). */
+    public final RequestQueue queue;
+    /**
+     * The queue of requests any server of the backend may take, shared by its servers; null when
+     * no server of the backend has maxconn. Set by the snapshot compiler (kept across reloads).
+     */
+    public volatile RequestQueue backendQueue;
 
     public ServerRuntime(String backend, Server server) {
         this.server = server;
         this.backend = backend;
         this.key = backend + "/" + server.name();
+        this.queue = server.maxconn() > 0 ? new RequestQueue() : null;
+    }
+
+    /**
+     * HAProxy's "server is full" for load balancing: it has maxconn and either every slot is
+     * taken or requests already wait for it (newcomers do not overtake them).
+     */
+    public boolean full() {
+        int max = server.maxconn();
+        return max > 0 && (queue.length() > 0 || currentConnections.get() >= max);
+    }
+
+    /** Takes a slot if one is free (maxconn set). */
+    public boolean tryAcquire() {
+        int max = server.maxconn();
+        for (int c = currentConnections.get(); c < max; c = currentConnections.get()) {
+            if (currentConnections.compareAndSet(c, c + 1)) return true;
+        }
+        return false;
+    }
+
+    /** Gives a slot back, then hands free slots to waiting requests. */
+    public void release(boolean servesBackendQueue) {
+        currentConnections.decrementAndGet();
+        if (queue != null) drain(servesBackendQueue);
+    }
+
+    /**
+     * Hands free slots to the oldest waiting requests of this server's queue and, when this
+     * server may serve it ({@code servesBackendQueue}), of the backend's queue (HAProxy's
+     * process_srv_queue / pendconn_process_next_strm). Each grant resumes the request on its own
+     * event loop.
+     *
+     * <p>Why no slot is lost: the two events that can leave "a request waits and a slot is free"
+     * are (a) a slot is released and (b) a request is queued. Whoever causes either calls drain
+     * afterwards — release() after its decrement, the queuing request after its add (the re-check
+     * after enqueue). Whichever of the two happened last, its drain sees both the waiter and the
+     * free slot, unless another thread changed one of them meanwhile: a thread that took the
+     * free slot will release it and drain again; a thread that took the waiter served it. A
+     * drainer that won a slot but found the queue emptied (or the entry cancelled) gives the slot
+     * back and loops, re-checking both conditions.
+     */
+    public void drain(boolean servesBackendQueue) {
+        RequestQueue bq = servesBackendQueue ? backendQueue : null;
+        while (true) {
+            RequestQueue.PendingRequest own = queue.peek();
+            RequestQueue.PendingRequest any = bq == null ? null : bq.peek();
+            if (own == null && any == null) return;
+            if (!tryAcquire()) return;  // the slot holders will drain when they release
+            // the oldest waiter first, as HAProxy compares the two queue heads by arrival
+            RequestQueue from = own != null && (any == null || own.since - any.since <= 0) ? queue : bq;
+            RequestQueue.PendingRequest p = from.poll();
+            if (p == null || !p.grant(this)) currentConnections.decrementAndGet();  // raced or cancelled: re-check
+        }
     }
 }

@@ -88,6 +88,7 @@ public final class SnapshotCompiler {
                     ServerRuntime old = previous.get(p.name() + "/" + s.name());
                     servers.add(old != null && old.server.equals(s) ? old : new ServerRuntime(p.name(), s));
                 }
+                linkBackendQueue(p.name(), servers);
                 List<CompiledSwitch> useServer = new ArrayList<>();
                 for (var u : p.useServerRules()) useServer.add(new CompiledSwitch(u.server(), null, cond(u.condition(), acls)));
                 Balancer balancer = balancer(p, List.copyOf(servers), states, hashKey(p));
@@ -97,6 +98,27 @@ public final class SnapshotCompiler {
             }
         }
         return new Snapshot(version, config, Map.copyOf(frontends), Map.copyOf(backends), Map.copyOf(states));
+    }
+
+    /**
+     * Gives the servers of a backend their shared backend queue when one of them has maxconn: the
+     * queue of the previous configuration when there was one (requests waiting in it across a
+     * reload stay reachable), else a new one.
+     */
+    private void linkBackendQueue(String backend, List<ServerRuntime> servers) {
+        boolean limited = false;
+        for (ServerRuntime s : servers) limited |= s.server.maxconn() > 0;
+        RequestQueue q = null;
+        if (limited) {
+            for (ServerRuntime old : previous.values()) {
+                if (old.backend.equals(backend) && old.backendQueue != null) {
+                    q = old.backendQueue;
+                    break;
+                }
+            }
+            if (q == null) q = new RequestQueue();
+        }
+        for (ServerRuntime s : servers) s.backendQueue = q;
     }
 
     /**

@@ -13,6 +13,21 @@ public final class TrafficCounters {
     private final ConcurrentHashMap<String, AtomicInteger> frontendConnections = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> backendConnections = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicLong> frontendRequests = new ConcurrentHashMap<>();
+    private final ConnectionGate globalGate = new ConnectionGate(Integer.MAX_VALUE, null);
+    private final ConcurrentHashMap<String, ConnectionGate> frontendGates = new ConcurrentHashMap<>();
+
+    /**
+     * The connection gate of a frontend: its {@code maxconn}, else the global one (HAProxy's
+     * default), inside the global {@code maxconn}; null when neither is set (nothing to count).
+     */
+    public ConnectionGate gate(String frontend, int frontendMaxconn, int globalMaxconn) {
+        if (frontendMaxconn <= 0 && globalMaxconn <= 0) return null;
+        globalGate.limit(globalMaxconn > 0 ? globalMaxconn : Integer.MAX_VALUE);
+        int limit = frontendMaxconn > 0 ? frontendMaxconn : globalMaxconn;
+        ConnectionGate g = frontendGates.computeIfAbsent(frontend, k -> new ConnectionGate(limit, globalGate));
+        g.limit(limit);
+        return g;
+    }
 
     public AtomicInteger frontend(String name) {
         return frontendConnections.computeIfAbsent(name, k -> new AtomicInteger());
