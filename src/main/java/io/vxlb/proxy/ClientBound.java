@@ -14,9 +14,12 @@ import io.vertx.core.streams.WriteStream;
  */
 final class ClientBound implements WriteStream<Buffer> {
     private final HttpServerResponse resp;
+    /** Told of every chunk, for its timeout server (null: nobody to tell). */
+    private final HttpExchange exchange;
 
-    ClientBound(HttpServerResponse resp) {
+    ClientBound(HttpServerResponse resp, HttpExchange exchange) {
         this.resp = resp;
+        this.exchange = exchange;
     }
 
     private boolean gone() {
@@ -31,6 +34,7 @@ final class ClientBound implements WriteStream<Buffer> {
 
     @Override
     public Future<Void> write(Buffer data) {
+        if (exchange != null) exchange.serverActive();
         return gone() ? Future.failedFuture("client connection closed") : resp.write(data);
     }
 

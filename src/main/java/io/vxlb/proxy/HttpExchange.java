@@ -41,7 +41,7 @@ import java.util.regex.Matcher;
  * forwarding with back-pressure both ways, response rules, the log record. Lives on the event
  * loop of its client connection and reads one snapshot from start to end.
  */
-final class HttpExchange implements Txn {
+final class HttpExchange implements Txn, ServerTimeouts.Watched {
     private final ProxyVerticle verticle;
     private final Snapshot snapshot;
     private final CompiledFrontend frontend;
@@ -64,6 +64,11 @@ final class HttpExchange implements Txn {
     /** The server came from the client's persistence cookie or a use-server rule (HAProxy's SF_DIRECT). */
     private boolean direct;
     private Map<String, Object> variables;
+    /** timeout server, watched by the verticle's {@link ServerTimeouts} (no timer per request). */
+    private HttpClientRequest outbound;
+    private long serverTimeoutNanos, serverIdleSince;
+    private int watchIndex = -1;
+    private boolean serverTimedOut;
     /** Response state, for http-response rules and logs. */
     private int status;
     private HeaderList responseHeaders;
@@ -508,7 +513,7 @@ final class HttpExchange implements Txn {
                 .setURI(uri)
                 .setFollowRedirects(false);
         if (be.timeouts().connect() > 0) options.setConnectTimeout(be.timeouts().connect());
-        if (be.timeouts().server() > 0) options.setIdleTimeout(be.timeouts().server());
+        serverTimeoutNanos = be.timeouts().server() * 1_000_000L;
         log.connectStart = System.nanoTime();
         verticle.client().request(options).onComplete(ar -> {
             if (ar.failed()) {
@@ -563,6 +568,11 @@ final class HttpExchange implements Txn {
     }
 
     private void sendRequest(HttpClientRequest out) {
+        outbound = out;
+        if (serverTimeoutNanos > 0) {
+            serverIdleSince = System.nanoTime();
+            verticle.serverTimeouts().watch(this);
+        }
         MultiMap h = out.headers();
         Hop hop = new Hop(requestHeaders);
         for (int i = 0; i < requestHeaders.size(); i++) {
@@ -643,6 +653,7 @@ final class HttpExchange implements Txn {
 
     /** The server switched protocols: the client gets the server's 101 head, then both sides become a raw tunnel. */
     private void startTunnel(HttpClientResponse in) {
+        verticle.serverTimeouts().unwatch(this);  // the tunnel has its own timeouts
         log.responseHeaders = System.nanoTime();
         status = 101;
         responseHeaders = HeaderList.of(in.headers());
@@ -701,7 +712,7 @@ final class HttpExchange implements Txn {
             finishAborted("SD");
             return;
         }
-        if (isTimeout(cause)) {
+        if (serverTimedOut || isTimeout(cause)) {
             log.terminationState = "sH";
             respondPage(ErrorPages.GATEWAY_TIMEOUT, false);
         } else {
@@ -755,12 +766,12 @@ final class HttpExchange implements Txn {
         }
         log.status = status;
         // a body cut by the server must not look complete to the client (no last chunk): no end() on failure
-        in.pipe().endOnFailure(false).to(new ClientBound(resp)).onComplete(ar -> {
+        in.pipe().endOnFailure(false).to(new ClientBound(resp, this)).onComplete(ar -> {
             if (closeServer || ar.failed()) in.request().connection().close();
             releaseServer();
             if (ar.failed()) {
                 request.connection().close();
-                finishAborted(resp.headWritten() ? "SD" : "SH");
+                finishAborted(serverTimedOut ? (resp.headWritten() ? "sD" : "sH") : resp.headWritten() ? "SD" : "SH");
                 return;
             }
             if (logging()) log.bytesOut = headBytes(resp) + resp.bytesWritten();
@@ -809,6 +820,7 @@ final class HttpExchange implements Txn {
 
     /** Gives the server slot back once, handing it to a queued request when one waits. */
     private void releaseServer() {
+        verticle.serverTimeouts().unwatch(this);
         if (!holdsSlot) return;
         holdsSlot = false;
         ServerRuntime s = server;
@@ -858,11 +870,31 @@ final class HttpExchange implements Txn {
     }
 
     private void finishAborted(String termination) {
+        verticle.serverTimeouts().unwatch(this);
         if (done) return;
         done = true;
         log.terminationState = termination;
         if (log.status == 0) log.status = -1;
         verticle.logRequest(this, log);
+    }
+
+    // ---- ServerTimeouts.Watched ----------------------------------------------------------------
+
+    /** The server sent something (a response chunk on its way to the client). */
+    void serverActive() {
+        if (watchIndex >= 0) serverIdleSince = System.nanoTime();
+    }
+
+    @Override public long serverIdleSince() { return serverIdleSince; }
+    @Override public long serverTimeoutNanos() { return serverTimeoutNanos; }
+    @Override public int watchIndex() { return watchIndex; }
+    @Override public void watchIndex(int i) { watchIndex = i; }
+
+    @Override
+    public void serverTimedOut() {
+        serverTimedOut = true;
+        // fails the response (before its head: 504 "sH") or its body stream ("sD"), like an idle timeout
+        if (outbound != null) outbound.reset(0, new TimeoutException("timeout server"));
     }
 
     // ---- Txn: what sample fetches read ---------------------------------------------------------

@@ -61,6 +61,7 @@ public final class ProxyVerticle extends VerticleBase {
     public Future<?> start() {
         Snapshot snap = holder.get();
         GlobalSection g = snap.config().global();
+        serverTimeouts = new ServerTimeouts(vertx);
         client = vertx.createHttpClient(new HttpClientOptions()
                         .setKeepAlive(true)
                         .setKeepAliveTimeout(60)
@@ -230,6 +231,13 @@ public final class ProxyVerticle extends VerticleBase {
     void tunnelClosed(HttpConnection conn) {
         ClientConnection cc = connections.get(conn);
         if (cc != null) cc.onClosed.run();
+    }
+
+    private ServerTimeouts serverTimeouts;
+
+    /** This event loop's timeout-server sweeper. */
+    ServerTimeouts serverTimeouts() {
+        return serverTimeouts;
     }
 
     HttpClient client() {

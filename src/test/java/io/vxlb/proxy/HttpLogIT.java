@@ -155,4 +155,34 @@ class HttpLogIT {
         String l = nextLine();
         assertMatches(HEADER + CLIENT + "fe dead/s1 0/0/-1/-1/(\\d+) 503 \\d+ - - SC-- \\d+/1/0/0/2 0/0 \"GET /dead HTTP/1\\.1\"", l);
     }
+
+    @Test
+    void serverTimeoutInTheMiddleOfTheBodyIsLoggedSD() throws Exception {
+        start("""
+                global
+                    log 127.0.0.1:${SYSLOG} local0
+                defaults
+                    mode http
+                    log global
+                    option httplog
+                    timeout connect 2s
+                    timeout client 5s
+                    timeout server 300ms
+                frontend fe
+                    bind 127.0.0.1:${FE}
+                    default_backend be
+                backend be
+                    server s1 127.0.0.1:${BE}
+                """);
+        // a server that sends its head and one chunk, then stalls
+        ProxyFixture.await(fx.vertx.createNetServer().connectHandler(so -> so.handler(b ->
+                so.write("HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n"))).listen(fx.port("BE"), "127.0.0.1"));
+        String got = fx.raw("FE", "GET / HTTP/1.1\r\nhost: x\r\n\r\n", 3000);
+        assertTrue(got.contains("hello") && !got.contains("0\r\n\r\n"), "the body is cut, without a last chunk: " + got);
+        // HAProxy 2.6.12: 127.0.0.1:51172 [22/Nov/2026:07:20:45.683] fe be/s1 0/0/0/0/301 200 63 - - sD-- 1/1/0/0/0 0/0 "GET / HTTP/1.1"
+        String line = nextLine();
+        assertMatches(HEADER + CLIENT + "fe be/s1 0/0/\\d+/\\d+/(\\d+) 200 \\d+ - - sD-- \\d+/1/0/0/0 0/0 \"GET / HTTP/1\\.1\"", line);
+        long ta = Long.parseLong(line.replaceAll(".* 0/0/\\d+/\\d+/(\\d+) 200 .*", "$1"));
+        assertTrue(ta >= 300 && ta < 1000, "Ta is about the 300 ms timeout: " + line);
+    }
 }
