@@ -660,7 +660,8 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched {
         if (backend.cookie() != null) backend.cookie().onResponse(responseHeaders, server, direct, method, 101, log);
         if (!frontend.proxy().captures().isEmpty()) log.capturedResponse = HttpLogRecord.capture(frontend.proxy().captures(), false, this);
         io.vertx.core.net.NetSocket serverSocket = in.netSocket();
-        serverSocket.pause();
+        Tunnel.ServerSide side = Tunnel.ServerSide.of(in, request.connection());
+        if (side == null) serverSocket.pause();
         Hop hop = new Hop(responseHeaders);
         HttpServerResponse resp = request.response();
         resp.setStatusCode(101);
@@ -689,14 +690,25 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched {
             Proxy be = backend.proxy();
             long tunnel = be.timeouts().tunnel() > 0 ? be.timeouts().tunnel() : fe.timeouts().tunnel();
             if (tunnel <= 0) tunnel = minPositive(fe.timeouts().client(), be.timeouts().server());
-            new Tunnel(verticle.vertx(), ar.result(), serverSocket, tunnel, t -> {
-                releaseServer();
-                log.terminationState = t.termination;
-                if (logging()) log.bytesOut = head + t.bytesToClient;
-                verticle.logRequest(this, log);
-                verticle.tunnelClosed(request.connection());
-            }).start();
+            // from here on only the log record and a few numbers stay: the exchange, its request and
+            // header maps become garbage while the tunnel is open
+            Tunnel.End end = tunnelEnd(verticle, log, logging() ? head : -1, fe, backend.name(), server, retriesDone, redispatched,
+                    slotReleaser(), verticle.detachTunnel(request.connection()));
+            if (side != null) Tunnel.start(ar.result(), side, tunnel, end);
+            else new StreamTunnel(verticle.vertx(), ar.result(), serverSocket, tunnel, end).start();
         });
+    }
+
+    /** The end of a tunnel: releases the server, writes the log line, uncounts the client connection. Captures no exchange. */
+    private static Tunnel.End tunnelEnd(ProxyVerticle verticle, HttpLogRecord log, long head, Proxy fe, String backendName,
+                                        ServerRuntime server, int retries, boolean redispatched, Runnable releaseSlot, Runnable connectionClosed) {
+        return (termination, bytesToClient, bytesToServer) -> {
+            if (releaseSlot != null) releaseSlot.run();
+            log.terminationState = termination;
+            if (head >= 0) log.bytesOut = head + bytesToClient;
+            verticle.logRequest(fe, backendName, server, retries, redispatched, log);
+            connectionClosed.run();
+        };
     }
 
     private static long minPositive(long a, long b) {
@@ -816,6 +828,22 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched {
             applyHeaderAction(a, r, responseHeaders);
         }
         return false;
+    }
+
+    /**
+     * The server slot's release for later (a tunnel's end), capturing only shared objects; null
+     * when no slot is held. The exchange no longer owns the slot afterwards.
+     */
+    private Runnable slotReleaser() {
+        if (!holdsSlot) return null;
+        holdsSlot = false;
+        ServerRuntime s = server;
+        CompiledBackend b = backend;
+        Snapshot snap = snapshot;
+        return () -> {
+            if (s.queue == null) s.currentConnections.decrementAndGet();
+            else s.release(b.servesBackendQueue(snap, s));
+        };
     }
 
     /** Gives the server slot back once, handing it to a queued request when one waits. */

@@ -144,11 +144,11 @@ public final class ProxyVerticle extends VerticleBase {
     private void onConnection(String frontendName, HttpConnection conn) {
         Snapshot snap = holder.get();
         Proxy p = snap.frontends().get(frontendName).proxy();
-        ClientConnection cc = new ClientConnection(conn, p);
+        ClientConnection cc = new ClientConnection(conn, p, frontendName);
         connections.put(conn, cc);
         cc.gate = counters.gate(frontendName, p.maxconn(), snap.config().global().maxconn());
         cc.onClosed = () -> {
-            if (connections.remove(conn) == null) return;  // counted once: closeHandler or tunnelClosed
+            if (connections.remove(conn) == null) return;  // counted once: here, or by detachTunnel's runnable
             if (cc.held) return;  // never served: its admission, when it comes, gives the place back
             // HAProxy logs a connection that closed before sending a request as "<BADREQ>" with
             // CR (client closed), unless "option dontlognull" says such empty connections are noise
@@ -227,10 +227,24 @@ public final class ProxyVerticle extends VerticleBase {
         return vertx;
     }
 
-    /** A client connection that became a tunnel (WebSocket...) closed: Vert.x no longer reports it as an HTTP connection. */
-    void tunnelClosed(HttpConnection conn) {
-        ClientConnection cc = connections.get(conn);
-        if (cc != null) cc.onClosed.run();
+    /**
+     * A client connection becomes a tunnel (WebSocket...): Vert.x no longer reports it as an HTTP
+     * connection, so it leaves the table here (which would keep the Vert.x connection alive) and
+     * its request timers stop. Returns what to run when the tunnel closes: the connection is
+     * counted until then.
+     */
+    Runnable detachTunnel(HttpConnection conn) {
+        ClientConnection cc = connections.remove(conn);
+        if (cc == null) return () -> { };
+        cc.tunnel = true;
+        cc.cancel();
+        String frontendName = cc.frontendName;
+        ConnectionGate gate = cc.gate;
+        return () -> {
+            counters.activeConnections.decrementAndGet();
+            counters.frontend(frontendName).decrementAndGet();
+            if (gate != null) gate.leave();
+        };
     }
 
     private ServerTimeouts serverTimeouts;
@@ -250,13 +264,17 @@ public final class ProxyVerticle extends VerticleBase {
 
     /** Writes the log line of a finished exchange to the frontend's log targets. */
     void logRequest(HttpExchange ex, HttpLogRecord r) {
-        Proxy fe = ex.frontend().proxy();
+        logRequest(ex.frontend().proxy(), ex.backend() == null ? null : ex.backend().name(), ex.server(), ex.retries(), ex.redispatched(), r);
+    }
+
+    /** The same from the few values a finished tunnel kept (its exchange is gone by then). */
+    void logRequest(Proxy fe, String backendName, io.vxlb.runtime.ServerRuntime server, int retries, boolean redispatched, HttpLogRecord r) {
         if (!fe.options().httplog()) return;
         List<LogSink> targets = sinks.computeIfAbsent(fe, this::sinksFor);
         if (targets.isEmpty()) return;
-        String be = ex.backend() == null ? fe.name() : ex.backend().name();
+        String be = backendName == null ? fe.name() : backendName;
         HttpLogLine.Counters c = new HttpLogLine.Counters(counters.activeConnections.get(), counters.frontend(fe.name()).get(),
-                counters.backend(be).get(), ex.server() == null ? 0 : ex.server().currentConnections.get(), ex.retries(), ex.redispatched());
+                counters.backend(be).get(), server == null ? 0 : server.currentConnections.get(), retries, redispatched);
         String line = HttpLogLine.format(r, c);
         for (LogSink s : targets) s.send("info", line);
     }
@@ -290,6 +308,7 @@ public final class ProxyVerticle extends VerticleBase {
     private final class ClientConnection {
         final HttpConnection conn;
         final Proxy frontend;
+        final String frontendName;
         long since = System.nanoTime();
         /** The maxconn gate this connection holds a place in once served; null without maxconn. */
         ConnectionGate gate;
@@ -302,16 +321,19 @@ public final class ProxyVerticle extends VerticleBase {
         long deadline;
         boolean waiting;
         boolean answer408;
+        /** Became a tunnel: no request timer any more. */
+        boolean tunnel;
         Runnable onClosed;
 
-        ClientConnection(HttpConnection conn, Proxy frontend) {
+        ClientConnection(HttpConnection conn, Proxy frontend, String frontendName) {
             this.conn = conn;
             this.frontend = frontend;
+            this.frontendName = frontendName;
         }
 
         /** Starts waiting for a request head for at most {@code millis}. */
         void arm(long millis, boolean answer408) {
-            if (millis <= 0) {
+            if (millis <= 0 || tunnel) {
                 waiting = false;
                 return;
             }

@@ -1,93 +1,249 @@
 package io.vxlb.proxy;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.impl.Http1xClientConnection;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.impl.ConnectionBase;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A raw byte tunnel between the client and server sockets of an upgraded HTTP/1.1 connection
  * (WebSocket...): bytes both ways with back-pressure, one inactivity timeout ({@code timeout tunnel},
  * else the shorter of client/server), and closing either side closes the other.
+ *
+ * <p>The relay runs on the two Netty channels, below Vert.x: once the 101 is on its way to the
+ * client, the Vert.x handlers are taken out of both pipelines and one small handler per side
+ * writes what it reads to the other channel, turning {@code autoRead} off while that channel is
+ * not writable. So an open tunnel keeps no Vert.x connection object, HTTP request or header map
+ * alive, only the two channels, this object and what its {@link End} callback captured (the log
+ * record). Both channels are on the same event loop (the backend connection is created on the
+ * loop of the client connection), so the state here is confined to that loop.
  */
 final class Tunnel {
-    private final Vertx vertx;
-    private final NetSocket client;
-    private final NetSocket server;
-    private final long timeout;
-    private final Handler<Tunnel> onClose;
-    private long lastActivity = System.nanoTime();
-    private long timer = -1;
-    private boolean closed;
-    /** Why it ended, as HAProxy's termination state: "--" a side closed, "CD"/"SD" an error, "cD" the timeout. */
-    String termination = "--";
-    long bytesToClient;
-    long bytesToServer;
+    /** Called once when the tunnel ends, on the event loop: what the log line needs. */
+    interface End {
+        void ended(String termination, long bytesToClient, long bytesToServer);
+    }
 
-    Tunnel(Vertx vertx, NetSocket client, NetSocket server, long timeout, Handler<Tunnel> onClose) {
-        this.vertx = vertx;
+    private final Channel client;
+    private final Channel server;
+    private final long timeout;
+    private End end;
+    private long lastActivity = System.nanoTime();
+    private ScheduledFuture<?> timer;
+    private boolean closed;
+    private long bytesToClient;
+    private long bytesToServer;
+
+    private Tunnel(Channel client, Channel server, long timeout, End end) {
         this.client = client;
         this.server = server;
         this.timeout = timeout;
-        this.onClose = onClose;
+        this.end = end;
     }
 
-    void start() {
-        // the HTTP connections' idle handlers (timeout client, client keep-alive) no longer apply
-        removeIdleHandler(client);
-        removeIdleHandler(server);
-        relay(client, server, true);
-        relay(server, client, false);
-        // a side that closes ends the tunnel normally ("----" in HAProxy's log); errors abort it
-        client.closeHandler(v -> close("--"));
-        server.closeHandler(v -> close("--"));
-        // Vert.x reports the server socket's plain close as an HttpClosedException: not an error
-        client.exceptionHandler(t -> close(t instanceof io.vertx.core.http.HttpClosedException ? "--" : "CD"));
-        server.exceptionHandler(t -> close(t instanceof io.vertx.core.http.HttpClosedException ? "--" : "SD"));
-        if (timeout > 0) schedule(timeout);
-        client.resume();
-        server.resume();
+    /**
+     * Step 1, when the server's 101 arrives: what the server sends before the client side is
+     * ready is kept here (the server's channel stops reading meanwhile, so this stays small).
+     */
+    static final class ServerSide {
+        final NetSocket socket;
+        final Channel channel;
+        final Http1xClientConnection connection;
+        private List<Buffer> early;
+        private boolean ended;
+
+        private ServerSide(NetSocket socket, Channel channel, Http1xClientConnection connection) {
+            this.socket = socket;
+            this.channel = channel;
+            this.connection = connection;
+        }
+
+        /**
+         * Takes the server socket of a 101 response; null when the relay cannot run on the Netty
+         * channels (no Vert.x HTTP/1.1 client connection under it, or not on the client's event
+         * loop): then the caller uses {@link StreamTunnel}.
+         */
+        static ServerSide of(HttpClientResponse response, HttpConnection clientConnection) {
+            NetSocket socket = response.netSocket();
+            if (socket == null) return null;
+            HttpConnection c = response.request().connection();
+            if (!(c instanceof Http1xClientConnection conn) || !(clientConnection instanceof ConnectionBase cc)) return null;
+            if (conn.channel().eventLoop() != cc.channel().eventLoop()) return null;
+            ServerSide s = new ServerSide(socket, conn.channel(), conn);
+            socket.handler(s::early);
+            socket.endHandler(v -> s.ended = true);
+            socket.exceptionHandler(t -> s.ended = true);
+            socket.resume();  // whatever Vert.x queued since the head comes out now, into early()
+            s.channel.config().setAutoRead(false);
+            return s;
+        }
+
+        private void early(Buffer b) {
+            if (early == null) early = new ArrayList<>(2);
+            early.add(b);
+        }
+
+        /** The handshake failed on the client side: the server connection goes. */
+        void abort() {
+            socket.close();
+        }
     }
 
-    private void relay(NetSocket from, NetSocket to, boolean toServer) {
-        from.handler(buf -> {
-            lastActivity = System.nanoTime();
-            if (toServer) bytesToServer += buf.length();
-            else bytesToClient += buf.length();
-            to.write(buf);
-            if (to.writeQueueFull()) {
-                from.pause();
-                to.drainHandler(v -> from.resume());
+    /**
+     * Step 2, once the 101 head went to the client and its connection became a raw socket:
+     * moves both sides onto the Netty relay and starts the inactivity timer.
+     *
+     */
+    static void start(NetSocket clientSocket, ServerSide server, long timeout, End end) {
+        if (!(clientSocket instanceof NetSocketInternal cs) || cs.channelHandlerContext().channel().eventLoop() != server.channel.eventLoop()) {
+            // Vert.x's toNetSocket() gives a NetSocketImpl on the connection's own channel: not expected
+            clientSocket.close();
+            server.abort();
+            end.ended("CD", 0, 0);
+            return;
+        }
+        Channel clientChannel = cs.channelHandlerContext().channel();
+        Tunnel t = new Tunnel(clientChannel, server.channel, timeout, end);
+        // the client side: drop the Vert.x socket handler (and the HTTP idle timeout) from the pipeline
+        ChannelPipeline cp = clientChannel.pipeline();
+        detach(cp, cs.channelHandlerContext().handler());
+        // the server side: toNetSocket() takes the connection out of the HttpClient's pool, then its
+        // Vert.x handler goes too
+        NetSocketInternal raw = server.connection.toNetSocket();
+        ChannelPipeline sp = server.channel.pipeline();
+        detach(sp, raw.channelHandlerContext().handler());
+        cp.addLast("tunnel", t.new Side(true));
+        sp.addLast("tunnel", t.new Side(false));
+        if (server.early != null) {
+            for (Buffer b : server.early) {
+                t.bytesToClient += b.length();
+                clientChannel.write(Unpooled.wrappedBuffer(b.getBytes()));
             }
-        });
+            clientChannel.flush();
+            server.early = null;
+        }
+        if (server.ended || !server.channel.isActive() || !clientChannel.isActive()) {
+            t.close("--");
+            return;
+        }
+        if (timeout > 0) t.schedule(timeout);
+        clientChannel.config().setAutoRead(true);
+        server.channel.config().setAutoRead(true);
+    }
+
+    private static void detach(ChannelPipeline p, ChannelHandler vertxHandler) {
+        if (p.context(vertxHandler) != null) p.remove(vertxHandler);
+        IdleStateHandler idle;
+        while ((idle = p.get(IdleStateHandler.class)) != null) p.remove(idle);
+    }
+
+    /** One direction: reads from its channel, writes to the other. */
+    private final class Side extends ChannelInboundHandlerAdapter {
+        private final boolean fromClient;
+
+        Side(boolean fromClient) {
+            this.fromClient = fromClient;
+        }
+
+        private Channel peer() {
+            return fromClient ? server : client;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (closed || !(msg instanceof ByteBuf buf)) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            lastActivity = System.nanoTime();
+            int n = buf.readableBytes();
+            if (fromClient) bytesToServer += n;
+            else bytesToClient += n;
+            Channel peer = peer();
+            peer.write(buf, peer.voidPromise());
+            // back-pressure: stop reading this side while the other one cannot take more
+            if (!peer.isWritable()) {
+                ctx.channel().config().setAutoRead(false);
+                peer.flush();
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            peer().flush();
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            // this side drained: the other side may read again
+            if (ctx.channel().isWritable() && !closed) peer().config().setAutoRead(true);
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            // a half-closed side ends the tunnel, as a closed one does
+            if (evt instanceof ChannelInputShutdownEvent) close("--");
+            ReferenceCountUtil.release(evt);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            close("--");
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            close(fromClient ? "CD" : "SD");
+        }
     }
 
     private void schedule(long delay) {
-        timer = vertx.setTimer(Math.max(1, delay), id -> {
-            timer = -1;
-            if (closed) return;
-            long idle = (System.nanoTime() - lastActivity) / 1_000_000;
-            if (idle >= timeout) close("cD");
-            else schedule(timeout - idle);
-        });
+        timer = client.eventLoop().schedule(this::checkIdle, Math.max(1, delay), TimeUnit.MILLISECONDS);
     }
 
+    private void checkIdle() {
+        timer = null;
+        if (closed) return;
+        long idle = (System.nanoTime() - lastActivity) / 1_000_000;
+        if (idle >= timeout) close("cD");
+        else schedule(timeout - idle);
+    }
+
+    /** Ends the tunnel: what is queued for each side is flushed, then both close. */
     private void close(String state) {
         if (closed) return;
         closed = true;
-        termination = state;
-        if (timer >= 0) vertx.cancelTimer(timer);
-        client.close();
-        server.close();
-        onClose.handle(this);
+        if (timer != null) timer.cancel(false);
+        timer = null;
+        closeAfterFlush(client);
+        closeAfterFlush(server);
+        End e = end;
+        end = null;
+        e.ended(state, bytesToClient, bytesToServer);
     }
 
-    private static void removeIdleHandler(NetSocket s) {
-        if (!(s instanceof NetSocketInternal ns)) return;
-        ChannelPipeline p = ns.channelHandlerContext().pipeline();
-        IdleStateHandler h = p.get(IdleStateHandler.class);
-        if (h != null) p.remove(h);
+    private static void closeAfterFlush(Channel ch) {
+        if (ch.isActive()) ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        else ch.close();
     }
 }

@@ -9,17 +9,30 @@ import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.net.NetSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -304,5 +317,229 @@ class WebSocketIT {
         assertNotNull(next);
         // the tunnelled connection is no longer counted: actconn is 1 (this request's connection)
         assertTrue(next.matches(".* 200 \\d+ - - ---- 1/1/\\d+/\\d+/0 .*"), next);
+    }
+
+    // ---- back-pressure through the tunnel ------------------------------------------------------
+
+    private static final int MiB = 1024 * 1024;
+    /** 64 MiB each way: far more than every socket buffer on the way, so the proxy would have to hold it. */
+    private static final long BULK = 64L * MiB;
+    /**
+     * What the writer may get out before it stalls: the kernel socket buffers on the way, which Linux
+     * autotunes (here tcp_rmem allows up to 32 MiB per receive buffer), hold 14-19 MiB in practice;
+     * vxlb itself holds at most about one 64 KiB write-buffer watermark per side.
+     */
+    private static final long STALL_LIMIT = 48L * MiB;
+
+    /** The byte at offset i of the test stream: a pattern that does not repeat at 2^n boundaries. */
+    private static void fill(byte[] b, long offset) {
+        for (int i = 0; i < b.length; i++) {
+            long x = offset + i;
+            b[i] = (byte) (x * 31 + (x >>> 11) * 7 + (x >>> 23));
+        }
+    }
+
+    private static byte[] sha256OfPattern(long size) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        byte[] chunk = new byte[64 * 1024];
+        for (long off = 0; off < size; off += chunk.length) {
+            fill(chunk, off);
+            md.update(chunk, 0, (int) Math.min(chunk.length, size - off));
+        }
+        return md.digest();
+    }
+
+    /**
+     * A backend that accepts any Upgrade with a 101 and hands the raw socket to the test. It is a
+     * generic upgraded connection rather than a WebSocket so that the bytes can be counted
+     * exactly; vxlb relays both the same way.
+     */
+    private void upgradeBackend(String portName, BlockingQueue<NetSocket> sockets, boolean pausedAtStart) {
+        HttpServer s = fx.vertx.createHttpServer().requestHandler(req -> {
+            req.response().putHeader("upgrade", req.getHeader("upgrade")).putHeader("connection", "upgrade");
+            req.toNetSocket().onSuccess(ns -> {
+                if (pausedAtStart) ns.pause();
+                sockets.add(ns);
+            });
+        });
+        ProxyFixture.await(s.listen(fx.port(portName), "127.0.0.1"));
+    }
+
+    /** Opens an upgraded connection through the proxy with a raw socket and reads the 101 head. */
+    private Socket openRaw(String portName, int receiveBuffer) throws IOException {
+        Socket c = new Socket();
+        if (receiveBuffer > 0) c.setReceiveBufferSize(receiveBuffer);  // before connect: a small, fixed window
+        c.connect(new InetSocketAddress("127.0.0.1", fx.port(portName)), 5000);
+        c.setSoTimeout(20_000);
+        c.getOutputStream().write("GET /bulk HTTP/1.1\r\nHost: a\r\nUpgrade: bulk-test\r\nConnection: Upgrade\r\n\r\n"
+                .getBytes(StandardCharsets.ISO_8859_1));
+        InputStream in = c.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) throw new IOException("closed in the response head: " + head);
+            head.append((char) b);
+        }
+        assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
+        return c;
+    }
+
+    private String bulkConfig() {
+        return """
+                defaults
+                    mode http
+                    timeout connect 2s
+                    timeout client 30s
+                    timeout server 30s
+                frontend fe
+                    bind 127.0.0.1:${FE}
+                    default_backend be
+                backend be
+                    server s1 127.0.0.1:${BE}
+                """;
+    }
+
+    /** Waits until {@code progress} has not moved for 1.5 s (at most 15 s); returns its value then. */
+    private static long waitForStall(AtomicLong progress) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        long stalledSince = System.nanoTime(), last = progress.get();
+        while (System.nanoTime() - stalledSince < TimeUnit.MILLISECONDS.toNanos(1500) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            long now = progress.get();
+            if (now != last) {
+                last = now;
+                stalledSince = System.nanoTime();
+            }
+        }
+        assertTrue(System.nanoTime() - stalledSince >= TimeUnit.MILLISECONDS.toNanos(1500),
+                "the writer is stalled while the reader does not read: still writing after 15 s, at " + progress.get() + " bytes");
+        return last;
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void aServerThatStopsReadingBackPressuresTheClientThroughTheTunnel() throws Exception {
+        fx = new ProxyFixture();
+        BlockingQueue<NetSocket> sockets = new LinkedBlockingQueue<>();
+        upgradeBackend("BE", sockets, true);
+        fx.start(bulkConfig());
+        try (Socket c = openRaw("FE", 0)) {
+            NetSocket srv = sockets.poll(5, TimeUnit.SECONDS);
+            assertNotNull(srv);
+            AtomicLong received = new AtomicLong();
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            CompletableFuture<byte[]> done = new CompletableFuture<>();
+            srv.handler(b -> {
+                md.update(b.getBytes());
+                if (received.addAndGet(b.length()) == BULK) done.complete(md.digest());
+            });
+            // the client writes 64 MiB as fast as it may while the server reads nothing
+            AtomicLong written = new AtomicLong();
+            AtomicReference<Throwable> writeError = new AtomicReference<>();
+            Thread writer = new Thread(() -> {
+                try {
+                    OutputStream out = c.getOutputStream();
+                    byte[] chunk = new byte[64 * 1024];
+                    for (long off = 0; off < BULK; off += chunk.length) {
+                        fill(chunk, off);
+                        out.write(chunk);
+                        written.addAndGet(chunk.length);
+                    }
+                    out.flush();
+                } catch (Throwable t) {
+                    writeError.set(t);
+                }
+            }, "bulk-writer");
+            writer.setDaemon(true);
+            writer.start();
+            long stalledAt = waitForStall(written);
+            System.out.printf(Locale.ROOT, "[WebSocketIT] server not reading: the client wrote %.1f MiB of %d MiB, then stalled%n",
+                    stalledAt / (double) MiB, BULK / MiB);
+            assertEquals(0, received.get(), "the paused server read nothing");
+            // the socket buffers on the way (client send, proxy receive and send, server receive) hold
+            // what was written; a proxy that kept reading would have taken all 64 MiB
+            assertTrue(stalledAt <= STALL_LIMIT, "what the client could write is bounded by socket buffers, not the 64 MiB: " + stalledAt);
+            srv.resume();
+            assertArrayEquals(sha256OfPattern(BULK), done.get(60, TimeUnit.SECONDS), "after the pause every byte arrives, in order");
+            writer.join(10_000);
+            assertEquals(null, writeError.get());
+            assertEquals(BULK, received.get());
+        }
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void aClientThatStopsReadingBackPressuresTheServerThroughTheTunnel() throws Exception {
+        fx = new ProxyFixture();
+        BlockingQueue<NetSocket> sockets = new LinkedBlockingQueue<>();
+        upgradeBackend("BE", sockets, false);
+        fx.start(bulkConfig());
+        try (Socket c = openRaw("FE", 64 * 1024)) {
+            NetSocket srv = sockets.poll(5, TimeUnit.SECONDS);
+            assertNotNull(srv);
+            // the server writes 64 MiB, waiting for drain whenever its queue is full, while the client reads nothing
+            AtomicLong written = new AtomicLong();
+            fx.vertx.runOnContext(v -> new Object() {
+                long off;
+
+                void pump() {
+                    byte[] chunk = new byte[64 * 1024];
+                    while (off < BULK && !srv.writeQueueFull()) {
+                        fill(chunk, off);
+                        srv.write(Buffer.buffer(chunk));
+                        off += chunk.length;
+                        written.set(off);
+                    }
+                    if (off < BULK) srv.drainHandler(x -> pump());
+                }
+            }.pump());
+            long stalledAt = waitForStall(written);
+            System.out.printf(Locale.ROOT, "[WebSocketIT] client not reading: the server wrote %.1f MiB of %d MiB, then stalled%n",
+                    stalledAt / (double) MiB, BULK / MiB);
+            assertTrue(stalledAt <= STALL_LIMIT, "what the server could write is bounded by socket buffers, not the 64 MiB: " + stalledAt);
+            // now the client reads everything
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            InputStream in = c.getInputStream();
+            byte[] buf = new byte[64 * 1024];
+            long total = 0;
+            while (total < BULK) {
+                int n = in.read(buf, 0, (int) Math.min(buf.length, BULK - total));
+                if (n < 0) break;
+                md.update(buf, 0, n);
+                total += n;
+            }
+            assertEquals(BULK, total, "every byte arrives");
+            assertArrayEquals(sha256OfPattern(BULK), md.digest(), "byte-exact, in order");
+            assertEquals(BULK, written.get());
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void bytesTheServerSendsWithIts101ReachTheClientFirst() throws Exception {
+        fx = new ProxyFixture();
+        // a raw server: the 101 head and the first tunnel bytes in one write, then an echo
+        io.vertx.core.net.NetServer raw = fx.vertx.createNetServer().connectHandler(so -> {
+            StringBuilder head = new StringBuilder();
+            so.handler(b -> {
+                if (head.indexOf("\r\n\r\n") < 0) {
+                    head.append(b.toString(StandardCharsets.ISO_8859_1));
+                    if (head.indexOf("\r\n\r\n") >= 0) {
+                        so.write(Buffer.buffer("HTTP/1.1 101 Switching Protocols\r\nUpgrade: bulk-test\r\nConnection: Upgrade\r\n\r\nEARLY|"));
+                    }
+                    return;
+                }
+                so.write(Buffer.buffer("echo:").appendBuffer(b));
+            });
+        });
+        ProxyFixture.await(raw.listen(fx.port("BE"), "127.0.0.1"));
+        fx.start(bulkConfig());
+        try (Socket c = openRaw("FE", 0)) {
+            InputStream in = c.getInputStream();
+            byte[] early = in.readNBytes(6);
+            assertEquals("EARLY|", new String(early, StandardCharsets.ISO_8859_1));
+            c.getOutputStream().write("ping".getBytes(StandardCharsets.ISO_8859_1));
+            assertEquals("echo:ping", new String(in.readNBytes(9), StandardCharsets.ISO_8859_1));
+        }
     }
 }
