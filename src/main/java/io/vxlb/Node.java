@@ -299,8 +299,12 @@ public final class Node {
             List<String> sig = bindSignature(next);
             if (sig.equals(bindSignature)) return;
             bindSignature = sig;
-            restartHealth.compose(v -> vertx.undeploy(tcpDeploymentId)).compose(v -> vertx.undeploy(deploymentId))
-                    .compose(v -> deployProxies())
+            // new listeners first: Vert.x shares a host:port among the verticles of one instance, so
+            // binds kept by the reload never close (no refused connection, no "address in use"); the
+            // old verticles leave after, closing only the binds the new configuration dropped
+            String oldHttp = deploymentId, oldTcp = tcpDeploymentId;
+            restartHealth.compose(v -> deployProxies())
+                    .compose(v -> vertx.undeploy(oldTcp)).compose(v -> vertx.undeploy(oldHttp))
                     .onFailure(t -> LOG.severe("reload: cannot listen on the new binds: " + t.getMessage()));
         });
     }

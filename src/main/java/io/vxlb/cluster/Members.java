@@ -39,6 +39,7 @@ public final class Members {
     private volatile List<String> live;
     private volatile Map<String, Member> known = Map.of();
     private long timer = -1;
+    private boolean reading;
 
     public Members(Vertx vertx) {
         this.vertx = vertx;
@@ -100,7 +101,12 @@ public final class Members {
         sorted.sort(null);
         boolean differs = !sorted.equals(live);
         live = List.copyOf(sorted);
-        registry().compose(AsyncMap::entries).onSuccess(entries -> {
+        if (reading) {  // a read of the registry is still out (Hazelcast busy migrating): do not pile up blocking reads
+            if (differs) changed.accept(live);
+            return;
+        }
+        reading = true;
+        registry().compose(AsyncMap::entries).onComplete(ar -> reading = false).onSuccess(entries -> {
             Map<String, Member> m = new LinkedHashMap<>();
             for (String id : sorted) {
                 String json = entries.get(id);

@@ -41,7 +41,9 @@ final class ClusterFixture implements AutoCloseable {
     final String clusterName = "vxlb-test-" + UUID.randomUUID();
     final int hazelcastBase = freeRange(MAX_MEMBERS);
     final Vertx plain = Vertx.vertx();
-    final HttpClient client = plain.createHttpClient(new HttpClientOptions().setKeepAlive(false));
+    /** Keep-alive clients, as real ones are (each request still reads the node's current snapshot). */
+    final HttpClient client = plain.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+            new io.vertx.core.http.PoolOptions().setHttp1MaxSize(16));
     final Map<String, Integer> ports = new HashMap<>();
     final Map<String, Started> nodes = new LinkedHashMap<>();
     final Path dir;
@@ -113,10 +115,13 @@ final class ClusterFixture implements AutoCloseable {
     }
 
     Reply http(HttpMethod method, int port, String uri, String body, String... headers) {
-        RequestOptions o = new RequestOptions().setHost("127.0.0.1").setPort(port).setMethod(method).setURI(uri).setTimeout(20_000);
+        RequestOptions o = new RequestOptions().setHost("127.0.0.1").setPort(port).setMethod(method).setURI(uri)
+                .setConnectTimeout(5_000).setIdleTimeout(20_000);
         for (int i = 0; i + 1 < headers.length; i += 2) o.addHeader(headers[i], headers[i + 1]);
-        return await(client.request(o).compose(req -> (body == null ? req.send() : req.send(Buffer.buffer(body))))
-                .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), b.toString()))));
+        // resp.body() is attached in the turn that delivers the response (nested, not chained from
+        // this thread): chained, it can come after the body was dispatched and never complete (vert.x#5904)
+        return await(client.request(o).compose(req -> (body == null ? req.send() : req.send(Buffer.buffer(body)))
+                .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), b.toString())))));
     }
 
     Reply get(int port, String uri, String... headers) {

@@ -67,11 +67,17 @@ class ClusterIT {
     /** Polls until {@code node} routes {@code host} to {@code expected}; returns the milliseconds it took. */
     private long awaitRoute(String node, String host, String expected, long startNanos) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String last = null;
         while (System.nanoTime() < deadline) {
-            if (route(node, host).equals(expected)) return (System.nanoTime() - startNanos) / 1_000_000;
+            try {
+                last = route(node, host);
+            } catch (RuntimeException e) {
+                last = "error: " + e;  // reported below if it never routes
+            }
+            if (expected.equals(last)) return (System.nanoTime() - startNanos) / 1_000_000;
             Thread.sleep(5);
         }
-        throw new AssertionError(node + " never routed " + host + " to " + expected + " (last: " + route(node, host) + ")");
+        throw new AssertionError(node + " never routed " + host + " to " + expected + " (last: " + last + ")");
     }
 
     @Test
