@@ -63,6 +63,11 @@ public final class StateReplica {
 
     /** Versions applied, by key ("map:PATH", "server:B/S", "config"); read by any thread. */
     private final Map<String, Long> versions = new ConcurrentHashMap<>();
+    /**
+     * Versions in force: copied from {@link #versions} once the snapshot built from them is swapped
+     * in, so {@link #await} never completes while requests still see the previous snapshot.
+     */
+    private final Map<String, Long> inForce = new ConcurrentHashMap<>();
     private volatile long version;
     private final List<Waiter> waiters = new ArrayList<>();
 
@@ -90,6 +95,7 @@ public final class StateReplica {
             health.put(ev.key(), new HealthMark(ev.up(), ev.time()));
         }
         this.holder = new SnapshotHolder(build());
+        inForce.putAll(versions);
         replaced = null;  // the verticles start on this configuration: nothing to tell
     }
 
@@ -138,7 +144,7 @@ public final class StateReplica {
     public Future<Void> await(String key, long version) {
         Promise<Void> p = Promise.promise();
         synchronized (waiters) {
-            if (versions.getOrDefault(key, 0L) >= version) return Future.succeededFuture();
+            if (inForce.getOrDefault(key, 0L) >= version) return Future.succeededFuture();
             waiters.add(new Waiter(key, version, p));
         }
         return p.future();
@@ -186,8 +192,9 @@ public final class StateReplica {
     private void releaseWaiters() {
         List<Promise<Void>> ready = new ArrayList<>();
         synchronized (waiters) {
+            inForce.putAll(versions);
             waiters.removeIf(w -> {
-                if (versions.getOrDefault(w.key(), 0L) < w.version()) return false;
+                if (inForce.getOrDefault(w.key(), 0L) < w.version()) return false;
                 ready.add(w.promise());
                 return true;
             });
@@ -250,6 +257,6 @@ public final class StateReplica {
         Map<String, ServerRuntime> previous = new HashMap<>();
         Snapshot old = holder != null ? holder.get() : null;
         if (old != null) for (CompiledBackend b : old.backends().values()) for (ServerRuntime s : b.servers()) previous.put(s.key, s);
-        return new SnapshotCompiler(maps, previous).compile(++sequence, config, states);
+        return new SnapshotCompiler(maps, previous, old).compile(++sequence, config, states);
     }
 }

@@ -34,12 +34,18 @@ final class ClientBound implements WriteStream<Buffer> {
 
     @Override
     public Future<Void> write(Buffer data) {
-        if (exchange != null) exchange.serverActive();
+        if (exchange != null) {
+            exchange.serverActive();
+            exchange.serverChunk(data.length());
+        }
         return gone() ? Future.failedFuture("client connection closed") : resp.write(data);
     }
 
     @Override
     public Future<Void> end() {
+        // the server's response is complete: its slot is free before the client can see the end
+        // and send its next request (HAProxy ends the server side of the transaction first too)
+        if (exchange != null) exchange.serverResponseEnded();
         return gone() ? Future.failedFuture("client connection closed") : resp.end();
     }
 

@@ -56,6 +56,8 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched {
     private ServerRuntime server;
     /** This request holds one of {@code server}'s connection slots (counted in currentConnections). */
     private boolean holdsSlot;
+    /** Response body bytes the server still owes by its content-length; -1 without one. */
+    private long responseBodyLeft = -1;
     /** Its place in a server or backend queue while it waits for a slot (maxconn); null otherwise. */
     private RequestQueue.PendingRequest pending;
     private long queueTimer = -1;
@@ -777,6 +779,14 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched {
             resp.headersEndHandler(v -> h.remove("content-length"));
         }
         log.status = status;
+        String length = responseHeaders.get("content-length");
+        if (length != null && !isBodyless(status) && !"HEAD".equals(method)) {
+            try {
+                responseBodyLeft = Long.parseLong(length.trim());
+            } catch (NumberFormatException e) {
+                responseBodyLeft = -1;
+            }
+        }
         // a body cut by the server must not look complete to the client (no last chunk): no end() on failure
         in.pipe().endOnFailure(false).to(new ClientBound(resp, this)).onComplete(ar -> {
             if (closeServer || ar.failed()) in.request().connection().close();
@@ -847,6 +857,11 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched {
     }
 
     /** Gives the server slot back once, handing it to a queued request when one waits. */
+    /** The server's whole response has arrived (the pipe is about to end the client's). */
+    void serverResponseEnded() {
+        releaseServer();
+    }
+
     private void releaseServer() {
         verticle.serverTimeouts().unwatch(this);
         if (!holdsSlot) return;
@@ -911,6 +926,16 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched {
     /** The server sent something (a response chunk on its way to the client). */
     void serverActive() {
         if (watchIndex >= 0) serverIdleSince = System.nanoTime();
+    }
+
+    /**
+     * A response chunk is about to be written to the client. The chunk that completes a
+     * content-length body frees the server first: the client can act on the complete response
+     * as soon as it is written (a sequential client's next request must find the slot free, as
+     * with HAProxy, for leastconn and maxconn).
+     */
+    void serverChunk(int bytes) {
+        if (responseBodyLeft > 0 && (responseBodyLeft -= bytes) <= 0) releaseServer();
     }
 
     @Override public long serverIdleSince() { return serverIdleSince; }

@@ -44,10 +44,20 @@ public final class SnapshotCompiler {
     private final RuleCompiler rules;
     /** Server counters carried over from the previous snapshot, by "backend/server". */
     private final Map<String, ServerRuntime> previous;
+    /** Balancers of the snapshot being replaced, by backend: stateful ones (roundrobin) carry on. */
+    private final Map<String, Balancer> previousBalancers;
 
     public SnapshotCompiler(MapSource maps, Map<String, ServerRuntime> previous) {
+        this(maps, previous, null);
+    }
+
+    /** {@code replaced}: the snapshot the new one replaces (null for the first), for counters and balancer state. */
+    public SnapshotCompiler(MapSource maps, Map<String, ServerRuntime> previous, Snapshot replaced) {
         this.rules = new RuleCompiler(maps, SnapshotCompiler::readPatternFile);
         this.previous = previous;
+        Map<String, Balancer> b = new HashMap<>();
+        if (replaced != null) for (CompiledBackend cb : replaced.backends().values()) b.put(cb.name(), cb.balancer());
+        this.previousBalancers = b;
     }
 
     /** "return file F": read once when the snapshot is built, never on the request path. */
@@ -91,7 +101,7 @@ public final class SnapshotCompiler {
                 linkBackendQueue(p.name(), servers);
                 List<CompiledSwitch> useServer = new ArrayList<>();
                 for (var u : p.useServerRules()) useServer.add(new CompiledSwitch(u.server(), null, cond(u.condition(), acls)));
-                Balancer balancer = balancer(p, List.copyOf(servers), states, hashKey(p));
+                Balancer balancer = balancer(p, List.copyOf(servers), states, hashKey(p), previousBalancers.get(p.name()));
                 backends.put(p.name(), new CompiledBackend(p, httpRules(p.httpRequestRules(), acls, Direction.REQUEST), httpRules(p.httpResponseRules(), acls, Direction.RESPONSE),
                         redirects(p.redirects(), acls), useServer, List.copyOf(servers), balancer,
                         io.vxlb.proxy.PersistenceCookie.of(p.cookie(), servers)));
@@ -123,13 +133,14 @@ public final class SnapshotCompiler {
 
     /**
      * The same snapshot with new server states (a health or admin change): compiled rules are
-     * kept, balancers are rebuilt so they see which servers are usable.
+     * kept, balancers are rebuilt so they see which servers are usable (roundrobin's FWRR state
+     * carries on, as HAProxy's does).
      */
     public static Snapshot withStates(Snapshot old, Map<String, ServerState> states) {
         Map<String, CompiledBackend> backends = new LinkedHashMap<>();
         for (CompiledBackend b : old.backends().values()) {
             backends.put(b.name(), new CompiledBackend(b.proxy(), b.requestRules(), b.responseRules(), b.redirects(),
-                    b.useServerRules(), b.servers(), balancer(b.proxy(), b.servers(), states, hashKey(b.proxy(), b.balancer())), b.cookie()));
+                    b.useServerRules(), b.servers(), balancer(b.proxy(), b.servers(), states, hashKey(b.proxy(), b.balancer()), b.balancer()), b.cookie()));
         }
         return new Snapshot(old.version() + 1, old.config(), old.frontends(), Map.copyOf(backends), Map.copyOf(states));
     }
@@ -148,11 +159,14 @@ public final class SnapshotCompiler {
         return new HashKey(p.balance(), p.hashType(), null);
     }
 
-    /** One balancer per backend and snapshot, in HAProxy's placement for every algorithm. */
-    private static Balancer balancer(Proxy p, List<ServerRuntime> servers, Map<String, ServerState> states, HashKey key) {
+    /**
+     * One balancer per backend and snapshot, in HAProxy's placement for every algorithm;
+     * {@code previous} (the replaced snapshot's, or null) lets roundrobin continue its order.
+     */
+    private static Balancer balancer(Proxy p, List<ServerRuntime> servers, Map<String, ServerState> states, HashKey key, Balancer previous) {
         boolean all = p.options().allbackups();
         return switch (p.balance().algorithm()) {
-            case ROUNDROBIN -> new FwrrBalancer(servers, states, all);
+            case ROUNDROBIN -> FwrrBalancer.of(servers, states, all, previous);
             case LEASTCONN -> new LeastconnBalancer(servers, states, all);
             case FIRST -> new FirstBalancer(servers, states, all);
             case STATIC_RR -> new MapHashBalancer(key, servers, states, all);

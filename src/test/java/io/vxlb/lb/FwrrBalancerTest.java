@@ -69,4 +69,72 @@ class FwrrBalancerTest {
     void noUsableServerGivesNull() {
         assertNull(picks(1, "a", 0, false).get(0));
     }
+
+    /** HAProxy 2.6.12's order across weight and admin changes (stats socket), state carried over like lb_fwrr.c. */
+    @Test
+    void runtimeChangesContinueHaproxysOrder() {
+        for (FwrrGolden.Scenario sc : FwrrGolden.SCENARIOS) assertEquals(sc.expected(), replay(sc), sc.name());
+    }
+
+    static List<String> replay(FwrrGolden.Scenario sc) {
+        List<ServerRuntime> servers = new ArrayList<>();
+        Map<String, ServerState> states = new HashMap<>();
+        for (int i = 0; i < sc.servers().size(); i++) {
+            ServerRuntime s = new ServerRuntime("be", server(sc.servers().get(i), sc.weights().get(i), false));
+            servers.add(s);
+            states.put(s.key, new ServerState(true, ServerState.Admin.READY, sc.weights().get(i)));
+        }
+        Balancer b = FwrrBalancer.of(servers, states, false, null);
+        List<String> out = new ArrayList<>();
+        for (FwrrGolden.Step step : sc.steps()) {
+            if (step instanceof FwrrGolden.Requests r) {
+                for (int i = 0; i < r.count(); i++) out.add(b.pick(null, null, null).server.name());
+            } else if (step instanceof FwrrGolden.Change c) {
+                String key = "be/" + c.server();
+                ServerState st = states.get(key);
+                states.put(key, c.field().equals("weight") ? new ServerState(st.up(), st.admin(), (Integer) c.value())
+                        : new ServerState(st.up(), ServerState.Admin.valueOf(((String) c.value()).toUpperCase()), st.weight()));
+                Balancer next = FwrrBalancer.of(servers, Map.copyOf(states), false, b);
+                org.junit.jupiter.api.Assertions.assertSame(b, next, "the same servers keep their FWRR state");
+                b = next;
+                out.add("|");
+            }
+        }
+        return out;
+    }
+
+    /** A lone server's picks are played after the fact, whole cycles skipped: the same order as playing them all. */
+    @Test
+    void loneServerCyclesSkippedGiveTheSameOrder() {
+        for (int[] w : new int[][]{{1, 1, 1}, {2, 1, 3}, {5, 3, 7}, {256, 1, 2}}) {
+            for (int n = 0; n < 400; n += (n < 40 ? 1 : 17)) {
+                assertEquals(loneThenBack(w, n, false), loneThenBack(w, n, true), "weights " + java.util.Arrays.toString(w) + ", " + n + " lone picks");
+            }
+        }
+    }
+
+    private static List<String> loneThenBack(int[] w, int lonePicks, boolean skip) {
+        List<ServerRuntime> servers = new ArrayList<>();
+        Map<String, ServerState> states = new HashMap<>();
+        for (int i = 0; i < w.length; i++) {
+            ServerRuntime s = new ServerRuntime("be", server("s" + (i + 1), w[i], false));
+            servers.add(s);
+            states.put(s.key, new ServerState(true, ServerState.Admin.READY, w[i]));
+        }
+        FwrrBalancer b = FwrrBalancer.of(servers, Map.copyOf(states), false, null);
+        b.skipWholeCycles = skip;
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < 3; i++) out.add(b.pick(null, null, null).server.name());
+        states.put("be/s1", new ServerState(true, ServerState.Admin.MAINT, w[0]));
+        states.put("be/s3", new ServerState(false, ServerState.Admin.READY, w[2]));
+        FwrrBalancer.of(servers, Map.copyOf(states), false, b);
+        for (int i = 0; i < lonePicks; i++) out.add(b.pick(null, null, null).server.name());
+        states.put("be/s3", new ServerState(true, ServerState.Admin.READY, w[2]));
+        FwrrBalancer.of(servers, Map.copyOf(states), false, b);
+        for (int i = 0; i < 10; i++) out.add(b.pick(null, null, null).server.name());
+        states.put("be/s1", new ServerState(true, ServerState.Admin.READY, w[0]));
+        FwrrBalancer.of(servers, Map.copyOf(states), false, b);
+        for (int i = 0; i < 40; i++) out.add(b.pick(null, null, null).server.name());
+        return out;
+    }
 }

@@ -73,13 +73,18 @@ final class ProxyFixture implements AutoCloseable {
 
     /** Starts vxlb on the configuration, placeholders replaced by ports. */
     ProxyFixture start(String config) {
+        return start(config, Node.Options.DEFAULT);
+    }
+
+    /** The same with node options (e.g. an admin API: {@code new Node.Options("n", AdminOptions.loopback(0), null)}). */
+    ProxyFixture start(String config, Node.Options options) {
         String text = config;
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{([A-Z0-9_]+)}").matcher(config);
         while (m.find()) port(m.group(1));
         for (Map.Entry<String, Integer> e : ports.entrySet()) text = text.replace("${" + e.getKey() + "}", e.getValue().toString());
         ParseResult r = new ConfigParser().parse("test.cfg", text);
         assertTrue(r.ok(), () -> "config does not parse: " + r.diagnostics());
-        node = await(Node.start(vertx, r.config()));
+        node = await(Node.start(vertx, r.config(), options));
         return this;
     }
 
