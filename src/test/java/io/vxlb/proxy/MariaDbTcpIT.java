@@ -31,9 +31,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * mariadb-server, private instances on free loopback ports) behind vxlb's {@code mode tcp}
  * listen section with {@code balance roundrobin} and {@code option mysql-check user haproxy},
  * queried through vxlb with the {@code mariadb} client: sessions alternate between the servers, a
- * session's write and read land on one server, a 7.3 MB result set arrives byte-exact, a stopped
- * server is taken out by the health check (and back in when it returns) while queries keep
- * working, and each session is logged as HAProxy's tcplog line.
+ * session's write and read land on one server, a 7.3 MB result set arrives byte-exact and is
+ * logged as HAProxy's tcplog line; the mysql-check logs in as 'haproxy' (a server that refuses
+ * that login goes DOWN with MySQL's error, and UP again with its version when it accepts it), and
+ * a stopped server is taken out (and back in when it returns) while queries keep working.
  */
 class MariaDbTcpIT {
     static final long INTER = 200;
@@ -111,6 +112,27 @@ class MariaDbTcpIT {
         long bytes = Long.parseLong(m.group(2));
         assertTrue(bytes > expected.length && bytes < expected.length + 1_000_000,
                 "%B counts the server's bytes: the rows plus the MySQL protocol's framing: " + bytes);
+    }
+
+    @Test
+    void theMysqlCheckLogsInAsHaproxyAndTakesOutAServerThatRefusesIt() throws Exception {
+        assertEquals(2, new java.util.HashSet<>(List.of(servedBy(), servedBy())).size(), "both servers pass the check and serve");
+        // mysql2 keeps accepting connections but no longer knows the check's user: a connect
+        // check would keep it UP; the mysql-check gets "Access denied" (1045) and takes it out
+        s2.rootQuery("DROP USER '" + MariaDbServers.CHECK_USER + "'@'%'");
+        String down = awaitLine("Server mysql/mysql2 is DOWN", FALL * INTER + 2000);
+        assertTrue(down.contains("reason: Layer7 wrong status, code: 1045, info: \"#28000Access denied for user 'haproxy'@'127.0.0.1' (using password: NO)\""),
+                down);
+        eventually(s1.port, 10, 10_000);
+        assertEquals("0", s1.query("SELECT 0"), "mysql2 still answers its clients directly");
+        assertTrue(s2.query("SELECT @@port").equals(String.valueOf(s2.port)));
+
+        s2.rootQuery("CREATE USER '" + MariaDbServers.CHECK_USER + "'@'%'");
+        String up = awaitLine("Server mysql/mysql2 is UP", RISE * INTER + 2000);
+        // HAProxy reports the server version of the handshake as the check's info (MariaDB prefixes
+        // it with "5.5.5-" there, for old MySQL clients)
+        assertTrue(up.contains("reason: Layer7 check passed, code: 0, info: \"5.5.5-" + s2.rootQuery("SELECT VERSION()") + "\""), up);
+        assertEquals(2, new java.util.HashSet<>(List.of(servedBy(), servedBy())).size(), "both servers serve again");
     }
 
     @Test

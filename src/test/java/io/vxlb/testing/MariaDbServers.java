@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * each one a {@code mariadbd} on 127.0.0.1:PORT with its own data directory, socket, pid file and
  * error log under one temporary folder; the host's own MariaDB service, /etc/mysql and
  * /var/lib/mysql are never read or touched ({@code --no-defaults}). The system tables are made
- * once per instance with {@code mariadb-install-db} and copied for every server. Each server has
+ * once per JVM with {@code mariadb-install-db} and copied for every server. Each server has
  * the database {@value #DATABASE}, the user {@value #USER} (password {@value #PASSWORD}) and the
  * password-less user {@value #CHECK_USER} that {@code option mysql-check user haproxy} logs in
  * as. Queries go through the {@code mariadb} command-line client. {@link #close()} stops the
@@ -26,7 +26,8 @@ public final class MariaDbServers implements AutoCloseable {
     private final List<Server> servers = new ArrayList<>();
     private final Thread cleanup = new Thread(this::killAll, "mariadb-test-cleanup");
     private Path base;
-    private Path template;
+    /** The system tables made by mariadb-install-db, once per JVM (deleted when it exits); each server gets a copy. */
+    private static Path template;
 
     /** Skips the calling test when MariaDB is not installed; fails instead under CI (see {@link RealServers}). */
     public static void assumeAvailable() {
@@ -134,20 +135,14 @@ public final class MariaDbServers implements AutoCloseable {
 
     /**
      * Starts a mariadbd on 127.0.0.1:{@code port}, waits until it answers (≤ 20 s) and creates the
-     * test database and users. The first call also makes the system tables (about 2 s).
+     * test database and users. The first call in a JVM also makes the system tables (about 2 s).
      */
     public Server start(int port) throws Exception {
         if (base == null) {
             base = Files.createTempDirectory("vxlb-mariadb");
             Runtime.getRuntime().addShutdownHook(cleanup);
         }
-        if (template == null) {
-            template = base.resolve("template");
-            List<String> cmd = new ArrayList<>(List.of(bin("mariadb-install-db"), "--no-defaults", "--datadir=" + template,
-                    "--auth-root-authentication-method=normal", "--skip-test-db"));
-            cmd.addAll(serverOptions());
-            run(cmd, 60);
-        }
+        Path template = template();
         Path dir = base.resolve("s" + port);
         Files.createDirectories(dir);
         copyTree(template, dir.resolve("data"));
@@ -161,6 +156,18 @@ public final class MariaDbServers implements AutoCloseable {
                 + " GRANT ALL ON " + DATABASE + ".* TO '" + USER + "'@'%';"
                 + " CREATE USER '" + CHECK_USER + "'@'%';");
         return s;
+    }
+
+    private static synchronized Path template() throws IOException, InterruptedException {
+        if (template != null) return template;
+        Path dir = Files.createTempDirectory("vxlb-mariadb-template");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> Ports.deleteTree(dir), "mariadb-template-cleanup"));
+        List<String> cmd = new ArrayList<>(List.of(bin("mariadb-install-db"), "--no-defaults", "--datadir=" + dir.resolve("data"),
+                "--auth-root-authentication-method=normal", "--skip-test-db"));
+        cmd.addAll(serverOptions());
+        run(cmd, 60);
+        template = dir.resolve("data");
+        return template;
     }
 
     /** Runs SQL as {@value #USER} in {@value #DATABASE} on 127.0.0.1:{@code port} (a server or vxlb); returns the client's output. */
@@ -242,7 +249,6 @@ public final class MariaDbServers implements AutoCloseable {
                 // the JVM is already shutting down
             }
             base = null;
-            template = null;
         }
     }
 }
