@@ -32,6 +32,8 @@ public final class TcpCheck implements Check {
     private final boolean redis;
     /** A protocol check (redis-check, mysql-check): no tcp-check step details in the info texts. */
     private final boolean protocol;
+    /** option mysql-check: the server's greeting may arrive before the login is sent, and is kept. */
+    private final boolean mysql;
 
     /** An expect rule evaluated by code rather than a pattern (HAProxy's "expect custom"). */
     private enum Custom { NONE, MYSQL_INITIAL_HANDSHAKE, MYSQL_OK }
@@ -48,6 +50,7 @@ public final class TcpCheck implements Check {
         this.serverSsl = serverSsl;
         this.redis = false;
         this.protocol = true;
+        this.mysql = true;
         this.rules = List.copyOf(rules);
     }
 
@@ -103,6 +106,7 @@ public final class TcpCheck implements Check {
         this.serverSsl = serverSsl;
         this.redis = redis;
         this.protocol = redis;
+        this.mysql = false;
         List<Rule> list = new ArrayList<>();
         CheckStep first = steps.stream().filter(s -> !(s instanceof CheckStep.Comment)).findFirst().orElse(null);
         if (!(first instanceof CheckStep.Connect)) list.add(new Rule(0, new CheckStep.Connect(null, 0, null, serverSsl, false), null, null, true));
@@ -165,7 +169,8 @@ public final class TcpCheck implements Check {
                         run.finish(CheckStatus.SOCKERR, 0, connSuffix(rule));
                         return;
                     }
-                    run.write(Buffer.buffer(send.data()));
+                    if (mysql) run.writeKeepingInput(Buffer.buffer(send.data()));
+                    else run.write(Buffer.buffer(send.data()));
                     idx++;
                 } else if (rule.custom != Custom.NONE) {
                     if (!mysqlPacket(rule)) return;

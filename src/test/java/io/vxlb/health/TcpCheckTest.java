@@ -145,6 +145,9 @@ class TcpCheckTest {
 
     // ---- option mysql-check ---------------------------------------------------------------
 
+    /** The first checks of a JVM on a loaded machine can take longer than the 300 ms inter allows. */
+    private static final String MYSQL_TIMEOUT = "  timeout check 3s\n";
+
     /** A MySQL 4.1+ initial handshake packet (sequence 0) announcing {@code version}. */
     private static Buffer handshake(String version) {
         Buffer payload = Buffer.buffer().appendByte((byte) 10).appendString(version).appendByte((byte) 0)
@@ -179,7 +182,7 @@ class TcpCheckTest {
     @Test
     void mysqlCheckLogsInAndQuitsAsHaproxyDoes() {
         fakeMysql(handshake("10.11.19-MariaDB-0+deb12u1"), OK, false);
-        CheckResult r = check("  option mysql-check user haproxy");
+        CheckResult r = check(MYSQL_TIMEOUT + "  option mysql-check user haproxy");
         assertEquals(CheckStatus.L7OK, r.status(), r::reasonText);
         assertEquals("10.11.19-MariaDB-0+deb12u1", r.info(), "the server version is the info, as HAProxy sets it");
         assertEquals("reason: Layer7 check passed, code: 0, info: \"10.11.19-MariaDB-0+deb12u1\", check duration: " + r.durationMs() + "ms",
@@ -193,12 +196,12 @@ class TcpCheckTest {
     @Test
     void mysqlCheckPre41PacketAndNoUser() {
         fakeMysql(handshake("5.0.96"), OK, false);
-        CheckResult r = check("  option mysql-check user haproxy pre-41");
+        CheckResult r = check(MYSQL_TIMEOUT + "  option mysql-check user haproxy pre-41");
         assertEquals(CheckStatus.L7OK, r.status(), r::reasonText);
         assertEquals("0e000001" + "0080" + "000001" + "686170726f787900" + "00" + "0100000001", String.join("", received));
         received.clear();
         // without a user: the initial handshake alone passes, nothing is sent
-        CheckResult bare = check("  option mysql-check");
+        CheckResult bare = check(MYSQL_TIMEOUT + "  option mysql-check");
         assertEquals(CheckStatus.L7OK, bare.status(), bare::reasonText);
         assertEquals("5.0.96", bare.info());
         assertEquals(List.of(), received);
@@ -210,7 +213,7 @@ class TcpCheckTest {
         Buffer denied = packet(2, Buffer.buffer().appendByte((byte) 0xff).appendShortLE((short) 1045)
                 .appendString("#28000Access denied for user 'haproxy'@'127.0.0.1' (using password: NO)"));
         fakeMysql(handshake("10.11.19-MariaDB"), denied, false);
-        CheckResult r = check("  option mysql-check user haproxy");
+        CheckResult r = check(MYSQL_TIMEOUT + "  option mysql-check user haproxy");
         assertEquals(CheckStatus.L7STS, r.status(), r::reasonText);
         assertEquals(1045, r.code());
         assertEquals("#28000Access denied for user 'haproxy'@'127.0.0.1' (using password: NO)", r.info());
@@ -223,7 +226,7 @@ class TcpCheckTest {
         Buffer blocked = packet(0, Buffer.buffer().appendByte((byte) 0xff).appendShortLE((short) 1129)
                 .appendString("Host '127.0.0.1' is blocked because of many connection errors"));
         fakeMysql(blocked, null, true);
-        CheckResult r = check("  option mysql-check user haproxy");
+        CheckResult r = check(MYSQL_TIMEOUT + "  option mysql-check user haproxy");
         assertEquals(CheckStatus.L7STS, r.status(), r::reasonText);
         assertEquals(1129, r.code());
         assertEquals("Host '127.0.0.1' is blocked because of many connection errors", r.info());
@@ -232,11 +235,11 @@ class TcpCheckTest {
     @Test
     void mysqlCheckTruncatedAndRefused() {
         fakeMysql(handshake("10.11.19-MariaDB").slice(0, 20), null, true);
-        CheckResult r = check("  option mysql-check user haproxy");
+        CheckResult r = check(MYSQL_TIMEOUT + "  option mysql-check user haproxy");
         assertEquals(CheckStatus.L7RSP, r.status(), r::reasonText);
         assertEquals("", r.info());
         port = Backends.freePort();
-        CheckResult refused = check("  option mysql-check user haproxy");
+        CheckResult refused = check(MYSQL_TIMEOUT + "  option mysql-check user haproxy");
         assertEquals(CheckStatus.L4CON, refused.status());
         assertEquals("Connection refused", refused.info(), "protocol checks give no tcp-check step details");
     }
