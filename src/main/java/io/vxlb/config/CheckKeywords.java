@@ -31,8 +31,10 @@ final class CheckKeywords {
                 ctx.proxy.checkKind = on ? CheckSettings.Kind.TCP_CHECK : CheckSettings.Kind.CONNECT);
         ProxyKeywords.flag(t, "redis-check", BACK_SIDE, "PING, expect +PONG", (ctx, line, on) ->
                 ctx.proxy.checkKind = on ? CheckSettings.Kind.REDIS : CheckSettings.Kind.CONNECT);
-        ProxyKeywords.flag(t, "mysql-check", BACK_SIDE, "[user U [post-41]] MySQL handshake", (ctx, line, on) ->
-                ctx.proxy.checkKind = on ? CheckSettings.Kind.MYSQL : CheckSettings.Kind.CONNECT);
+        ProxyKeywords.flag(t, "mysql-check", BACK_SIDE, "[user U [post-41|pre-41]]: MySQL handshake, login as U and quit", (ctx, line, on) -> {
+            ctx.proxy.checkKind = on ? CheckSettings.Kind.MYSQL : CheckSettings.Kind.CONNECT;
+            ctx.proxy.mysqlCheck = on ? mysqlCheck(line) : null;
+        });
         ProxyKeywords.flag(t, "pgsql-check", BACK_SIDE, "user U: PostgreSQL startup", (ctx, line, on) ->
                 ctx.proxy.checkKind = on ? CheckSettings.Kind.PGSQL : CheckSettings.Kind.CONNECT);
         ProxyKeywords.flag(t, "smtpchk", BACK_SIDE, "SMTP greeting + HELO", (ctx, line, on) ->
@@ -101,6 +103,26 @@ final class CheckKeywords {
         t.reject("tcp-check unset-var", BACK_SIDE, Support.UNSUPPORTED, "not supported yet");
         t.reject("http-check set-var", BACK_SIDE, Support.UNSUPPORTED, "not supported yet");
         t.reject("http-check unset-var", BACK_SIDE, Support.UNSUPPORTED, "not supported yet");
+    }
+
+    /** src/tcpcheck.c proxy_parse_mysql_check_opt(): {@code option mysql-check [user U [post-41|pre-41]]}. */
+    private static CheckSettings.Mysql mysqlCheck(ConfigLine line) {
+        if (!line.has(2)) return CheckSettings.Mysql.NO_USER;
+        if (!line.arg(2).equals("user")) {
+            throw new ConfigException(2, "'option mysql-check' only supports optional values: 'user' (got '" + line.arg(2) + "')",
+                    "'option mysql-check user USERNAME [post-41|pre-41]'");
+        }
+        if (line.arg(3).isEmpty()) throw new ConfigException(3, "'option mysql-check user' expects <username> as argument", null);
+        boolean post41 = true;
+        if (line.has(4)) {
+            switch (line.arg(4)) {
+                case "post-41" -> post41 = true;
+                case "pre-41" -> post41 = false;
+                default -> throw new ConfigException(4, "keyword 'user' only supports 'post-41' and 'pre-41' (got '" + line.arg(4) + "')", null);
+            }
+        }
+        if (line.has(5)) throw new ConfigException(5, "too many arguments", "'option mysql-check [user USERNAME [post-41|pre-41]]'");
+        return new CheckSettings.Mysql(line.arg(3), post41);
     }
 
     /** {@code option httpchk}, {@code option httpchk URI}, {@code option httpchk METH URI [VERSION[\r\nHeaders]]}. */

@@ -38,6 +38,7 @@ final class ProxyBuilder {
     List<CheckStep> httpCheckSteps = new ArrayList<>();
     List<CheckStep> tcpCheckSteps = new ArrayList<>();
     boolean disableOn404;
+    CheckSettings.Mysql mysqlCheck;
     ServerBuilder defaultServer = new ServerBuilder();
     // stats
     boolean statsEnabled, statsHideVersion;
@@ -113,6 +114,7 @@ final class ProxyBuilder {
         httpCheckSteps = new ArrayList<>(d.httpCheckSteps);
         tcpCheckSteps = new ArrayList<>(d.tcpCheckSteps);
         disableOn404 = d.disableOn404;
+        mysqlCheck = d.mysqlCheck;
         defaultServer = d.defaultServer.copy();
         statsEnabled = d.statsEnabled;
         statsHideVersion = d.statsHideVersion;
@@ -132,7 +134,8 @@ final class ProxyBuilder {
         ProxyOptions o = new ProxyOptions(httplog, httplogClf, tcplog, dontlognull, httpMode, httpPretendKeepalive,
                 forwardFor, originalTo, redispatch, redispatchInterval, contstats, allbackups, logasap, httpUseHtx,
                 abortonclose, httpBufferRequest, splice);
-        CheckSettings checks = new CheckSettings(checkKind, httpchk, httpCheckSteps, tcpCheckSteps, disableOn404);
+        CheckSettings checks = new CheckSettings(checkKind, httpchk, httpCheckSteps, tcpCheckSteps, disableOn404,
+                checkKind == CheckSettings.Kind.MYSQL ? mysqlCheck : null);
         StatsSettings stats = new StatsSettings(statsEnabled, statsUri == null ? StatsSettings.OFF.uri() : statsUri,
                 statsAuth, statsRefresh, statsRealm, statsHideVersion);
         return new Proxy(name, kind, location, defaultsName, mode, binds, maxconn, backlog, fullconn, t, retries, o,

@@ -94,6 +94,15 @@ final class CheckRun {
         if (socket != null) socket.write(data);
     }
 
+    /**
+     * Writes without clearing the input: for checks where the server speaks first (MySQL's
+     * greeting). HAProxy reads only when an expect rule runs, so a greeting that arrived before
+     * the send is still there for it; here input is collected as it arrives and must be kept.
+     */
+    void writeKeepingInput(Buffer data) {
+        if (socket != null) socket.write(data);
+    }
+
     private void arm(long ms) {
         if (timer >= 0) target.vertx().cancelTimer(timer);
         timer = target.vertx().setTimer(Math.max(1, ms), id -> {

@@ -217,6 +217,7 @@ public final class HealthVerticle extends VerticleBase {
             case HTTP -> new HttpCheck(t, s.checkSsl(), cs.httpRequest(), cs.httpCheckSteps());
             case TCP_CHECK -> new TcpCheck(t, s.checkSsl(), cs.tcpCheckSteps(), false);
             case REDIS -> new TcpCheck(t, s.checkSsl(), TcpCheck.REDIS_STEPS, true);
+            case MYSQL -> TcpCheck.mysql(t, s.checkSsl(), cs.mysql() != null ? cs.mysql() : CheckSettings.Mysql.NO_USER);
             default -> new ConnectCheck(t, s.checkSsl());
         };
     }

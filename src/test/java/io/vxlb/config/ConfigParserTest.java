@@ -898,6 +898,41 @@ class ConfigParserTest {
     }
 
     @Test
+    void mysqlCheckUserAndPacketVersion() {
+        Config c = parse("""
+                defaults
+                  mode tcp
+                  option mysql-check user haproxy
+                backend inherits
+                  server m 10.0.0.1:3306 check
+                backend pre
+                  option mysql-check user hap pre-41
+                  server m 10.0.0.1:3306 check
+                backend bare
+                  option mysql-check
+                  server m 10.0.0.1:3306 check
+                backend off
+                  no option mysql-check
+                  server m 10.0.0.1:3306 check
+                """);
+        assertEquals(CheckSettings.Kind.MYSQL, proxy(c, "inherits").checks().kind());
+        assertEquals(new CheckSettings.Mysql("haproxy", true), proxy(c, "inherits").checks().mysql());
+        assertEquals(new CheckSettings.Mysql("hap", false), proxy(c, "pre").checks().mysql());
+        assertEquals(CheckSettings.Mysql.NO_USER, proxy(c, "bare").checks().mysql());
+        assertEquals(CheckSettings.Kind.CONNECT, proxy(c, "off").checks().kind());
+        assertNull(proxy(c, "off").checks().mysql());
+        for (String[] bad : new String[][] {
+                {"option mysql-check usr haproxy", "only supports optional values: 'user' (got 'usr')"},
+                {"option mysql-check user", "expects <username>"},
+                {"option mysql-check user haproxy post-42", "only supports 'post-41' and 'pre-41' (got 'post-42')"},
+                {"option mysql-check user haproxy post-41 x", "too many arguments"}}) {
+            ParseResult r = result("backend b\n  mode tcp\n  " + bad[0] + "\n  server m 10.0.0.1:3306 check\n");
+            assertFalse(r.ok(), bad[0]);
+            assertTrue(r.errors().get(0).message().contains(bad[1]), () -> bad[0] + ": " + r.errors().get(0).message());
+        }
+    }
+
+    @Test
     void defaultServerSettingsFlowIntoServers() {
         Config c = parse(HTTP_DEFAULTS + """
                   default-server inter 3s rise 4 fall 5 weight 20 maxconn 100

@@ -59,7 +59,7 @@ class SeedConfigsTest {
 
     @Test
     void theRunnableConfigsAreTheOnesWeKnow() throws IOException {
-        assertEquals(List.of("balance-hash.cfg", "map-dom.cfg", "redis-tcp.cfg", "rr-weights.cfg", "static-split.cfg", "vhost-cookie.cfg",
+        assertEquals(List.of("balance-hash.cfg", "map-dom.cfg", "mysql-tcp.cfg", "redis-tcp.cfg", "rr-weights.cfg", "static-split.cfg", "vhost-cookie.cfg",
                         "ws-advanced.cfg", "ws-routing.cfg", "wt-affinity.cfg", "wt-basic.cfg", "wt-multidomain.cfg"),
                 configFiles().map(p -> p.getFileName().toString()).toList());
     }
@@ -119,6 +119,19 @@ class SeedConfigsTest {
         assertEquals(List.of(1_000L, 1_000L), be.servers().stream().map(Server::inter).toList());
         assertEquals("redis", proxy(c, "ft_redis").binds().get(0).name());
         assertEquals(4_000, proxy(c, "ft_redis").timeouts().connect());
+    }
+
+    @Test
+    void mysqlTcpBalancesTwoServersWithTheMysqlCheck() {
+        Config c = config("mysql-tcp.cfg");
+        Proxy mysql = proxy(c, "mysql");
+        assertEquals(Mode.TCP, mysql.mode());
+        assertEquals(Balance.Algorithm.ROUNDROBIN, mysql.balance().algorithm());
+        assertEquals(CheckSettings.Kind.MYSQL, mysql.checks().kind());
+        assertEquals(List.of("mysql1", "mysql2"), mysql.servers().stream().map(Server::name).toList());
+        assertTrue(mysql.servers().stream().allMatch(Server::check));
+        assertEquals(List.of("127.0.0.1", "127.0.0.1"), mysql.servers().stream().map(Server::source).toList());
+        assertTrue(mysql.options().tcplog());
     }
 
     @Test

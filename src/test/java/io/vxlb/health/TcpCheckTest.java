@@ -1,13 +1,16 @@
 package io.vxlb.health;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetServer;
 import io.vxlb.config.Config;
 import io.vxlb.config.Proxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -138,5 +141,106 @@ class TcpCheckTest {
         CheckResult r = check("  option redis-check");
         assertEquals(CheckStatus.L7TOUT, r.status());
         Backends.scripted(vertx, Backends.freePort(), in -> null);
+    }
+
+    // ---- option mysql-check ---------------------------------------------------------------
+
+    /** The first checks of a JVM on a loaded machine can take longer than the 300 ms inter allows. */
+    private static final String MYSQL_TIMEOUT = "  timeout check 3s\n";
+
+    /** A MySQL 4.1+ initial handshake packet (sequence 0) announcing {@code version}. */
+    private static Buffer handshake(String version) {
+        Buffer payload = Buffer.buffer().appendByte((byte) 10).appendString(version).appendByte((byte) 0)
+                .appendIntLE(42).appendString("12345678").appendByte((byte) 0).appendShortLE((short) 0xf7ff)
+                .appendByte((byte) 0x21).appendShortLE((short) 2).appendShortLE((short) 0x81bf).appendByte((byte) 21)
+                .appendBytes(new byte[10]).appendString("123456789012").appendByte((byte) 0)
+                .appendString("mysql_native_password").appendByte((byte) 0);
+        return packet(0, payload);
+    }
+
+    private static Buffer packet(int seq, Buffer payload) {
+        int n = payload.length();
+        return Buffer.buffer().appendByte((byte) n).appendByte((byte) (n >> 8)).appendByte((byte) (n >> 16)).appendByte((byte) seq)
+                .appendBuffer(payload);
+    }
+
+    private static final Buffer OK = Buffer.buffer(HexFormat.of().parseHex("0700000200000002000000"));
+
+    /** A fake MySQL server: greets with {@code greeting}, records what it gets, answers the first chunk with {@code reply} (null: none). */
+    private void fakeMysql(Buffer greeting, Buffer reply, boolean closeAfterGreeting) {
+        NetServer s = vertx.createNetServer().connectHandler(so -> {
+            so.handler(b -> {
+                received.add(HexFormat.of().formatHex(b.getBytes()));
+                if (reply != null) so.write(reply);
+            });
+            so.write(greeting);
+            if (closeAfterGreeting) so.close();
+        });
+        await(s.listen(port, "127.0.0.1"));
+    }
+
+    @Test
+    void mysqlCheckLogsInAndQuitsAsHaproxyDoes() {
+        fakeMysql(handshake("10.11.19-MariaDB-0+deb12u1"), OK, false);
+        CheckResult r = check(MYSQL_TIMEOUT + "  option mysql-check user haproxy");
+        assertEquals(CheckStatus.L7OK, r.status(), r::reasonText);
+        assertEquals("10.11.19-MariaDB-0+deb12u1", r.info(), "the server version is the info, as HAProxy sets it");
+        assertEquals("reason: Layer7 check passed, code: 0, info: \"10.11.19-MariaDB-0+deb12u1\", check duration: " + r.durationMs() + "ms",
+                r.reasonText());
+        // src/tcpcheck.c mysql41_req for user "haproxy": length 41, sequence 1, capabilities 0x8200,
+        // max packet, utf8, 23 zeros, "haproxy\0", empty auth; then COM_QUIT
+        assertEquals("29000001" + "00820000" + "00800001" + "21" + "00".repeat(23) + "686170726f787900" + "00" + "0100000001",
+                String.join("", received));
+    }
+
+    @Test
+    void mysqlCheckPre41PacketAndNoUser() {
+        fakeMysql(handshake("5.0.96"), OK, false);
+        CheckResult r = check(MYSQL_TIMEOUT + "  option mysql-check user haproxy pre-41");
+        assertEquals(CheckStatus.L7OK, r.status(), r::reasonText);
+        assertEquals("0e000001" + "0080" + "000001" + "686170726f787900" + "00" + "0100000001", String.join("", received));
+        received.clear();
+        // without a user: the initial handshake alone passes, nothing is sent
+        CheckResult bare = check(MYSQL_TIMEOUT + "  option mysql-check");
+        assertEquals(CheckStatus.L7OK, bare.status(), bare::reasonText);
+        assertEquals("5.0.96", bare.info());
+        assertEquals(List.of(), received);
+    }
+
+    @Test
+    void mysqlCheckErrorPacketsAndBrokenGreetings() {
+        // access denied: L7STS, the MySQL error number as the code, the rest of the packet as the info
+        Buffer denied = packet(2, Buffer.buffer().appendByte((byte) 0xff).appendShortLE((short) 1045)
+                .appendString("#28000Access denied for user 'haproxy'@'127.0.0.1' (using password: NO)"));
+        fakeMysql(handshake("10.11.19-MariaDB"), denied, false);
+        CheckResult r = check(MYSQL_TIMEOUT + "  option mysql-check user haproxy");
+        assertEquals(CheckStatus.L7STS, r.status(), r::reasonText);
+        assertEquals(1045, r.code());
+        assertEquals("#28000Access denied for user 'haproxy'@'127.0.0.1' (using password: NO)", r.info());
+        assertTrue(r.reasonText().startsWith("reason: Layer7 wrong status, code: 1045, info: \"#28000Access denied"), r.reasonText());
+    }
+
+    @Test
+    void mysqlCheckFailsOnAnErrorGreeting() {
+        // a server refusing the host greets with an error packet: fails at the initial handshake
+        Buffer blocked = packet(0, Buffer.buffer().appendByte((byte) 0xff).appendShortLE((short) 1129)
+                .appendString("Host '127.0.0.1' is blocked because of many connection errors"));
+        fakeMysql(blocked, null, true);
+        CheckResult r = check(MYSQL_TIMEOUT + "  option mysql-check user haproxy");
+        assertEquals(CheckStatus.L7STS, r.status(), r::reasonText);
+        assertEquals(1129, r.code());
+        assertEquals("Host '127.0.0.1' is blocked because of many connection errors", r.info());
+    }
+
+    @Test
+    void mysqlCheckTruncatedAndRefused() {
+        fakeMysql(handshake("10.11.19-MariaDB").slice(0, 20), null, true);
+        CheckResult r = check(MYSQL_TIMEOUT + "  option mysql-check user haproxy");
+        assertEquals(CheckStatus.L7RSP, r.status(), r::reasonText);
+        assertEquals("", r.info());
+        port = Backends.freePort();
+        CheckResult refused = check(MYSQL_TIMEOUT + "  option mysql-check user haproxy");
+        assertEquals(CheckStatus.L4CON, refused.status());
+        assertEquals("Connection refused", refused.info(), "protocol checks give no tcp-check step details");
     }
 }
