@@ -61,7 +61,12 @@ class TcpCheckTest {
         Config c = Backends.parse("defaults\n  mode tcp\n  timeout connect 1s\n  timeout client 5s\n  timeout server 5s\nbackend bk\n"
                 + lines + "\n  server s1 127.0.0.1:" + port + " check inter 300\n");
         Proxy p = c.backend("bk").orElseThrow();
-        return await(HealthVerticle.createCheck(vertx, client, null, p, p.servers().get(0)).run());
+        Check chk = HealthVerticle.createCheck(vertx, client, null, p, p.servers().get(0));
+        // run on an event loop, as the health verticle does: started from this thread, the connect
+        // completes on another turn than the channel's first read, and a server that speaks first
+        // (MySQL's greeting) could be read before the data handler is set
+        io.vertx.core.Context ctx = vertx.getOrCreateContext();
+        return await(io.vertx.core.Future.<CheckResult>future(pr -> ctx.runOnContext(v -> chk.run().onComplete(pr))));
     }
 
     @Test
