@@ -233,14 +233,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched {
             server = s;  // for the log (%s, %sc); no slot is held until granted
             log.server = s.server.name();
         }
-        io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
-        pending = q.add(task -> ctx.runOnContext(v -> task.run()), this::granted);
-        // re-check after enqueue: a slot released between the failed attempt and the add goes to a waiter now
-        if (s != null) {
-            s.drain(backend.servesBackendQueue(snapshot, s));
-        } else {
-            for (ServerRuntime x : backend.servers()) if (x.queue != null && backend.servesBackendQueue(snapshot, x)) x.drain(true);
-        }
+        pending = backend.enqueue(snapshot, q, s, this::granted);
         long t = backend.proxy().timeouts().effectiveQueue();
         if (t > 0) queueTimer = verticle.vertx().setTimer(t, id -> {
             queueTimer = -1;

@@ -32,4 +32,21 @@ public record CompiledBackend(Proxy proxy, List<CompiledRule> requestRules, List
         for (ServerRuntime s : servers) if (s.server.name().equals(name)) return s;
         return null;
     }
+
+    /**
+     * Queues a request for a slot of {@code s} (its server queue) or of any server (the backend
+     * queue, {@code s} null); {@code onGranted} runs on the caller's event loop. A slot released
+     * between the caller's failed attempt and the add goes to a waiter at once: the queues are
+     * drained again after the add, so no slot is lost to that race.
+     */
+    public RequestQueue.PendingRequest enqueue(Snapshot snapshot, RequestQueue q, ServerRuntime s, java.util.function.Consumer<ServerRuntime> onGranted) {
+        io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
+        RequestQueue.PendingRequest pending = q.add(task -> ctx.runOnContext(v -> task.run()), onGranted);
+        if (s != null) {
+            s.drain(servesBackendQueue(snapshot, s));
+        } else {
+            for (ServerRuntime x : servers) if (x.queue != null && servesBackendQueue(snapshot, x)) x.drain(true);
+        }
+        return pending;
+    }
 }
