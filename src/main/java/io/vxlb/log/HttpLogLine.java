@@ -31,7 +31,7 @@ public final class HttpLogLine {
         // %TR: the head was complete when Vert.x handed the request over: 0 ms of it is ours to measure
         // %Tw: time in a queue (from the request, as %TR is 0); 0 when it went straight to a server, -1 when it never got that far
         long tw = r.queueLeft != 0 ? HttpLogRecord.millisBetween(r.start, r.queueLeft) : r.connectStart == 0 ? -1 : 0;
-        sb.append(r.badRequest ? -1 : 0).append('/').append(tw).append('/').append(tc).append('/').append(tr)
+        sb.append(r.badRequest || r.tarpitted ? -1 : 0).append('/').append(tw).append('/').append(tc).append('/').append(tr)
                 .append('/').append(HttpLogRecord.millisBetween(r.start, end)).append(' ');
         sb.append(r.status).append(' ').append(r.bytesOut).append(" - - ");
         sb.append(r.terminationState).append(r.cookieRequest).append(r.cookieResponse).append(' ');

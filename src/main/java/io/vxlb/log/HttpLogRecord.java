@@ -19,6 +19,8 @@ public final class HttpLogRecord {
     public final long start;
     /** No request was ever parsed on the connection: %TR is -1 and the request line "<BADREQ>". */
     public boolean badRequest;
+    /** Held by "http-request tarpit": HAProxy logs %TR -1 and the time held as %Tw (from queueLeft). */
+    public boolean tarpitted;
     public String backend;
     public String server;
     /** When the request left a server or backend queue (nanoTime), 0 when it never waited: %Tw. */

@@ -310,7 +310,12 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched {
                 log.terminationState = "PT";
                 persistenceForLog();
                 long delay = frontend.proxy().timeouts().effectiveTarpit();
-                verticle.vertx().setTimer(Math.max(1, delay), id -> respondPage(ErrorPages.of(t.status()), true));
+                verticle.vertx().setTimer(Math.max(1, delay), id -> {
+                    // HAProxy 2.6.12: "-1/302/-1/-1/301 500 ... PT--", and no "connection: close"
+                    log.tarpitted = true;
+                    log.queueLeft = System.nanoTime();
+                    respondPage(ErrorPages.of(t.status()), false);
+                });
                 return true;
             }
             if (a instanceof HttpAction.RedirectAction) {

@@ -185,4 +185,40 @@ class HttpLogIT {
         long ta = Long.parseLong(line.replaceAll(".* 0/0/\\d+/\\d+/(\\d+) 200 .*", "$1"));
         assertTrue(ta >= 300 && ta < 1000, "Ta is about the 300 ms timeout: " + line);
     }
+
+    @Test
+    void tarpitAnswers500AfterTimeoutTarpitAsHaproxyDoes() throws Exception {
+        start("""
+                global
+                    log 127.0.0.1:${SYSLOG} local0
+                defaults
+                    mode http
+                    log global
+                    option httplog
+                    timeout connect 2s
+                    timeout client 5s
+                    timeout server 5s
+                    timeout tarpit 300ms
+                frontend fe
+                    bind 127.0.0.1:${FE}
+                    http-request tarpit if { path_beg /bot }
+                    default_backend be
+                backend be
+                    server s1 127.0.0.1:${BE}
+                """);
+        fx.backend("BE");
+        long t0 = System.nanoTime();
+        String got = fx.raw("FE", "GET /bot HTTP/1.1\r\nhost: x\r\n\r\n", 3000);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        // HAProxy 2.6.12, byte for byte: the 500 page after timeout tarpit
+        assertTrue(got.startsWith("HTTP/1.1 500 Internal Server Error\r\n"), got);
+        assertTrue(got.contains("content-length: 97\r\n") && got.contains("cache-control: no-cache\r\n") && got.contains("content-type: text/html\r\n"), got);
+        assertTrue(got.endsWith("\r\n\r\n<html><body><h1>500 Internal Server Error</h1>\nAn internal server error occurred.\n</body></html>\n"), got);
+        assertTrue(!got.toLowerCase().contains("connection: close"), "HAProxy keeps the connection: " + got);
+        assertTrue(ms >= 290, "held for timeout tarpit: " + ms + " ms");
+        assertTrue(fx.backends.get(0).seen.isEmpty(), "a tarpitted request never reaches a server");
+        // HAProxy 2.6.12: 127.0.0.1:36452 [22/Nov/2026:08:05:53.468] fe fe/<NOSRV> -1/302/-1/-1/301 500 208 - - PT-- 1/1/0/0/0 0/0 "GET /bot HTTP/1.1"
+        // (%B: vxlb counts the 205 bytes it wrote; HAProxy logs 3 more for its own error pages)
+        assertMatches(HEADER + CLIENT + "fe fe/<NOSRV> -1/(\\d+)/-1/-1/\\d+ 500 \\d+ - - PT-- \\d+/1/0/0/0 0/0 \"GET /bot HTTP/1\\.1\"", nextLine());
+    }
 }
