@@ -294,10 +294,17 @@ final class BackendKeywords {
                     if (!Address.looksLikeAddress(src) && (FLAGS.contains(src) || VALUED.contains(src))) {
                         throw new ConfigException(i - 1, "'source' needs an address, found option '" + src + "'", "e.g. 'source 10.0.0.2'");
                     }
+                    Address a;
                     try {
-                        Address.parse(src, false);
+                        a = Address.parse(src, false);
                     } catch (IllegalArgumentException e) {
                         throw new ConfigException(i, e.getMessage());
+                    }
+                    if (a.port() != 0) {
+                        // Vert.x binds a local address only (ClientOptionsBase#setLocalAddress): no source port choice
+                        ctx.warn(line, i, "source port " + (a.portEnd() != a.port() ? "range " + a.port() + "-" + a.portEnd() : a.port())
+                                + " is not applied: vxlb binds " + (a.host() == null ? "any address" : a.host()) + " and the kernel picks the port",
+                                "write 'source " + (a.host() == null ? "*" : a.host().indexOf(':') >= 0 ? "[" + a.host() + "]" : a.host()) + "' to silence this warning");
                     }
                     b.source = src;
                 }

@@ -17,6 +17,19 @@ public record Server(String name, Location location, String address, int port, i
         return trackServer != null;
     }
 
+    /**
+     * The address part of a {@code source ADDR[:PORT[-PORT]]} value: the local address outgoing
+     * connections bind; null for none, {@code *} or {@code 0.0.0.0}. The port part is not used.
+     */
+    public static String sourceHost(String source) {
+        if (source == null) return null;
+        try {
+            return Address.parse(source, false).host();
+        } catch (IllegalArgumentException e) {
+            return null;  // the parser refused it already
+        }
+    }
+
     /** Same address and port ({@code host:port}). */
     public String endpoint() {
         return (address.indexOf(':') >= 0 ? "[" + address + "]" : address) + ":" + port;

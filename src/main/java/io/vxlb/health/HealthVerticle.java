@@ -56,6 +56,8 @@ public final class HealthVerticle extends VerticleBase {
     private final Map<String, List<Entry>> trackersOf = new LinkedHashMap<>();
     private volatile Map<String, ServerState> states = Map.of();
     private NetClient client, sslClient;
+    /** Check clients bound to a server's {@code source} address, by address (built in start()). */
+    private final Map<String, NetClient> sourceClients = new java.util.HashMap<>(), sourceSslClients = new java.util.HashMap<>();
     private boolean stopped;
 
     /** One server of one backend, checked or not. */
@@ -111,7 +113,7 @@ public final class HealthVerticle extends VerticleBase {
         Map<String, ServerState> initial = SnapshotCompiler.initialStates(config);
         initial.putAll(known.get());
         states = Map.copyOf(initial);
-        client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(120_000).setReuseAddress(true));
+        client = vertx.createNetClient(checkClientOptions());
         boolean needSsl = false;
         for (Proxy p : config.backends()) {
             for (Server s : p.servers()) {
@@ -122,8 +124,7 @@ public final class HealthVerticle extends VerticleBase {
             }
         }
         if (needSsl) {
-            sslClient = vertx.createNetClient(new NetClientOptions().setSsl(true).setTrustAll(true)
-                    .setHostnameVerificationAlgorithm("").setConnectTimeout(120_000));
+            sslClient = vertx.createNetClient(sslCheckClientOptions());
         }
         for (Entry e : entries.values()) {
             if (e.server.tracks()) {
@@ -199,11 +200,27 @@ public final class HealthVerticle extends VerticleBase {
         List<Future<?>> closes = new ArrayList<>();
         if (client != null) closes.add(client.close());
         if (sslClient != null) closes.add(sslClient.close());
+        for (NetClient c : sourceClients.values()) closes.add(c.close());
+        for (NetClient c : sourceSslClients.values()) closes.add(c.close());
         return Future.join(closes);
     }
 
     private Check createCheck(Proxy p, Server s) {
-        return createCheck(vertx, client, sslClient, p, s);
+        String source = Server.sourceHost(s.source());
+        if (source == null) return createCheck(vertx, client, sslClient, p, s);
+        // HAProxy's checks leave from the server's 'source' address too: one client pair per address
+        NetClient plain = sourceClients.computeIfAbsent(source, a -> vertx.createNetClient(checkClientOptions().setLocalAddress(a)));
+        NetClient ssl = sslClient == null ? null
+                : sourceSslClients.computeIfAbsent(source, a -> vertx.createNetClient(sslCheckClientOptions().setLocalAddress(a)));
+        return createCheck(vertx, plain, ssl, p, s);
+    }
+
+    private static NetClientOptions checkClientOptions() {
+        return new NetClientOptions().setConnectTimeout(120_000).setReuseAddress(true);
+    }
+
+    private static NetClientOptions sslCheckClientOptions() {
+        return new NetClientOptions().setSsl(true).setTrustAll(true).setHostnameVerificationAlgorithm("").setConnectTimeout(120_000);
     }
 
     /** The check a server of backend {@code p} gets: its backend's check kind, its addr/port overrides. */

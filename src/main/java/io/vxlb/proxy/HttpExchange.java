@@ -515,7 +515,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched {
         if (be.timeouts().connect() > 0) options.setConnectTimeout(be.timeouts().connect());
         serverTimeoutNanos = be.timeouts().server() * 1_000_000L;
         log.connectStart = System.nanoTime();
-        verticle.client().request(options).onComplete(ar -> {
+        verticle.client(s.sourceAddress).request(options).onComplete(ar -> {
             if (ar.failed()) {
                 connectFailed(ar.cause());
                 return;

@@ -47,6 +47,9 @@ public final class ProxyVerticle extends VerticleBase {
     private final SnapshotHolder holder;
     final TrafficCounters counters;
     private HttpClient client;
+    /** Clients bound to a server's {@code source} address, by address; event-loop confined. */
+    private final Map<String, HttpClient> sourceClients = new HashMap<>();
+    private int clientMaxSize;
     private final List<HttpServer> servers = new ArrayList<>();
     /** Connection state for the http-request / keep-alive timers; event-loop confined. */
     private final Map<HttpConnection, ClientConnection> connections = new HashMap<>();
@@ -62,15 +65,8 @@ public final class ProxyVerticle extends VerticleBase {
         Snapshot snap = holder.get();
         GlobalSection g = snap.config().global();
         serverTimeouts = new ServerTimeouts(vertx);
-        client = vertx.createHttpClient(new HttpClientOptions()
-                        .setKeepAlive(true)
-                        .setKeepAliveTimeout(60)
-                        .setDecompressionSupported(false)
-                        .setMaxHeaderSize(64 * 1024)
-                        .setMaxInitialLineLength(64 * 1024)
-                        .setTcpNoDelay(true),
-                // pool limits come from server maxconn (issue 5); until then a generous per-loop cap
-                new PoolOptions().setHttp1MaxSize(g.maxconn() > 0 ? g.maxconn() : 10_000).setMaxWaitQueueSize(-1));
+        clientMaxSize = g.maxconn() > 0 ? g.maxconn() : 10_000;
+        client = createClient(null);
         List<Future<?>> listening = new ArrayList<>();
         for (CompiledFrontend fe : snap.frontends().values()) {
             Proxy p = fe.proxy();
@@ -256,6 +252,34 @@ public final class ProxyVerticle extends VerticleBase {
 
     HttpClient client() {
         return client;
+    }
+
+    /**
+     * The client for connections bound to local address {@code source} (a server's
+     * {@code source ADDR}): the default client when null, else one more client per distinct
+     * address on this event loop, built on first use and kept (never one per request).
+     */
+    HttpClient client(String source) {
+        if (source == null) return client;
+        HttpClient c = sourceClients.get(source);
+        if (c == null) {
+            c = createClient(source);
+            sourceClients.put(source, c);
+        }
+        return c;
+    }
+
+    private HttpClient createClient(String localAddress) {
+        HttpClientOptions o = new HttpClientOptions()
+                .setKeepAlive(true)
+                .setKeepAliveTimeout(60)
+                .setDecompressionSupported(false)
+                .setMaxHeaderSize(64 * 1024)
+                .setMaxInitialLineLength(64 * 1024)
+                .setTcpNoDelay(true);
+        if (localAddress != null) o.setLocalAddress(localAddress);
+        // pool limits come from server maxconn (issue 5); until then a generous per-loop cap
+        return vertx.createHttpClient(o, new PoolOptions().setHttp1MaxSize(clientMaxSize).setMaxWaitQueueSize(-1));
     }
 
     String sni(HttpServerRequest req) {

@@ -34,6 +34,8 @@ public final class TcpProxyVerticle extends VerticleBase {
     final SnapshotHolder holder;
     final TrafficCounters counters;
     private NetClient client;
+    /** Clients bound to a server's {@code source} address, by address; event-loop confined. */
+    private final Map<String, NetClient> sourceClients = new java.util.HashMap<>();
     private final List<NetServer> servers = new ArrayList<>();
     private final Map<Proxy, List<LogSink>> sinks = new IdentityHashMap<>();
 
@@ -45,7 +47,7 @@ public final class TcpProxyVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         Snapshot snap = holder.get();
-        client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
+        client = createClient(null);
         List<Future<?>> listening = new ArrayList<>();
         for (CompiledFrontend fe : snap.frontends().values()) {
             Proxy p = fe.proxy();
@@ -96,6 +98,27 @@ public final class TcpProxyVerticle extends VerticleBase {
 
     NetClient client() {
         return client;
+    }
+
+    /**
+     * The client whose connections bind local address {@code source} (a server's
+     * {@code source ADDR}): the default client when null, else one per distinct address on this
+     * event loop, built on first use.
+     */
+    NetClient client(String source) {
+        if (source == null) return client;
+        NetClient c = sourceClients.get(source);
+        if (c == null) {
+            c = createClient(source);
+            sourceClients.put(source, c);
+        }
+        return c;
+    }
+
+    private NetClient createClient(String localAddress) {
+        NetClientOptions o = new NetClientOptions().setTcpNoDelay(true);
+        if (localAddress != null) o.setLocalAddress(localAddress);
+        return vertx.createNetClient(o);
     }
 
     /** The frontend's log targets (its own and, with {@code log global}, the global ones), built once per loop. */

@@ -214,7 +214,7 @@ final class TcpSession implements Txn {
         if (t.connect() > 0) o.setTimeout((int) Math.min(Integer.MAX_VALUE, t.connect()));
         if (connectStart == 0) connectStart = System.nanoTime();
         connecting = true;
-        verticle.client().connect(o).onComplete(ar -> {
+        verticle.client(s.sourceAddress).connect(o).onComplete(ar -> {
             connecting = false;
             if (ar.failed()) {
                 connectFailed(ar.cause());

@@ -18,6 +18,8 @@ public final class ServerRuntime {
     public final Server server;
     public final String backend;
     public final String key;
+    /** The local address connections to this server bind ({@code source ADDR}); null: any. */
+    public final String sourceAddress;
     public final AtomicInteger currentConnections = new AtomicInteger();
     public final AtomicLong totalRequests = new AtomicLong();
     public final AtomicLong failedConnections = new AtomicLong();
@@ -33,6 +35,7 @@ public final class ServerRuntime {
         this.server = server;
         this.backend = backend;
         this.key = backend + "/" + server.name();
+        this.sourceAddress = Server.sourceHost(server.source());
         this.queue = server.maxconn() > 0 ? new RequestQueue() : null;
     }
 

@@ -1112,4 +1112,24 @@ class ConfigParserTest {
         assertEquals(1, notYet.size());
         assertTrue(notYet.get(0).message().contains("fullconn"), notYet.get(0).message());
     }
+
+    @Test
+    void sourcePortsAreParsedWithAWarning() {
+        ParseResult r = result(HTTP_DEFAULTS + """
+                backend b
+                  server a 10.0.0.1:80 source 10.0.0.200
+                  server r 10.0.0.2:80 source 10.0.0.200:1025-65000
+                """);
+        assertTrue(r.ok(), r.diagnostics()::toString);
+        Server a = server(proxy(r.config(), "b"), "a");
+        Server ranged = server(proxy(r.config(), "b"), "r");
+        assertEquals("10.0.0.200", Server.sourceHost(a.source()));
+        assertEquals("10.0.0.200", Server.sourceHost(ranged.source()));
+        int line = ranged.location().line();
+        assertTrue(warningsAt(r, line - 1).stream().noneMatch(w -> w.contains("source port")), warningsAt(r, line - 1)::toString);
+        assertEquals(1, warningsAt(r, line).size(), warningsAt(r, line)::toString);
+        assertTrue(warningsAt(r, line).get(0).contains("source port range 1025-65000 is not applied"), warningsAt(r, line)::toString);
+        assertEquals(null, Server.sourceHost(null));
+        assertEquals(null, Server.sourceHost("0.0.0.0"));
+    }
 }
