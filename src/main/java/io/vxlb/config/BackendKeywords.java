@@ -61,7 +61,7 @@ final class BackendKeywords {
         });
         t.add("cookie", BACK_SIDE, Support.PARSED, "NAME insert|rewrite|prefix|passive, indirect, nocache, postonly, preserve, httponly, secure, domain D, attr A; Set-Cookie text, Cache-control: private, Cookie rewriting and the httplog cookie letters as HAProxy 2.6; a cookie naming a down server is load-balanced (new cookie). Parsed only: maxidle, maxlife (no dates), dynamic",
                 (ctx, line) -> ctx.proxy.cookie = cookie(line));
-        t.add("server", BACK_RULES, Support.PARSED, "NAME ADDR[:PORT]; enforced: check, inter, fastinter, downinter, rise, fall, port, addr, weight, backup, disabled, track, id, cookie, maxconn, maxqueue (queues per server and per backend, HTTP and TCP); parsed: minconn, source, ssl ...",
+        t.add("server", BACK_RULES, Support.PARSED, "NAME ADDR[:PORT]; enforced: check, inter, fastinter, downinter, rise, fall, port, addr, weight, backup, disabled, track, id, cookie, maxconn, maxqueue (queues per server and per backend, HTTP and TCP), source ADDR (connections and checks bind ADDR; a port range is parsed with a warning); parsed: minconn, ssl ...",
                 BackendKeywords::server);
         t.add("default-server", BACK_SIDE, Support.PARSED, "defaults for the server lines that follow", (ctx, line) -> {
             for (int i = 1; i < line.size(); i++) {

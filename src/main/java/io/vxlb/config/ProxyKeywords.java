@@ -172,7 +172,7 @@ final class ProxyKeywords {
                 {"declare", "not supported yet"},
                 {"load-server-state-from-file", "server states are shared by the vxlb cluster instead"},
                 {"external-check", "external checks are not supported"},
-                {"source", "proxy-wide 'source' is not supported yet: put 'source ADDR' on each server line"},
+                {"source", "proxy-wide 'source' is not supported yet: put 'source ADDR' on each server line, or 'default-server source ADDR' before them"},
                 {"bind-process", "vxlb is one process"},
                 {"monitor", "monitor fail is not supported yet"},
                 {"http-send-name-header", "not supported yet"},
