@@ -21,7 +21,7 @@ final class ProxyBuilder {
     long tConnect, tClient, tServer, tTunnel, tHttpRequest, tHttpKeepAlive, tQueue, tCheck, tTarpit, tClientFin, tServerFin;
     // options
     boolean httplog, httplogClf, tcplog, dontlognull, httpPretendKeepalive, redispatch, contstats, allbackups,
-            logasap, httpUseHtx = true, abortonclose, httpBufferRequest, splice;
+            logasap, httpUseHtx = true, abortonclose, httpBufferRequest, splice, httpReuseNever;
     long redispatchInterval;
     HttpConnectionMode httpMode;
     ForwardFor forwardFor;
@@ -94,6 +94,7 @@ final class ProxyBuilder {
         redispatchInterval = d.redispatchInterval;
         contstats = d.contstats;
         allbackups = d.allbackups;
+        httpReuseNever = d.httpReuseNever;
         logasap = d.logasap;
         httpUseHtx = d.httpUseHtx;
         abortonclose = d.abortonclose;
@@ -133,7 +134,7 @@ final class ProxyBuilder {
                 tTarpit, tClientFin, tServerFin);
         ProxyOptions o = new ProxyOptions(httplog, httplogClf, tcplog, dontlognull, httpMode, httpPretendKeepalive,
                 forwardFor, originalTo, redispatch, redispatchInterval, contstats, allbackups, logasap, httpUseHtx,
-                abortonclose, httpBufferRequest, splice);
+                abortonclose, httpBufferRequest, splice, httpReuseNever);
         CheckSettings checks = new CheckSettings(checkKind, httpchk, httpCheckSteps, tcpCheckSteps, disableOn404,
                 checkKind == CheckSettings.Kind.MYSQL ? mysqlCheck : null);
         StatsSettings stats = new StatsSettings(statsEnabled, statsUri == null ? StatsSettings.OFF.uri() : statsUri,

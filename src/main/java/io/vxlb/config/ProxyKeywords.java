@@ -150,7 +150,6 @@ final class ProxyKeywords {
                 {"tcp-response", "tcp-response rules are not supported yet"},
                 {"stick-table", "vxlb replicates persistence over its cluster; stick tables are not supported yet"},
                 {"stick", "stick tables are not supported yet: use 'cookie' persistence"},
-                {"http-reuse", "vxlb keeps idle server connections per event loop (like 'http-reuse safe'); the keyword is not configurable yet"},
                 {"http-after-response", "not supported yet: use 'http-response'"},
                 {"http-error", "not supported yet"},
                 {"errorfile", "custom error pages are not supported yet"},
@@ -253,6 +252,14 @@ final class ProxyKeywords {
             }
         });
         flag(t, "contstats", FRONT_SIDE, "count bytes continuously during transfers", (ctx, line, on) -> ctx.proxy.contstats = on);
+        t.add("http-reuse", BACK_SIDE, Support.PARSED, "never|safe|aggressive|always: vxlb keeps idle server connections in one pool per event loop and gives them to any request (safe, aggressive and always behave alike, as 'always' for HTTP/1.1); never: the server connection is closed after each response (HAProxy keeps it for the same client)", (ctx, line) -> {
+            String m = ProxyKeywords.stringArg(line, 1, "a reuse mode");
+            switch (m) {
+                case "never" -> ctx.proxy.httpReuseNever = true;
+                case "safe", "aggressive", "always" -> ctx.proxy.httpReuseNever = false;
+                default -> throw new ConfigException(1, "unknown http-reuse mode '" + m + "'", "use never, safe, aggressive or always");
+            }
+        });
         flag(t, "allbackups", BACK_SIDE, "use all backup servers at once", (ctx, line, on) -> ctx.proxy.allbackups = on);
         flag(t, "abortonclose", BACK_SIDE, "drop queued requests whose client left", (ctx, line, on) -> ctx.proxy.abortonclose = on);
         flag(t, "http-buffer-request", ALL_PROXIES, "wait for the whole request body before routing", (ctx, line, on) -> ctx.proxy.httpBufferRequest = on);

@@ -515,7 +515,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched {
         if (be.timeouts().connect() > 0) options.setConnectTimeout(be.timeouts().connect());
         serverTimeoutNanos = be.timeouts().server() * 1_000_000L;
         log.connectStart = System.nanoTime();
-        verticle.client(s.sourceAddress).request(options).onComplete(ar -> {
+        verticle.client(s.sourceAddress, !backend.proxy().options().httpReuseNever()).request(options).onComplete(ar -> {
             if (ar.failed()) {
                 connectFailed(ar.cause());
                 return;
@@ -581,7 +581,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched {
             h.add(name, requestHeaders.value(i));
         }
         HttpConnectionMode mode = connectionMode();
-        boolean closeServer = mode != HttpConnectionMode.KEEP_ALIVE;
+        boolean closeServer = mode != HttpConnectionMode.KEEP_ALIVE;  // (http-reuse never: a client without keep-alive)
         if (isUpgrade()) {
             // an upgrade (WebSocket...) keeps Upgrade and "Connection: upgrade"; the rest of the hop-by-hop stripping stays
             h.add("upgrade", requestHeaders.get("upgrade"));

@@ -260,18 +260,31 @@ public final class ProxyVerticle extends VerticleBase {
      * address on this event loop, built on first use and kept (never one per request).
      */
     HttpClient client(String source) {
-        if (source == null) return client;
-        HttpClient c = sourceClients.get(source);
+        return client(source, true);
+    }
+
+    /**
+     * The client for a server: the default one, or one per source address and/or without
+     * keep-alive ({@code http-reuse never}), made once per event loop, never per request.
+     */
+    HttpClient client(String source, boolean reuse) {
+        if (source == null && reuse) return client;
+        String key = (source == null ? "" : source) + (reuse ? "" : " never");
+        HttpClient c = sourceClients.get(key);
         if (c == null) {
-            c = createClient(source);
-            sourceClients.put(source, c);
+            c = createClient(source, reuse);
+            sourceClients.put(key, c);
         }
         return c;
     }
 
     private HttpClient createClient(String localAddress) {
+        return createClient(localAddress, true);
+    }
+
+    private HttpClient createClient(String localAddress, boolean reuse) {
         HttpClientOptions o = new HttpClientOptions()
-                .setKeepAlive(true)
+                .setKeepAlive(reuse)
                 .setKeepAliveTimeout(60)
                 .setDecompressionSupported(false)
                 .setMaxHeaderSize(64 * 1024)
