@@ -83,6 +83,45 @@ class BalanceIT {
         }
     }
 
+    @Test
+    void consistentHashMovesOnlyTheKeysOfALostServerAndBringsThemBack() {
+        fx = new ProxyFixture();
+        for (String s : List.of("c1", "c2", "c3", "c4")) fx.backend(s.toUpperCase(), req -> req.response().end(s));
+        fx.start("""
+                defaults
+                    mode http
+                    timeout connect 2s
+                    timeout client 10s
+                    timeout server 10s
+                listen chash
+                    bind 127.0.0.1:${FE}
+                    balance uri
+                    hash-type consistent
+                    server c1 127.0.0.1:${C1}
+                    server c2 127.0.0.1:${C2}
+                    server c3 127.0.0.1:${C3}
+                    server c4 127.0.0.1:${C4}
+                """, new Node.Options("chash-it", AdminOptions.loopback(0)));
+        Map<String, String> before = new LinkedHashMap<>();
+        for (int i = 0; i < 400; i++) before.put("/obj/" + i, servedBy("FE", "/obj/" + i));
+        admin("chash", "c2", "{\"admin\":\"maint\"}");
+        int moved = 0, owned = 0;
+        for (Map.Entry<String, String> e : before.entrySet()) {
+            String now = servedBy("FE", e.getKey());
+            if (e.getValue().equals("c2")) {
+                owned++;
+                assertTrue(!now.equals("c2"), e.getKey() + " left the lost server");
+            } else {
+                assertEquals(e.getValue(), now, e.getKey() + " stays where it was: only the lost server's keys move");
+            }
+            if (!now.equals(e.getValue())) moved++;
+        }
+        assertEquals(owned, moved);
+        assertTrue(owned > 400 / 4 / 2 && owned < 400 / 4 * 2, "the lost server held about 1/4 of the keys: " + owned);
+        admin("chash", "c2", "{\"admin\":\"ready\"}");
+        for (Map.Entry<String, String> e : before.entrySet()) assertEquals(e.getValue(), servedBy("FE", e.getKey()), e.getKey() + " returns");
+    }
+
     private String servedBy(String portName, String uri, String... headers) {
         ProxyFixture.Response r = fx.get(portName, uri, headers);
         assertEquals(200, r.status(), () -> uri + ": " + r.body());
