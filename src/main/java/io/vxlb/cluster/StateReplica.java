@@ -57,7 +57,6 @@ public final class StateReplica {
     private Config config;
     private final Map<String, JsonObject> admin = new HashMap<>();
     private final Map<String, HealthMark> health = new HashMap<>();
-    private long sequence;
     /** The configuration a reload replaced, until the listener has been told (after the swap). */
     private Config replaced;
 
@@ -120,7 +119,9 @@ public final class StateReplica {
     /** Applies a published change {@code {"key":K,"version":V,"value":{...}}}. */
     public Future<Void> apply(JsonObject change) {
         return serial(() -> {
-            if (applyValue(change.getString("key"), change.getJsonObject("value"))) rebuild();
+            String key = change.getString("key");
+            // a server's admin state or weight changes states only: compiled rules and maps are kept
+            if (applyValue(key, change.getJsonObject("value"))) rebuild(!key.startsWith("server:"));
             releaseWaiters();  // after the new snapshot is in place
             if (replaced != null) {
                 Config old = replaced;
@@ -136,7 +137,7 @@ public final class StateReplica {
             HealthMark old = health.get(e.key());
             if (old != null && old.time() > e.time()) return;
             health.put(e.key(), new HealthMark(e.up(), e.time()));
-            if (old == null || old.up() != e.up()) rebuild();
+            if (old == null || old.up() != e.up()) rebuild(false);
         });
     }
 
@@ -235,9 +236,10 @@ public final class StateReplica {
         }
     }
 
-    private void rebuild() {
+    /** A new snapshot: compiled anew ({@code compile}: config or maps changed), or only new server states. */
+    private void rebuild(boolean compile) {
         try {
-            holder.set(build());
+            holder.set(compile ? build() : SnapshotCompiler.withStates(holder.get(), states()));
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "cannot build a snapshot, the previous one stays in force: " + e.getMessage(), e);
         }
@@ -245,6 +247,14 @@ public final class StateReplica {
 
     /** A new snapshot from the current config, maps, admin states and health verdicts. */
     private Snapshot build() {
+        Map<String, ServerRuntime> previous = new HashMap<>();
+        Snapshot old = holder != null ? holder.get() : null;
+        if (old != null) for (CompiledBackend b : old.backends().values()) for (ServerRuntime s : b.servers()) previous.put(s.key, s);
+        return new SnapshotCompiler(maps, previous, old).compile(old == null ? 1 : old.version() + 1, config, states());
+    }
+
+    /** Server states of the current config: configured, then the operator's admin state and weight, then health. */
+    private Map<String, ServerState> states() {
         Map<String, ServerState> states = SnapshotCompiler.initialStates(config);
         for (Map.Entry<String, ServerState> e : states.entrySet()) {
             ServerState st = e.getValue();
@@ -254,9 +264,6 @@ public final class StateReplica {
             int weight = a != null && a.getInteger("weight") != null ? a.getInteger("weight") : st.weight();
             e.setValue(new ServerState(h != null ? h.up() : st.up(), adm, weight));
         }
-        Map<String, ServerRuntime> previous = new HashMap<>();
-        Snapshot old = holder != null ? holder.get() : null;
-        if (old != null) for (CompiledBackend b : old.backends().values()) for (ServerRuntime s : b.servers()) previous.put(s.key, s);
-        return new SnapshotCompiler(maps, previous, old).compile(++sequence, config, states);
+        return states;
     }
 }
