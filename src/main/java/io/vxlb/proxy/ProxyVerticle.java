@@ -49,6 +49,8 @@ public final class ProxyVerticle extends VerticleBase {
     private HttpClient client;
     /** Clients bound to a server's {@code source} address, by address; event-loop confined. */
     private final Map<String, HttpClient> sourceClients = new HashMap<>();
+    /** Clients without keep-alive, for backends with "http-reuse never", by source address. */
+    private final Map<String, HttpClient> noReuseClients = new HashMap<>();
     private int clientMaxSize;
     private final List<HttpServer> servers = new ArrayList<>();
     /** Connection state for the http-request / keep-alive timers; event-loop confined. */
@@ -269,11 +271,13 @@ public final class ProxyVerticle extends VerticleBase {
      */
     HttpClient client(String source, boolean reuse) {
         if (source == null && reuse) return client;
-        String key = (source == null ? "" : source) + (reuse ? "" : " never");
-        HttpClient c = sourceClients.get(key);
+        // keyed by the source address ("" for none): no key is built per request
+        Map<String, HttpClient> clients = reuse ? sourceClients : noReuseClients;
+        String key = source == null ? "" : source;
+        HttpClient c = clients.get(key);
         if (c == null) {
             c = createClient(source, reuse);
-            sourceClients.put(key, c);
+            clients.put(key, c);
         }
         return c;
     }
