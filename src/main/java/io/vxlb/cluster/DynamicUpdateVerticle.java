@@ -63,18 +63,19 @@ public final class DynamicUpdateVerticle extends VerticleBase {
         return Future.succeededFuture();
     }
 
-    private boolean busy;
+    /** Lines with a download in flight: a slow one skips its own ticks, never another line's. */
+    private final java.util.Set<MapUpdate> busy = new java.util.HashSet<>();
 
     private void tick(MapUpdate u) {
-        if (busy || !owns.test(key(u))) return;
-        busy = true;
+        if (busy.contains(u) || !owns.test(key(u))) return;
+        busy.add(u);
         fetch(u, Math.max(1, u.retries())).compose(text -> {
             List<MapFile.Entry> entries = MapFile.parse(u.file(), text).entries();
             if (sameEntries(entries, current(u))) return Future.succeededFuture();
             return shared.update("map:" + u.file(), stored -> new JsonObject().put("entries", MapEdits.toJson(entries)))
                     .onSuccess(msg -> LOG.info("dynamic-update: " + u.file() + " from " + u.url() + " is version " + msg.getLong("version")));
         }).onComplete(ar -> {
-            busy = false;
+            busy.remove(u);
             if (ar.failed()) LOG.warning("dynamic-update: " + u.file() + " from " + u.url() + " kept as it is: " + ar.cause().getMessage());
         });
     }
