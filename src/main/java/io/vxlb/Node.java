@@ -65,7 +65,7 @@ public final class Node {
     private final TrafficCounters counters = new TrafficCounters();
     private final SharedState shared;
     private final Members members;
-    private StateReplica replica;
+    private volatile StateReplica replica;
     private java.util.function.Function<String, String> env = System::getenv;
     private final FileMapSource maps = new FileMapSource();
     private final List<MessageConsumer<?>> consumers = new ArrayList<>();
@@ -138,18 +138,26 @@ public final class Node {
     private Future<Void> boot(Config fileConfig, Options options) {
         env = options.env();
         // 1. follow changes first (buffered), so nothing published while we load is missed
+        // (the consumers may run on another thread than the hand-over below: both lock "early")
         List<JsonObject> early = new ArrayList<>();
         MessageConsumer<JsonObject> changes = vertx.eventBus().consumer(SharedState.CHANGES, m -> {
-            if (replica == null) early.add(m.body());
-            else replica.apply(m.body());
+            synchronized (early) {
+                if (replica == null) {
+                    early.add(m.body());
+                    return;
+                }
+            }
+            replica.apply(m.body());
         });
         consumers.add(changes);
         List<HealthEvent> earlyHealth = new ArrayList<>();
         MessageConsumer<JsonObject> healthEvents = vertx.eventBus().consumer(SharedState.HEALTH_EVENTS, m -> {
             HealthEvent e = HealthEvent.fromJson(m.body());
-            if (replica == null) {
-                earlyHealth.add(e);
-                return;
+            synchronized (early) {
+                if (replica == null) {
+                    earlyHealth.add(e);
+                    return;
+                }
             }
             replica.applyHealth(e);
             if (health != null && !members.selfId().equals(m.body().getString("node"))) {
@@ -164,9 +172,11 @@ public final class Node {
                 .compose(loaded -> vertx.executeBlocking(() -> new StateReplica(vertx, fileConfig, maps, options.env(),
                         loaded.resultAt(0), loaded.resultAt(1), this::configChanged)))
                 .compose(r -> {
-                    replica = r;
-                    for (JsonObject c : early) r.apply(c);
-                    for (HealthEvent e : earlyHealth) r.applyHealth(e);
+                    synchronized (early) {  // nothing published meanwhile is lost or applied out of turn
+                        replica = r;
+                        for (JsonObject c : early) r.apply(c);
+                        for (HealthEvent e : earlyHealth) r.applyHealth(e);
+                    }
                     bindSignature = bindSignature(r.config());
                     return deployProxies();
                 })
