@@ -12,7 +12,6 @@ import io.vxlb.config.Diagnostic;
 import io.vxlb.config.ParseResult;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,11 +37,7 @@ final class Backends {
     }
 
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
+        return io.vxlb.testing.Ports.freePort();
     }
 
     enum Mode { HEALTHY, S503, WRONG_BODY, SLOW, REDIRECT, SWITCHING, DEAD }

@@ -12,13 +12,24 @@ import java.util.Random;
 public final class Ports {
     private Ports() {}
 
-    /** A loopback port free right now (the caller binds it soon after). */
+    /** Every port handed out in this JVM: the kernel may offer a just-closed port again. */
+    private static final java.util.Set<Integer> GIVEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A loopback port free right now (the caller binds it soon after), never one handed out
+     * before in this JVM. The kernel can return the same ephemeral port to two bind(0) calls in a
+     * row once the first socket is closed; two listeners of one Vert.x instance on that port
+     * would then silently share it (a proxy frontend answering as a backend).
+     */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                if (GIVEN.add(s.getLocalPort())) return s.getLocalPort();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
         }
+        throw new IllegalStateException("no loopback port left that was not handed out before");
     }
 
     /** The first of {@code n} consecutive free loopback ports (e.g. Hazelcast members base..base+n-1). */
@@ -34,7 +45,11 @@ public final class Ports {
                     free = false;
                 }
             }
-            if (free) return base;
+            for (int i = 0; i < n && free; i++) free = !GIVEN.contains(base + i);
+            if (free) {
+                for (int i = 0; i < n; i++) GIVEN.add(base + i);
+                return base;
+            }
         }
         throw new IllegalStateException("no range of " + n + " free ports");
     }
