@@ -41,7 +41,7 @@ import java.util.regex.Matcher;
  * forwarding with back-pressure both ways, response rules, the log record. Lives on the event
  * loop of its client connection and reads one snapshot from start to end.
  */
-final class HttpExchange implements Txn, ServerTimeouts.Watched {
+final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acquired, ServerConnection.Listener {
     private final ProxyVerticle verticle;
     private final Snapshot snapshot;
     private final CompiledFrontend frontend;
@@ -68,6 +68,22 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched {
     private Map<String, Object> variables;
     /** timeout server, watched by the verticle's {@link ServerTimeouts} (no timer per request). */
     private HttpClientRequest outbound;
+    /** The server connection of this exchange (every request but an upgrade); null before and after. */
+    private ServerConnection conn;
+    /** The request body is sent chunk-framed (the client's was chunked). */
+    private boolean chunkedBody;
+    /** The client request's body has been passed on whole. */
+    private boolean requestEnded;
+    /** The response head went to the client; the server's end ends it. */
+    private boolean closeServerAfter;
+    private boolean closeClientAfter;
+    /** The reused connection failed in the server's idle-close race: sent once more on a new one. */
+    private boolean resent;
+    private boolean bodyPaused;
+    private boolean expectContinue;
+    /** The server's response head was turned into the client's (its body or end may still fail). */
+    private boolean responseStarted;
+    private int connectPort;
     private long serverTimeoutNanos, serverIdleSince;
     private int watchIndex = -1;
     private boolean serverTimedOut;
@@ -506,6 +522,16 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched {
         s.totalRequests.incrementAndGet();
         Proxy be = backend.proxy();
         int port = s.server.port() != 0 ? s.server.port() : request.localAddress().port();
+        serverTimeoutNanos = be.timeouts().server() * 1_000_000L;
+        log.connectStart = System.nanoTime();
+        if (!isUpgrade()) {
+            String key = s.poolKey != null ? s.poolKey : ServerRuntime.poolKey(s.server.address(), port, s.sourceAddress);
+            connectPort = port;
+            verticle.serverPool().acquire(key, s.server.address(), port, s.sourceAddress, (int) be.timeouts().connect(),
+                    !be.options().httpReuseNever(), false, this);
+            return;
+        }
+        // an upgrade (WebSocket...) goes through Vert.x's client, whose 101 hands over to a Tunnel
         RequestOptions options = new RequestOptions()
                 .setHost(s.server.address())
                 .setPort(port)
@@ -513,8 +539,6 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched {
                 .setURI(uri)
                 .setFollowRedirects(false);
         if (be.timeouts().connect() > 0) options.setConnectTimeout(be.timeouts().connect());
-        serverTimeoutNanos = be.timeouts().server() * 1_000_000L;
-        log.connectStart = System.nanoTime();
         verticle.client(s.sourceAddress, !backend.proxy().options().httpReuseNever()).request(options).onComplete(ar -> {
             if (ar.failed()) {
                 connectFailed(ar.cause());
@@ -641,6 +665,211 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched {
         });
     }
 
+
+    // ---- the server connection (every request but an upgrade) ---------------------------------
+
+    @Override
+    public void acquired(ServerConnection c) {
+        if (done || request.response().closed()) {  // the client left while the connection was made
+            c.close();
+            releaseServer();
+            finishAborted("CC");
+            return;
+        }
+        log.connected = System.nanoTime();
+        sendLean(c);
+    }
+
+    @Override
+    public void acquireFailed(Throwable cause) {
+        connectFailed(cause);
+    }
+
+    /** Writes the request head as HAProxy forwards it, then relays the body with back-pressure. */
+    private void sendLean(ServerConnection c) {
+        conn = c;
+        if (serverTimeoutNanos > 0) {
+            serverIdleSince = System.nanoTime();
+            verticle.serverTimeouts().watch(this);
+        }
+        Hop hop = new Hop(requestHeaders);
+        Proxy be = backend.proxy();
+        boolean closeServer = connectionMode() != HttpConnectionMode.KEEP_ALIVE;
+        closeServerAfter = closeServer || be.options().httpReuseNever();
+        chunkedBody = hop.chunked;
+        expectContinue = hop.expectContinue;
+        String contentLength = requestHeaders.get("content-length");
+        boolean body = chunkedBody || (contentLength != null && !contentLength.equals("0"));
+        io.netty.buffer.ByteBuf head = c.channel.alloc().buffer(256 + uri.length() + 48 * requestHeaders.size());
+        ascii(head, method).writeByte(' ');
+        ascii(head, uri).writeBytes(HTTP11);
+        for (int i = 0; i < requestHeaders.size(); i++) {
+            String name = requestHeaders.name(i);
+            if (hop.isHopByHop(name)) continue;
+            ascii(head, name).writeByte(':').writeByte(' ');
+            ascii(head, requestHeaders.value(i)).writeByte('\r').writeByte('\n');
+        }
+        // (http-reuse never: the server is told its connection closes after the response)
+        if ((closeServer && !frontend.proxy().options().httpPretendKeepalive() && !be.options().httpPretendKeepalive())
+                || be.options().httpReuseNever()) {
+            head.writeBytes(CONNECTION_CLOSE);
+        }
+        if (chunkedBody) head.writeBytes(CHUNKED);
+        if (expectContinue) head.writeBytes(EXPECT_CONTINUE);
+        head.writeByte('\r').writeByte('\n');
+        c.send(this, head, "HEAD".equals(method), body, closeServerAfter);
+        if (body) {
+            request.handler(data -> {
+                ServerConnection sc = conn;
+                if (sc == null) return;
+                sc.writeBody(((io.vertx.core.internal.buffer.BufferInternal) data).getByteBuf(), chunkedBody);
+                if (!sc.isWritable() && !bodyPaused) {
+                    bodyPaused = true;
+                    request.pause();
+                }
+            });
+            request.endHandler(v -> {
+                requestEnded = true;
+                ServerConnection sc = conn;
+                if (sc != null) sc.endBody(chunkedBody);
+            });
+            // a body cut by the client must not reach the server as a complete request
+            request.exceptionHandler(t -> {
+                if (!requestEnded) abortServer();
+            });
+        }
+        request.resume();
+        request.response().closeHandler(v -> {
+            if (!done) {
+                abortServer();
+                finishAborted("CD");
+            }
+        });
+    }
+
+    private static final byte[] HTTP11 = " HTTP/1.1\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    private static final byte[] CONNECTION_CLOSE = "connection: close\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    private static final byte[] CHUNKED = "transfer-encoding: chunked\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    private static final byte[] EXPECT_CONTINUE = "expect: 100-continue\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+
+    /** Header text is one char per byte (ISO-8859-1), as it was read. */
+    private static io.netty.buffer.ByteBuf ascii(io.netty.buffer.ByteBuf b, String s) {
+        io.netty.buffer.ByteBufUtil.writeAscii(b, s);
+        return b;
+    }
+
+    /** The server connection goes (unread response or unsent body) and its slot is freed. */
+    private void abortServer() {
+        ServerConnection c = conn;
+        conn = null;
+        if (c != null) c.abort();
+        releaseServer();
+    }
+
+    @Override
+    public void serverInterim(io.netty.handler.codec.http.HttpResponse head) {
+        serverActive();
+        // the client asked for a 100 and gets it; other interim responses are not relayed
+        if (expectContinue && head.status().code() == 100 && !request.response().headWritten()) request.response().writeContinue();
+    }
+
+    @Override
+    public void serverHead(io.netty.handler.codec.http.HttpResponse head) {
+        serverActive();
+        io.netty.handler.codec.http.HttpResponseStatus st = head.status();
+        if (!prepareResponse(st.code(), st.reasonPhrase(), HeaderList.of(head.headers()))) {
+            abortServer();
+            return;
+        }
+        responseStarted = true;
+    }
+
+    @Override
+    public void serverBody(io.netty.buffer.ByteBuf content) {
+        serverActive();
+        serverChunk(content.readableBytes());
+        HttpServerResponse resp = request.response();
+        if (done || resp.closed() || resp.ended()) {
+            content.release();
+            return;
+        }
+        resp.write(io.vertx.core.internal.buffer.BufferInternal.safeBuffer(content));
+        ServerConnection c = conn;
+        if (c != null && resp.writeQueueFull()) {
+            // back-pressure: the server's socket is not read until the client's drains
+            c.autoRead(false);
+            resp.drainHandler(v -> {
+                ServerConnection sc = conn;
+                if (sc != null) sc.autoRead(true);
+            });
+        }
+    }
+
+    @Override
+    public void serverEnd() {
+        conn = null;
+        // the server's response is complete: its slot is free before the client can see the end
+        // and send its next request (HAProxy ends the server side of the transaction first too)
+        releaseServer();
+        if (done) return;
+        HttpServerResponse resp = request.response();
+        if (resp.closed()) {
+            finishAborted("CD");
+            return;
+        }
+        resp.end().onComplete(ar -> {
+            if (ar.failed()) {
+                finishAborted("CD");
+                return;
+            }
+            if (logging()) log.bytesOut = headBytes(resp) + resp.bytesWritten();
+            done = true;
+            if (closeClientAfter) request.connection().close();
+            verticle.logRequest(this, log);
+        });
+    }
+
+    @Override
+    public void serverFailed(Throwable cause, boolean retryable) {
+        conn = null;
+        if (done) {
+            releaseServer();
+            return;
+        }
+        if (retryable && !resent && !responseStarted && !hasBody()) {
+            // a kept-alive connection the server closed as the request went out: once more on a new one
+            resent = true;
+            ServerRuntime s = server;
+            String key = s.poolKey != null ? s.poolKey : ServerRuntime.poolKey(s.server.address(), connectPort, s.sourceAddress);
+            verticle.serverPool().acquire(key, s.server.address(), connectPort, s.sourceAddress, (int) backend.proxy().timeouts().connect(),
+                    !backend.proxy().options().httpReuseNever(), true, this);
+            return;
+        }
+        releaseServer();
+        if (responseStarted) {
+            // the head may be out: the client must not take a cut body for a whole one
+            boolean headOut = request.response().headWritten();
+            request.connection().close();
+            finishAborted(serverTimedOut ? (headOut ? "sD" : "sH") : headOut ? "SD" : "SH");
+            return;
+        }
+        if (serverTimedOut || isTimeout(cause)) {
+            log.terminationState = "sH";
+            respondPage(ErrorPages.GATEWAY_TIMEOUT, false);
+        } else {
+            log.terminationState = "SH";
+            respondPage(ErrorPages.BAD_GATEWAY, false);
+        }
+    }
+
+    @Override
+    public void serverWritable() {
+        if (bodyPaused && !requestEnded) {
+            bodyPaused = false;
+            request.resume();
+        }
+    }
+
     /** Upgrade request: an Upgrade header and "upgrade" among the Connection tokens. */
     private boolean isUpgrade() {
         if (requestHeaders.get("upgrade") == null || request.version() != HttpVersion.HTTP_1_1) return false;
@@ -665,7 +894,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched {
         Hop hop = new Hop(responseHeaders);
         HttpServerResponse resp = request.response();
         resp.setStatusCode(101);
-        if (customReason(in)) resp.setStatusMessage(in.statusMessage());
+        if (customReason(in.statusCode(), in.statusMessage())) resp.setStatusMessage(in.statusMessage());
         MultiMap h = resp.headers();
         for (int i = 0; i < responseHeaders.size(); i++) {
             String name = responseHeaders.name(i);
@@ -734,9 +963,8 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched {
     }
 
     /** A reason phrase other than the standard one (setting it costs a new status object per response). */
-    private static boolean customReason(HttpClientResponse in) {
-        String m = in.statusMessage();
-        return m != null && !m.equals(io.netty.handler.codec.http.HttpResponseStatus.valueOf(in.statusCode()).reasonPhrase());
+    private static boolean customReason(int code, String reason) {
+        return reason != null && !reason.equals(io.netty.handler.codec.http.HttpResponseStatus.valueOf(code).reasonPhrase());
     }
 
     private static boolean isTimeout(Throwable t) {
@@ -744,32 +972,35 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched {
                 || (t.getMessage() != null && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("timeout"));
     }
 
-    private void relayResponse(HttpClientResponse in, boolean closeServer) {
+    /**
+     * The server's response head becomes the client's: response rules, persistence cookie,
+     * hop-by-hop headers out, framing. False when a rule replaced the response (the caller drops
+     * the server's).
+     */
+    private boolean prepareResponse(int code, String reason, HeaderList headers) {
         log.responseHeaders = System.nanoTime();
-        status = in.statusCode();
-        responseHeaders = HeaderList.of(in.headers());
+        status = code;
+        responseHeaders = headers;
         if (!frontend.proxy().captures().isEmpty()) log.capturedResponse = HttpLogRecord.capture(frontend.proxy().captures(), false, this);
         Hop hop = new Hop(responseHeaders);
         // backend rules first, then the frontend's (once for a listen section, which is both)
         if (runResponseRules(backend.responseRules())
                 || (backend.proxy() != frontend.proxy() && runResponseRules(frontend.responseRules()))) {
-            in.request().reset();
-            releaseServer();
-            return;
+            return false;
         }
         // persistence cookie on the way out, after the response rules as in HAProxy
-        if (backend.cookie() != null) backend.cookie().onResponse(responseHeaders, server, direct, method, in.statusCode(), log);
+        if (backend.cookie() != null) backend.cookie().onResponse(responseHeaders, server, direct, method, code, log);
         HttpServerResponse resp = request.response();
         resp.setStatusCode(status);
-        if (customReason(in)) resp.setStatusMessage(in.statusMessage());
+        if (customReason(code, reason)) resp.setStatusMessage(reason);
         MultiMap h = resp.headers();
         for (int i = 0; i < responseHeaders.size(); i++) {
             String name = responseHeaders.name(i);
             if (hop.isHopByHop(name)) continue;
             h.add(name, responseHeaders.value(i));
         }
-        boolean closeClient = connectionMode() == HttpConnectionMode.CLOSE;
-        if (closeClient) h.set("connection", "close");
+        closeClientAfter = connectionMode() == HttpConnectionMode.CLOSE;
+        if (closeClientAfter) h.set("connection", "close");
         if (!responseHeaders.contains("content-length") && !isBodyless(status)) resp.setChunked(true);
         // Vert.x adds "content-length: 0" to a 204, and to a 304 once its reason is set as above: RFC 9110
         // forbids both, and the server sent none
@@ -785,6 +1016,17 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched {
                 responseBodyLeft = -1;
             }
         }
+        return true;
+    }
+
+    /** A non-upgraded response to an upgrade request, through Vert.x's client. */
+    private void relayResponse(HttpClientResponse in, boolean closeServer) {
+        if (!prepareResponse(in.statusCode(), in.statusMessage(), HeaderList.of(in.headers()))) {
+            in.request().reset();
+            releaseServer();
+            return;
+        }
+        HttpServerResponse resp = request.response();
         // a body cut by the server must not look complete to the client (no last chunk): no end() on failure
         in.pipe().endOnFailure(false).to(new ClientBound(resp, this)).onComplete(ar -> {
             if (closeServer || ar.failed()) in.request().connection().close();
@@ -796,7 +1038,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched {
             }
             if (logging()) log.bytesOut = headBytes(resp) + resp.bytesWritten();
             done = true;
-            if (closeClient) request.connection().close();
+            if (closeClientAfter) request.connection().close();
             verticle.logRequest(this, log);
         });
     }
@@ -946,6 +1188,12 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched {
         serverTimedOut = true;
         // fails the response (before its head: 504 "sH") or its body stream ("sD"), like an idle timeout
         if (outbound != null) outbound.reset(0, new TimeoutException("timeout server"));
+        ServerConnection c = conn;
+        if (c != null) {
+            conn = null;
+            c.abort();
+            serverFailed(new TimeoutException("timeout server"), false);
+        }
     }
 
     // ---- Txn: what sample fetches read ---------------------------------------------------------

@@ -67,6 +67,7 @@ public final class ProxyVerticle extends VerticleBase {
         Snapshot snap = holder.get();
         GlobalSection g = snap.config().global();
         serverTimeouts = new ServerTimeouts(vertx);
+        serverPool = new ServerPool((io.vertx.core.internal.VertxInternal) vertx, ((io.vertx.core.internal.ContextInternal) context).nettyEventLoop());
         clientMaxSize = g.maxconn() > 0 ? g.maxconn() : 10_000;
         client = createClient(null);
         List<Future<?>> listening = new ArrayList<>();
@@ -246,6 +247,20 @@ public final class ProxyVerticle extends VerticleBase {
     }
 
     private ServerTimeouts serverTimeouts;
+    private ServerPool serverPool;
+
+    /** This event loop's server connections (every request but an upgrade). */
+    ServerPool serverPool() {
+        return serverPool;
+    }
+
+    @Override
+    public Future<?> stop() {
+        // idle server connections go with the verticle; those in use close after their response
+        if (serverPool != null) serverPool.close();
+        if (serverTimeouts != null) serverTimeouts.close();
+        return Future.succeededFuture();
+    }
 
     /** This event loop's timeout-server sweeper. */
     ServerTimeouts serverTimeouts() {

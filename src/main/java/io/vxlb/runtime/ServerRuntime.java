@@ -20,6 +20,8 @@ public final class ServerRuntime {
     public final String key;
     /** The local address connections to this server bind ({@code source ADDR}); null: any. */
     public final String sourceAddress;
+    /** Its key among a loop's idle server connections ("addr:port[@source]"); null when the port is the client's. */
+    public final String poolKey;
     public final AtomicInteger currentConnections = new AtomicInteger();
     public final AtomicLong totalRequests = new AtomicLong();
     public final AtomicLong failedConnections = new AtomicLong();
@@ -36,7 +38,14 @@ public final class ServerRuntime {
         this.backend = backend;
         this.key = backend + "/" + server.name();
         this.sourceAddress = Server.sourceHost(server.source());
+        this.poolKey = server.port() == 0 ? null : poolKey(server.address(), server.port(), sourceAddress);
         this.queue = server.maxconn() > 0 ? new RequestQueue() : null;
+    }
+
+    /** The idle-connection key of a server address as connected (see {@link #poolKey}). */
+    public static String poolKey(String host, int port, String source) {
+        String k = host + ':' + port;
+        return source == null ? k : k + '@' + source;
     }
 
     /**

@@ -1,0 +1,247 @@
+package io.vxlb.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One HTTP/1.1 connection to a server, on the event loop of the client connections it serves:
+ * the request head is written as bytes, the body is relayed as it comes (chunk-framed when the
+ * client's was chunked), and Netty's response decoder hands the response to the exchange that
+ * owns the connection. Between exchanges the connection waits in its {@link ServerPool}.
+ *
+ * <p>Why not Vert.x's HttpClient: its pool creates a context, a stream, several futures and a
+ * header map per request; a proxy that already holds the client connection's event loop only
+ * needs a socket and a response parser (about a quarter of vxlb's CPU per small request went
+ * to that layer, JFR-measured with bench/run.sh).
+ */
+final class ServerConnection extends ChannelInboundHandlerAdapter {
+    /** What the connection reports to the exchange using it; all calls on the event loop. */
+    interface Listener {
+        /** A 1xx interim response (never 101: upgrades do not come here). */
+        void serverInterim(HttpResponse head);
+
+        void serverHead(HttpResponse head);
+
+        /** Response body bytes; the listener owns (releases) {@code content}. */
+        void serverBody(ByteBuf content);
+
+        void serverEnd();
+
+        /**
+         * The connection failed or closed before the response ended. {@code retryable}: it was a
+         * reused connection that failed before any response byte and before any request body
+         * byte was sent, the race with a server closing an idle connection, safe to resend.
+         */
+        void serverFailed(Throwable cause, boolean retryable);
+
+        /** The socket can take more request body again. */
+        void serverWritable();
+    }
+
+    static final HttpDecoderConfig DECODER = new HttpDecoderConfig()
+            .setMaxInitialLineLength(64 * 1024)
+            .setMaxHeaderSize(64 * 1024)
+            .setMaxChunkSize(64 * 1024);
+
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+
+    final Channel channel;
+    final ServerPool pool;
+    final String key;
+    /** Back to the pool after a clean response (false: {@code http-reuse never}). */
+    private final boolean reusable;
+    private Listener current;
+    private boolean headRequest;
+    private boolean requestDone;
+    private boolean bodySent;
+    private boolean anyResponse;
+    private boolean interim;
+    private boolean keepAlive;
+    /** Requests sent on this connection before the current one (0: a fresh connection). */
+    private int served;
+    long idleSince;
+
+    ServerConnection(Channel channel, ServerPool pool, String key, boolean reusable) {
+        this.channel = channel;
+        this.pool = pool;
+        this.key = key;
+        this.reusable = reusable;
+    }
+
+    /** The response decoder, told when the request was a HEAD (its response has no body whatever it says). */
+    HttpResponseDecoder decoder() {
+        return new HttpResponseDecoder(DECODER) {
+            @Override
+            protected boolean isContentAlwaysEmpty(HttpMessage msg) {
+                if (headRequest && msg instanceof HttpResponse r && r.status().code() >= 200) return true;
+                return super.isContentAlwaysEmpty(msg);
+            }
+        };
+    }
+
+    boolean reused() {
+        return served > 0;
+    }
+
+    /**
+     * Starts an exchange: writes the request head; {@code body}: body bytes will follow;
+     * {@code closeAfter}: the connection closes after this response whatever the server says.
+     */
+    void send(Listener listener, ByteBuf head, boolean isHead, boolean body, boolean closeAfter) {
+        current = listener;
+        headRequest = isHead;
+        requestDone = !body;
+        bodySent = false;
+        anyResponse = false;
+        interim = false;
+        keepAlive = !closeAfter;
+        channel.writeAndFlush(head, channel.voidPromise());
+    }
+
+    /** Request body bytes (taken over): written as one chunk when {@code chunked}. */
+    void writeBody(ByteBuf data, boolean chunked) {
+        if (!channel.isActive() || current == null) {
+            data.release();
+            return;
+        }
+        bodySent = true;
+        if (chunked) {
+            if (!data.isReadable()) {
+                data.release();
+                return;  // a zero-size chunk would end the body
+            }
+            ByteBuf size = channel.alloc().buffer(10);
+            ByteBufUtil.writeAscii(size, Integer.toHexString(data.readableBytes()));
+            size.writeBytes(CRLF);
+            channel.write(size, channel.voidPromise());
+            channel.write(data, channel.voidPromise());
+            channel.writeAndFlush(channel.alloc().buffer(2).writeBytes(CRLF), channel.voidPromise());
+        } else {
+            channel.writeAndFlush(data, channel.voidPromise());
+        }
+    }
+
+    /** The request body is complete. */
+    void endBody(boolean chunked) {
+        if (chunked && channel.isActive()) channel.writeAndFlush(channel.alloc().buffer(5).writeBytes(LAST_CHUNK), channel.voidPromise());
+        requestDone = true;
+        if (current == null && !keepAlive) close();
+    }
+
+    boolean isWritable() {
+        return channel.isWritable();
+    }
+
+    void autoRead(boolean on) {
+        channel.config().setAutoRead(on);
+    }
+
+    /** Gives up the exchange: the connection cannot be reused (unread response, unsent body). */
+    void abort() {
+        current = null;
+        close();
+    }
+
+    void close() {
+        keepAlive = false;
+        channel.close();
+    }
+
+    // ---- Netty -----------------------------------------------------------------------------------
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        Listener l = current;
+        if (l == null) {
+            // bytes while idle (or after an abort): the connection is no longer in step with the server
+            ReferenceCountUtil.release(msg);
+            close();
+            return;
+        }
+        anyResponse = true;
+        if (msg instanceof HttpResponse r) {
+            if (r.decoderResult().isFailure()) {
+                ReferenceCountUtil.release(msg);
+                fail(new IOException("invalid response from server: " + r.decoderResult().cause().getMessage()));
+                return;
+            }
+            int code = r.status().code();
+            if (code < 200 && code != 101) {
+                interim = true;
+                l.serverInterim(r);
+            } else {
+                keepAlive = keepAlive && HttpUtil.isKeepAlive(r);
+                l.serverHead(r);
+            }
+        }
+        if (!(msg instanceof HttpContent c)) return;
+        if (c.decoderResult().isFailure()) {
+            c.release();
+            fail(new IOException("invalid response body from server: " + c.decoderResult().cause().getMessage()));
+            return;
+        }
+        boolean last = msg instanceof LastHttpContent;
+        if (interim) {
+            c.release();
+            if (last) interim = false;
+            return;
+        }
+        ByteBuf content = c.content();
+        if (content.isReadable()) l.serverBody(content);
+        else content.release();
+        if (last && current == l) {
+            current = null;
+            served++;
+            // the response is complete: the connection goes back to the pool first, so the
+            // client's next request, which the end below makes possible, can take it
+            if (keepAlive && reusable && requestDone && channel.isActive()) {
+                if (!channel.config().isAutoRead()) channel.config().setAutoRead(true);  // paused by a slow client
+                pool.release(this);
+            }
+            else if (requestDone) close();
+            else keepAlive = false;  // closed once the client's body ends (nobody reads it now)
+            l.serverEnd();
+        }
+    }
+
+    private void fail(Throwable cause) {
+        Listener l = current;
+        current = null;
+        boolean retryable = l != null && !anyResponse && !bodySent && served > 0;
+        close();
+        if (l != null) l.serverFailed(cause, retryable);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        pool.remove(this);
+        if (current != null) fail(new IOException("server closed the connection"));
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (current != null) fail(cause);
+        else close();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (channel.isWritable() && current != null) current.serverWritable();
+        ctx.fireChannelWritabilityChanged();
+    }
+}

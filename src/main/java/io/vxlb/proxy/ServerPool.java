@@ -1,0 +1,161 @@
+package io.vxlb.proxy;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.util.NetUtil;
+import io.vertx.core.internal.VertxInternal;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server connections of one event loop: idle keep-alive connections by server address
+ * (and source address), newest first, and new ones connected on this loop, so a request and
+ * its server connection never cross threads. Idle connections are closed after
+ * {@link #IDLE_TIMEOUT_MS}. Event-loop confined: no locks.
+ */
+final class ServerPool {
+    static final long IDLE_TIMEOUT_MS = 60_000;
+
+    /** Told once whether a connection could be had. */
+    interface Acquired {
+        void acquired(ServerConnection c);
+
+        void acquireFailed(Throwable cause);
+    }
+
+    private final VertxInternal vertx;
+    private final EventLoop loop;
+    private final Bootstrap bootstrap;
+    private final Map<String, ArrayDeque<ServerConnection>> idle = new HashMap<>();
+    private int idleCount;
+    private io.netty.util.concurrent.ScheduledFuture<?> sweeper;
+    private boolean closed;
+
+    ServerPool(VertxInternal vertx, EventLoop loop) {
+        this.vertx = vertx;
+        this.loop = loop;
+        this.bootstrap = new Bootstrap()
+                .group(loop)
+                .channelFactory(vertx.transport().channelFactory(false))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true);
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    /**
+     * An idle connection to the server, else a new one. {@code reuse}: the connection is shared
+     * (false for {@code http-reuse never}: a new one, closed after its response); {@code fresh}:
+     * a new one even when one is idle.
+     */
+    void acquire(String key, String host, int port, String source, int connectTimeoutMs, boolean reuse, boolean fresh, Acquired to) {
+        if (reuse && !fresh) {
+            ArrayDeque<ServerConnection> q = idle.get(key);
+            if (q != null) {
+                ServerConnection c;
+                while ((c = q.pollLast()) != null) {
+                    idleCount--;
+                    if (c.channel.isActive()) {
+                        to.acquired(c);
+                        return;
+                    }
+                }
+            }
+        }
+        byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
+        if (literal != null) {
+            try {
+                connect(key, new InetSocketAddress(InetAddress.getByAddress(host, literal), port), source, connectTimeoutMs, reuse, to);
+            } catch (java.net.UnknownHostException e) {
+                to.acquireFailed(e);  // not for a 4- or 16-byte address
+            }
+            return;
+        }
+        // a server name: resolved without blocking the loop (Vert.x's resolver and its cache)
+        vertx.nameResolver().resolve(host).onComplete(ar -> {
+            if (ar.failed()) to.acquireFailed(ar.cause());
+            else connect(key, new InetSocketAddress(ar.result(), port), source, connectTimeoutMs, reuse, to);
+        });
+    }
+
+    private void connect(String key, InetSocketAddress remote, String source, int connectTimeoutMs, boolean reuse, Acquired to) {
+        Bootstrap b = bootstrap.clone();
+        if (connectTimeoutMs > 0) b.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMs);
+        ServerConnection[] made = new ServerConnection[1];
+        b.handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ServerConnection c = new ServerConnection(ch, ServerPool.this, key, reuse);
+                made[0] = c;
+                ch.pipeline().addLast("decoder", c.decoder()).addLast("server", c);
+            }
+        });
+        ChannelFuture f = source == null ? b.connect(remote) : b.connect(remote, new InetSocketAddress(source, 0));
+        f.addListener(done -> {
+            if (done.isSuccess()) to.acquired(made[0]);
+            else to.acquireFailed(done.cause());
+        });
+    }
+
+    /** A connection whose response ended cleanly waits here for the next request. */
+    void release(ServerConnection c) {
+        if (closed) {
+            c.close();
+            return;
+        }
+        c.idleSince = System.nanoTime();
+        idle.computeIfAbsent(c.key, k -> new ArrayDeque<>(4)).addLast(c);
+        idleCount++;
+        if (sweeper == null) sweeper = loop.scheduleAtFixedRate(this::sweep, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** The connection closed: out of the idle list if it was there. */
+    void remove(ServerConnection c) {
+        ArrayDeque<ServerConnection> q = idle.get(c.key);
+        if (q != null && q.remove(c)) idleCount--;
+    }
+
+    private void sweep() {
+        long limit = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(IDLE_TIMEOUT_MS);
+        for (ArrayDeque<ServerConnection> q : idle.values()) {
+            // oldest first: stop at the first one still fresh
+            ServerConnection c;
+            while ((c = q.peekFirst()) != null && c.idleSince - limit < 0) {
+                q.pollFirst();
+                idleCount--;
+                c.close();
+            }
+        }
+        if (idleCount == 0 && sweeper != null) {
+            sweeper.cancel(false);
+            sweeper = null;
+        }
+    }
+
+    int idleCount() {
+        return idleCount;
+    }
+
+    /** Closes every idle connection; connections in use close after their response. */
+    void close() {
+        closed = true;
+        for (ArrayDeque<ServerConnection> q : idle.values()) {
+            for (ServerConnection c : q) c.close();
+        }
+        idle.clear();
+        idleCount = 0;
+        if (sweeper != null) sweeper.cancel(false);
+        sweeper = null;
+    }
+}
