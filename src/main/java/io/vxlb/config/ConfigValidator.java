@@ -60,6 +60,10 @@ final class ConfigValidator {
             Location at = !p.httpRequestRules().isEmpty() ? p.httpRequestRules().get(0).location() : !p.httpResponseRules().isEmpty() ? p.httpResponseRules().get(0).location() : p.redirects().get(0).location();
             ctx.warn(at, label, "http-request", "HTTP rules are ignored in 'mode tcp'", "add 'mode http' or remove the rules");
         }
+        if (p.mode() == Mode.TCP && p.kind().hasFrontend() && p.logFormat() != null) {
+            ctx.warn(p.logFormat().location(), label, "log-format", "a custom log-format is not applied in 'mode tcp' yet: only 'option tcplog' lines are written",
+                    "use 'option tcplog', or 'mode http' for a custom line");
+        }
         if (p.mode() == Mode.TCP && p.balance().algorithm() != null) {
             switch (p.balance().algorithm()) {
                 case URI, URL_PARAM, HDR -> ctx.warn(p.location(), label, "balance", "'balance " + p.balance().algorithm().word + "' needs HTTP; this TCP backend uses roundrobin instead", "add 'mode http' or use 'balance source'");

@@ -33,7 +33,8 @@ public final class KeywordTable {
             "http-response redirect", "http-response return",
             "option httpchk", "http-check expect", "http-check send", "http-check comment", "option tcp-check",
             "tcp-check connect", "tcp-check send", "tcp-check send-binary", "tcp-check expect", "tcp-check comment",
-            "option redis-check", "option mysql-check", "timeout check", "option tcplog", "balance", "hash-type", "update", "cookie", "maxconn", "timeout queue", "http-reuse");
+            "option redis-check", "option mysql-check", "timeout check", "option tcplog", "balance", "hash-type", "update", "cookie", "maxconn", "timeout queue", "http-reuse",
+            "log-format");
 
     private static final KeywordTable INSTANCE = new KeywordTable();
 

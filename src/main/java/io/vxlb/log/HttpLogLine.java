@@ -28,11 +28,11 @@ public final class HttpLogLine {
         long end = System.nanoTime();
         long tc = HttpLogRecord.millisBetween(r.connectStart, r.connected);
         long tr = HttpLogRecord.millisBetween(r.connected, r.responseHeaders);
-        // %TR: the head was complete when Vert.x handed the request over: 0 ms of it is ours to measure
-        // %Tw: time in a queue (from the request, as %TR is 0); 0 when it went straight to a server, -1 when it never got that far
+        // %TR: first byte to complete head; %Tw: time in a queue after it, 0 when the request went straight
+        // to a server, -1 when it never got that far; %Ta: first byte to the end
         long tw = r.queueLeft != 0 ? HttpLogRecord.millisBetween(r.start, r.queueLeft) : r.connectStart == 0 ? -1 : 0;
-        sb.append(r.badRequest || r.tarpitted ? -1 : 0).append('/').append(tw).append('/').append(tc).append('/').append(tr)
-                .append('/').append(HttpLogRecord.millisBetween(r.start, end)).append(' ');
+        sb.append(r.badRequest || r.tarpitted ? -1 : HttpLogRecord.millisBetween(r.firstByte, r.start)).append('/').append(tw).append('/').append(tc).append('/').append(tr)
+                .append('/').append(HttpLogRecord.millisBetween(r.firstByte, end)).append(' ');
         sb.append(r.status).append(' ').append(r.bytesOut).append(" - - ");
         sb.append(r.terminationState).append(r.cookieRequest).append(r.cookieResponse).append(' ');
         sb.append(c.active()).append('/').append(c.frontend()).append('/').append(c.backend()).append('/').append(c.server())

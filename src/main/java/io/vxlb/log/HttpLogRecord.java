@@ -14,9 +14,14 @@ public final class HttpLogRecord {
     public final String frontend;
     public final SocketAddress client;
     public final boolean ssl;
-    /** Wall-clock time the request was received, for %tr. */
-    public final long acceptedMillis;
+    /** Wall-clock time the request's first byte was received, for %tr. */
+    public long acceptedMillis;
+    /** The request head was complete (nanoTime): the end of %TR. */
     public final long start;
+    /** The request's first byte arrived (nanoTime): the start of %TR and %Ta. */
+    public long firstByte;
+    /** The connection became idle before this request (accept or previous response end): the start of %Ti and %Tt. */
+    public long idleFrom;
     /** No request was ever parsed on the connection: %TR is -1 and the request line "<BADREQ>". */
     public boolean badRequest;
     /** Held by "http-request tarpit": HAProxy logs %TR -1 and the time held as %Tw (from queueLeft). */
@@ -43,6 +48,14 @@ public final class HttpLogRecord {
     private String method, uri, version;
     public String[] capturedRequest;
     public String[] capturedResponse;
+    /** The address the client connected to (%fi:%fp); null when unknown. */
+    public SocketAddress local;
+    /** The server's address as connected (%si:%sp); null before a server was chosen. */
+    public String serverAddress;
+    public int serverPort;
+    /** Set when the line is written: connection counters and the end of the transaction (nanoTime). */
+    public HttpLogLine.Counters counters;
+    public long end;
 
     public HttpLogRecord(String frontend, SocketAddress client, boolean ssl) {
         this(frontend, client, ssl, System.nanoTime());
@@ -53,7 +66,16 @@ public final class HttpLogRecord {
         this.client = client;
         this.ssl = ssl;
         this.start = start;
+        this.firstByte = start;
+        this.idleFrom = start;
         this.acceptedMillis = System.currentTimeMillis() - (System.nanoTime() - start) / 1_000_000L;
+    }
+
+    /** When the request's first byte came and since when the connection had been idle (nanoTime). */
+    public void requestStarted(long firstByte, long idleFrom) {
+        this.acceptedMillis -= (start - firstByte) / 1_000_000L;
+        this.firstByte = firstByte;
+        this.idleFrom = Math.min(idleFrom, firstByte);
     }
 
     /** A connection that closed or timed out before sending a whole request head. */
@@ -96,6 +118,18 @@ public final class HttpLogRecord {
         this.version = version;
     }
 
+    public String method() {
+        return method;
+    }
+
+    public String uri() {
+        return uri;
+    }
+
+    public String version() {
+        return version;
+    }
+
     public String requestLine() {
         if (badRequest) return "<BADREQ>";
         return method + " " + uri + " HTTP/" + version;
@@ -105,25 +139,108 @@ public final class HttpLogRecord {
         return from == 0 || to == 0 ? -1 : Math.max(0, (to - from) / 1_000_000);
     }
 
-    /** Values of log variables used inside header formats (%ci, %ST...); unknown ones give "-". */
+    private static final java.time.format.DateTimeFormatter LOCAL_MS = java.time.format.DateTimeFormatter
+            .ofPattern("dd/MMM/yyyy:HH:mm:ss.SSS", java.util.Locale.ENGLISH).withZone(java.time.ZoneId.systemDefault());
+    private static final java.time.format.DateTimeFormatter GMT = java.time.format.DateTimeFormatter
+            .ofPattern("dd/MMM/yyyy:HH:mm:ss Z", java.util.Locale.ENGLISH).withZone(java.time.ZoneOffset.UTC);
+    private static final java.time.format.DateTimeFormatter LOCAL = java.time.format.DateTimeFormatter
+            .ofPattern("dd/MMM/yyyy:HH:mm:ss Z", java.util.Locale.ENGLISH).withZone(java.time.ZoneId.systemDefault());
+    private static final String HOSTNAME = hostname();
+
+    private static String hostname() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
+    }
+
+    /**
+     * A log variable's value (section 8.2.6), for a {@code log-format} line and for header formats
+     * during the request. Timers count in ms from the request's first byte ({@code firstByte}),
+     * -1 for a step never reached; what vxlb does not track (%U, %CC, %CS, %ID, %bi, %bp, TLS
+     * details) is written as HAProxy writes an absent value, "-" (0 for %U).
+     */
     public void appendVariable(String name, Txn txn, StringBuilder out) {
+        long now = end != 0 ? end : System.nanoTime();
+        HttpLogLine.Counters c = counters;
         switch (name) {
             case "ci" -> out.append(txn.srcAddress());
             case "cp" -> out.append(txn.srcPort());
-            case "fi" -> out.append(txn.dstAddress());
-            case "fp" -> out.append(txn.dstPort());
-            case "f", "ft" -> out.append(frontend).append(ssl && name.equals("ft") ? "~" : "");
+            case "fi" -> out.append(local != null ? local.hostAddress() : txn.dstAddress());
+            case "fp" -> out.append(local != null ? local.port() : txn.dstPort());
+            case "f" -> out.append(frontend);
+            case "ft" -> out.append(frontend).append(ssl ? "~" : "");
             case "b" -> out.append(backend == null ? frontend : backend);
             case "s" -> out.append(server == null ? "<NOSRV>" : server);
+            case "si" -> out.append(serverAddress == null ? "-" : serverAddress);
+            case "sp" -> out.append(serverAddress == null ? "-" : Integer.toString(serverPort));
             case "ST" -> out.append(status);
+            case "B" -> out.append(bytesOut);
+            case "U" -> out.append(0);
             case "sq" -> out.append(serverQueue);
             case "bq" -> out.append(backendQueue);
-            case "HM" -> out.append(txn.method());
-            case "HU" -> out.append(txn.uri());
-            case "HV" -> out.append("HTTP/").append(txn.version());
+            case "ac" -> out.append(c == null ? 0 : c.active());
+            case "fc" -> out.append(c == null ? 0 : c.frontend());
+            case "bc" -> out.append(c == null ? 0 : c.backend());
+            case "sc" -> out.append(c == null ? 0 : c.server());
+            case "rc" -> out.append(c != null && c.redispatched() ? "+" : "").append(c == null ? 0 : c.retries());
+            case "ts" -> out.append(terminationState);
+            case "tsc" -> out.append(terminationState).append(cookieRequest).append(cookieResponse);
+            case "TR" -> out.append(badRequest || tarpitted ? -1 : millisBetween(firstByte, start));
+            case "Tw" -> out.append(queueLeft != 0 ? millisBetween(start, queueLeft) : connectStart == 0 ? -1 : 0);
+            case "Tc" -> out.append(millisBetween(connectStart, connected));
+            case "Tr" -> out.append(millisBetween(connected, responseHeaders));
+            case "Ta" -> out.append(millisBetween(firstByte, now));
+            case "Th" -> out.append(0);
+            case "Ti" -> out.append(millisBetween(idleFrom, firstByte));
+            case "Tq" -> out.append(badRequest ? -1 : millisBetween(idleFrom, start));
+            case "Tt" -> out.append(millisBetween(idleFrom, now));
+            case "Tu" -> out.append(millisBetween(firstByte, now));
+            case "Td" -> out.append(responseHeaders == 0 ? -1 : millisBetween(responseHeaders, now));
+            case "t", "tr" -> out.append(LOCAL_MS.format(java.time.Instant.ofEpochMilli(acceptedMillis)));
+            case "trg", "T" -> out.append(GMT.format(java.time.Instant.ofEpochMilli(acceptedMillis)));
+            case "trl", "Tl" -> out.append(LOCAL.format(java.time.Instant.ofEpochMilli(acceptedMillis)));
+            case "Ts" -> out.append(acceptedMillis / 1000);
+            case "ms" -> {
+                long ms = acceptedMillis % 1000;
+                out.append(ms < 10 ? "00" : ms < 100 ? "0" : "").append(ms);
+            }
+            case "hr" -> appendCaptures(out, capturedRequest, '|', true);
+            case "hs" -> appendCaptures(out, capturedResponse, '|', true);
+            case "hrl" -> appendCaptures(out, capturedRequest, ' ', false);
+            case "hsl" -> appendCaptures(out, capturedResponse, ' ', false);
+            case "HM" -> out.append(badRequest ? "<BADREQ>" : method);
+            case "HU" -> out.append(badRequest ? "<BADREQ>" : uri);
+            case "HP", "HPO" -> {
+                if (badRequest) out.append("<BADREQ>");
+                else {
+                    int q = uri.indexOf('?');
+                    out.append(q < 0 ? uri : uri.substring(0, q));
+                }
+            }
+            case "HQ" -> {
+                int q = uri == null ? -1 : uri.indexOf('?');
+                if (q >= 0) out.append(uri, q, uri.length());
+            }
+            case "HV" -> out.append(badRequest ? "<BADREQ>" : "HTTP/" + version);
             case "r" -> out.append(requestLine());
+            case "H" -> out.append(HOSTNAME);
             case "pid" -> out.append(ProcessHandle.current().pid());
             default -> out.append('-');
         }
+    }
+
+    /** %hr/%hs as "{a|b}", %hrl/%hsl as space-separated values ("-" for an empty one); nothing when none is captured. */
+    private static void appendCaptures(StringBuilder out, String[] values, char sep, boolean braces) {
+        if (values == null || values.length == 0) return;
+        if (braces) out.append('{');
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) out.append(sep);
+            String v = values[i];
+            if (v != null && !v.isEmpty()) out.append(v);
+            else if (!braces) out.append('-');
+        }
+        if (braces) out.append('}');
     }
 }

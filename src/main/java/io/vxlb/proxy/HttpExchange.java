@@ -102,6 +102,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         this.version = request.version() == HttpVersion.HTTP_1_0 ? "1.0" : "1.1";
         this.requestHeaders = HeaderList.of(request.headers());
         this.log = new HttpLogRecord(frontend.name(), request.remoteAddress(), request.isSSL());
+        log.local = request.localAddress();
         log.request(method, uri, version);
     }
 
@@ -520,8 +521,10 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         holdsSlot = true;
         log.server = s.server.name();
         s.totalRequests.incrementAndGet();
+        log.serverAddress = s.server.address();
         Proxy be = backend.proxy();
         int port = s.server.port() != 0 ? s.server.port() : request.localAddress().port();
+        log.serverPort = port;
         serverTimeoutNanos = be.timeouts().server() * 1_000_000L;
         log.connectStart = System.nanoTime();
         if (!isUpgrade()) {
@@ -921,7 +924,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
             if (tunnel <= 0) tunnel = minPositive(fe.timeouts().client(), be.timeouts().server());
             // from here on only the log record and a few numbers stay: the exchange, its request and
             // header maps become garbage while the tunnel is open
-            Tunnel.End end = tunnelEnd(verticle, log, logging() ? head : -1, fe, backend.name(), server, retriesDone, redispatched,
+            Tunnel.End end = tunnelEnd(verticle, log, logging() ? head : -1, frontend, backend.name(), server, retriesDone, redispatched,
                     slotReleaser(), verticle.detachTunnel(request.connection()));
             if (side != null) Tunnel.start(ar.result(), side, tunnel, end);
             else new StreamTunnel(verticle.vertx(), ar.result(), serverSocket, tunnel, end).start();
@@ -929,13 +932,13 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
     }
 
     /** The end of a tunnel: releases the server, writes the log line, uncounts the client connection. Captures no exchange. */
-    private static Tunnel.End tunnelEnd(ProxyVerticle verticle, HttpLogRecord log, long head, Proxy fe, String backendName,
+    private static Tunnel.End tunnelEnd(ProxyVerticle verticle, HttpLogRecord log, long head, CompiledFrontend fe, String backendName,
                                         ServerRuntime server, int retries, boolean redispatched, Runnable releaseSlot, Runnable connectionClosed) {
         return (termination, bytesToClient, bytesToServer) -> {
             if (releaseSlot != null) releaseSlot.run();
             log.terminationState = termination;
             if (head >= 0) log.bytesOut = head + bytesToClient;
-            verticle.logRequest(fe, backendName, server, retries, redispatched, log);
+            verticle.logRequest(fe, null, backendName, server, retries, redispatched, log);
             connectionClosed.run();
         };
     }
@@ -1142,7 +1145,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
     }
 
     private boolean logging() {
-        return frontend.proxy().options().httplog();
+        return frontend.logs();
     }
 
     /** %B counts what reached the client: the response head as serialised, then the body. */
@@ -1253,6 +1256,10 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
 
     int retries() {
         return retriesDone;
+    }
+
+    HttpLogRecord logRecord() {
+        return log;
     }
 
     boolean redispatched() {

@@ -158,6 +158,9 @@ public final class ProxyVerticle extends VerticleBase {
             if (cc.gate != null) cc.gate.leave();
         };
         conn.closeHandler(v -> cc.onClosed.run());
+        if (conn instanceof io.vertx.core.net.impl.ConnectionBase base && base.channel().pipeline().get("httpDecoder") != null) {
+            base.channel().pipeline().addBefore("httpDecoder", "vxlb-clock", cc.clock);
+        }
         io.vertx.core.Context ctx = vertx.getOrCreateContext();
         if (cc.gate == null || cc.gate.enter(task -> ctx.runOnContext(v -> task.run()), () -> admitted(frontendName, cc))) {
             serve(cc);
@@ -216,8 +219,12 @@ public final class ProxyVerticle extends VerticleBase {
             return;
         }
         HttpExchange ex = new HttpExchange(this, snap, fe, req);
+        if (cc != null) cc.clock.startRequest(ex.logRecord());
         req.response().endHandler(v -> {
-            if (cc != null) cc.arm(fe.proxy().timeouts().effectiveHttpKeepAlive(), false);
+            if (cc != null) {
+                cc.clock.arm();
+                cc.arm(fe.proxy().timeouts().effectiveHttpKeepAlive(), false);
+            }
         });
         ex.start();
     }
@@ -320,29 +327,50 @@ public final class ProxyVerticle extends VerticleBase {
 
     /** Writes the log line of a finished exchange to the frontend's log targets. */
     void logRequest(HttpExchange ex, HttpLogRecord r) {
-        logRequest(ex.frontend().proxy(), ex.backend() == null ? null : ex.backend().name(), ex.server(), ex.retries(), ex.redispatched(), r);
+        logRequest(ex.frontend(), ex, ex.backend() == null ? null : ex.backend().name(), ex.server(), ex.retries(), ex.redispatched(), r);
     }
 
-    /** The same from the few values a finished tunnel kept (its exchange is gone by then). */
-    void logRequest(Proxy fe, String backendName, io.vxlb.runtime.ServerRuntime server, int retries, boolean redispatched, HttpLogRecord r) {
-        if (!fe.options().httplog()) return;
+    /**
+     * The same from the few values a finished tunnel kept (its exchange is gone by then: {@code txn}
+     * null, a log-format reads the record).
+     */
+    void logRequest(CompiledFrontend cf, io.vxlb.rules.Txn txn, String backendName, io.vxlb.runtime.ServerRuntime server, int retries,
+                    boolean redispatched, HttpLogRecord r) {
+        if (!cf.logs()) return;
+        Proxy fe = cf.proxy();
         List<LogSink> targets = sinks.computeIfAbsent(fe, this::sinksFor);
         if (targets.isEmpty()) return;
         String be = backendName == null ? fe.name() : backendName;
         HttpLogLine.Counters c = new HttpLogLine.Counters(counters.activeConnections.get(), counters.frontend(fe.name()).get(),
                 counters.backend(be).get(), server == null ? 0 : server.currentConnections.get(), retries, redispatched);
-        String line = HttpLogLine.format(r, c);
+        String line;
+        if (cf.logLine() != null) {
+            r.counters = c;
+            r.end = System.nanoTime();
+            line = cf.logLine().format(txn != null ? txn : new io.vxlb.log.RecordTxn(r));
+        } else {
+            line = HttpLogLine.format(r, c);
+        }
         for (LogSink s : targets) s.send("info", line);
     }
 
     /** The httplog line of a connection that never produced a request ({@code "<BADREQ>"}). */
     private void logBadRequest(Proxy fe, HttpConnection conn, int status, String termination, long since) {
-        if (!fe.options().httplog() || conn.remoteAddress() == null) return;
+        CompiledFrontend cf = holder.get().frontends().get(fe.name());
+        if (cf == null || !cf.logs() || conn.remoteAddress() == null) return;
         List<LogSink> targets = sinks.computeIfAbsent(fe, this::sinksFor);
         if (targets.isEmpty()) return;
         HttpLogRecord r = HttpLogRecord.badRequest(fe.name(), conn.remoteAddress(), conn.isSsl(), status, termination, since);
-        String line = HttpLogLine.format(r, new HttpLogLine.Counters(counters.activeConnections.get(),
-                counters.frontend(fe.name()).get(), 0, 0, 0, false));
+        r.local = conn.localAddress();
+        HttpLogLine.Counters c = new HttpLogLine.Counters(counters.activeConnections.get(), counters.frontend(fe.name()).get(), 0, 0, 0, false);
+        String line;
+        if (cf.logLine() != null) {
+            r.counters = c;
+            r.end = System.nanoTime();
+            line = cf.logLine().format(new io.vxlb.log.RecordTxn(r));
+        } else {
+            line = HttpLogLine.format(r, c);
+        }
         for (LogSink s : targets) s.send("info", line);
     }
 
@@ -361,6 +389,42 @@ public final class ProxyVerticle extends VerticleBase {
      * the Vert.x timer is re-armed lazily when it fires, so a busy keep-alive connection costs
      * no timer operation per request.
      */
+    /**
+     * When the first byte of each request arrives, read below Vert.x's HTTP decoder (after TLS):
+     * HAProxy's %TR runs from it to the complete head, %Ti from the previous response's end (or
+     * the accept) to it. Armed again when a response ends; a pipelined request, already read by
+     * then, gets %TR 0.
+     */
+    static final class RequestClock extends io.netty.channel.ChannelInboundHandlerAdapter {
+        private long firstByte;
+        private long idleFrom;
+        private boolean armed = true;
+
+        RequestClock(long accepted) {
+            idleFrom = accepted;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (armed) {
+                armed = false;
+                firstByte = System.nanoTime();
+            }
+            ctx.fireChannelRead(msg);
+        }
+
+        /** A request head is complete: its record gets its first byte and idle start. */
+        void startRequest(HttpLogRecord r) {
+            r.requestStarted(armed ? r.start : firstByte, idleFrom);
+            armed = false;
+        }
+
+        void arm() {
+            armed = true;
+            idleFrom = System.nanoTime();
+        }
+    }
+
     private final class ClientConnection {
         final HttpConnection conn;
         final Proxy frontend;
@@ -380,6 +444,7 @@ public final class ProxyVerticle extends VerticleBase {
         /** Became a tunnel: no request timer any more. */
         boolean tunnel;
         Runnable onClosed;
+        final RequestClock clock = new RequestClock(since);
 
         ClientConnection(HttpConnection conn, Proxy frontend, String frontendName) {
             this.conn = conn;

@@ -43,6 +43,10 @@ public final class CompiledLogFormat {
                 out.append(s);
             } else if (p instanceof SamplePart sp) {
                 sp.append(t, out);
+            } else if (p instanceof QuotedVariable q) {
+                out.append('"');
+                t.appendLogVariable(q.variable(), out);
+                out.append('"');
             } else {
                 t.appendLogVariable((LogVariable) p, out);
             }
@@ -65,6 +69,16 @@ public final class CompiledLogFormat {
     public LogFormat logFormat() {
         return format;
     }
+
+    /**
+     * The variables HAProxy 2.6 writes as text (lf_text, lf_ip), so that {@code +Q} quotes them;
+     * numbers, dates and the termination state are never quoted.
+     */
+    public static final java.util.Set<String> QUOTABLE = java.util.Set.of("ci", "fi", "bi", "si", "f", "ft", "b", "s", "r",
+            "HM", "HU", "HP", "HPO", "HQ", "HV", "ID", "H", "CC", "CS", "sslc", "sslv");
+
+    /** A {@code %{+Q}var} of a text variable. */
+    record QuotedVariable(LogVariable variable) {}
 
     static final class SamplePart {
         private final CompiledSample sample;

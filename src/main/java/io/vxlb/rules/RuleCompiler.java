@@ -96,7 +96,8 @@ public final class RuleCompiler {
                     parts.add(l.text());
                 }
             } else if (p instanceof LogFormatPart.Variable v) {
-                parts.add(v.variable());
+                boolean quote = v.flags().contains(LogFlag.Q) && CompiledLogFormat.QUOTABLE.contains(v.variable().name());
+                parts.add(quote ? new CompiledLogFormat.QuotedVariable(v.variable()) : v.variable());
             } else {
                 LogFormatPart.Sample s = (LogFormatPart.Sample) p;
                 parts.add(new CompiledLogFormat.SamplePart(compile(s.expr(), dir), s.flags().contains(LogFlag.Q),

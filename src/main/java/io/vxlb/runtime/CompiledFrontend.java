@@ -7,7 +7,20 @@ import java.util.List;
 /** The frontend half of a {@code frontend} or {@code listen} section, compiled for the request path. */
 public record CompiledFrontend(Proxy proxy, List<CompiledRule> requestRules, List<CompiledRule> responseRules,
                                List<CompiledRedirect> redirects, List<CompiledSwitch> backendSwitches,
-                               String defaultBackend) {
+                               String defaultBackend, io.vxlb.rules.CompiledLogFormat logLine) {
+    /**
+     * The frontend's log line when it is not the built-in httplog one: its {@code log-format},
+     * or {@code option httplog clf}'s; null otherwise (the fast {@code HttpLogLine}, or no log).
+     */
+    public io.vxlb.rules.CompiledLogFormat logLine() {
+        return logLine;
+    }
+
+    /** Whether requests of this frontend are logged at all (httplog, or a log-format). */
+    public boolean logs() {
+        return proxy.options().httplog() || logLine != null;
+    }
+
     public String name() {
         return proxy.name();
     }

@@ -90,7 +90,7 @@ public final class SnapshotCompiler {
                     switches.add(new CompiledSwitch(s.backend(), s.dynamic() == null ? null : rules.compile(s.dynamic()), cond(s.condition(), acls)));
                 }
                 frontends.put(p.name(), new CompiledFrontend(p, httpRules(p.httpRequestRules(), acls, Direction.REQUEST), httpRules(p.httpResponseRules(), acls, Direction.RESPONSE),
-                        redirects(p.redirects(), acls), switches, p.defaultBackend()));
+                        redirects(p.redirects(), acls), switches, p.defaultBackend(), logLine(p)));
             }
             if (p.kind().hasBackend()) {
                 List<ServerRuntime> servers = new ArrayList<>();
@@ -143,6 +143,19 @@ public final class SnapshotCompiler {
                     b.useServerRules(), b.servers(), balancer(b.proxy(), b.servers(), states, hashKey(b.proxy(), b.balancer()), b.balancer()), b.cookie()));
         }
         return new Snapshot(old.version() + 1, old.config(), old.frontends(), Map.copyOf(backends), Map.copyOf(states));
+    }
+
+    /**
+     * An HTTP frontend's custom log line: its {@code log-format} (samples read the request, as
+     * HAProxy fetches them with SMP_OPT_DIR_REQ at log time) or the CLF one; null for the
+     * built-in httplog line and for TCP frontends (their tcplog line is built in).
+     */
+    private io.vxlb.rules.CompiledLogFormat logLine(Proxy p) {
+        if (p.mode() != io.vxlb.config.Mode.HTTP) return null;
+        if (p.logFormat() != null) {
+            return rules.compile(io.vxlb.rules.LogFormatParser.parse(p.logFormat().text(), true), Direction.REQUEST);
+        }
+        return p.options().httplog() && p.options().httplogClf() ? rules.compile(io.vxlb.rules.LogFormat.CLF, Direction.REQUEST) : null;
     }
 
     /** What a hash-based algorithm hashes; "balance hash EXPR" compiles its expression once here. */
