@@ -705,7 +705,8 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         boolean body = chunkedBody || (contentLength != null && !contentLength.equals("0"));
         io.netty.buffer.ByteBuf head = c.channel.alloc().buffer(256 + uri.length() + 48 * requestHeaders.size());
         ascii(head, method).writeByte(' ');
-        ascii(head, uri).writeBytes(HTTP11);
+        // the client's version, as HAProxy forwards it: an HTTP/1.0 request may lack a Host header
+        ascii(head, uri).writeBytes("1.0".equals(version) ? HTTP10 : HTTP11);
         for (int i = 0; i < requestHeaders.size(); i++) {
             String name = requestHeaders.name(i);
             if (hop.isHopByHop(name)) continue;
@@ -751,6 +752,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
     }
 
     private static final byte[] HTTP11 = " HTTP/1.1\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    private static final byte[] HTTP10 = " HTTP/1.0\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     private static final byte[] CONNECTION_CLOSE = "connection: close\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     private static final byte[] CHUNKED = "transfer-encoding: chunked\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     private static final byte[] EXPECT_CONTINUE = "expect: 100-continue\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);

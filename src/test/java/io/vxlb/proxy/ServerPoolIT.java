@@ -119,4 +119,21 @@ class ServerPoolIT {
         assertTrue(out.endsWith("only this"), "what came is relayed, then the client connection closes short of 100 bytes: " + out);
         assertTrue(fx.raw("FE", "GET /next HTTP/1.1\r\nhost: x\r\n\r\n", 1500).startsWith("HTTP/1.1 200"), "the proxy serves the next client");
     }
+
+    @Test
+    void anHttp10RequestIsForwardedAsHttp10AndTheConnectionClosesAfterIt() throws Exception {
+        fx = new ProxyFixture();
+        java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicInteger connections = rawServer((so, r) -> {
+            int eol = r[0].indexOf('\r');
+            lines.add(eol < 0 ? r[0] : r[0].substring(0, eol));
+            so.write(Buffer.buffer("HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok")).onComplete(v -> so.close());
+        });
+        start();
+        String out = fx.raw("FE", "GET /old HTTP/1.0\r\n\r\n", 1500);
+        assertTrue(out.startsWith("HTTP/1.") && out.contains(" 200 ") && out.endsWith("ok"), out);
+        assertEquals(java.util.List.of("GET /old HTTP/1.0"), lines, "no Host to add: the server gets the client's version");
+        fx.raw("FE", "GET /old2 HTTP/1.0\r\n\r\n", 1500);
+        assertEquals(2, connections.get(), "a connection the server closed is not reused");
+    }
 }
