@@ -135,12 +135,35 @@ public final class HttpLogRecord {
         return method + " " + uri + " HTTP/" + version;
     }
 
+    /** %TR: the request's first byte to its complete head; -1 without a parsed (or for a tarpitted) request. */
+    long tr() {
+        return badRequest || tarpitted ? -1 : millisBetween(firstByte, start);
+    }
+
+    /** %Tw: time in a queue after the head; 0 when the request went straight to a server, -1 when it never got that far. */
+    long tw() {
+        return queueLeft != 0 ? millisBetween(start, queueLeft) : connectStart == 0 ? -1 : 0;
+    }
+
+    /** %Tc: connecting to the server. */
+    long tc() {
+        return millisBetween(connectStart, connected);
+    }
+
+    /** %Tr: the server's response head, from the connection being ready. */
+    long tResponse() {
+        return millisBetween(connected, responseHeaders);
+    }
+
+    /** %Ta: the request's first byte to {@code end} (nanoTime). */
+    long ta(long end) {
+        return millisBetween(firstByte, end);
+    }
+
     static long millisBetween(long from, long to) {
         return from == 0 || to == 0 ? -1 : Math.max(0, (to - from) / 1_000_000);
     }
 
-    private static final java.time.format.DateTimeFormatter LOCAL_MS = java.time.format.DateTimeFormatter
-            .ofPattern("dd/MMM/yyyy:HH:mm:ss.SSS", java.util.Locale.ENGLISH).withZone(java.time.ZoneId.systemDefault());
     private static final java.time.format.DateTimeFormatter GMT = java.time.format.DateTimeFormatter
             .ofPattern("dd/MMM/yyyy:HH:mm:ss Z", java.util.Locale.ENGLISH).withZone(java.time.ZoneOffset.UTC);
     private static final java.time.format.DateTimeFormatter LOCAL = java.time.format.DateTimeFormatter
@@ -187,18 +210,18 @@ public final class HttpLogRecord {
             case "rc" -> out.append(c != null && c.redispatched() ? "+" : "").append(c == null ? 0 : c.retries());
             case "ts" -> out.append(terminationState);
             case "tsc" -> out.append(terminationState).append(cookieRequest).append(cookieResponse);
-            case "TR" -> out.append(badRequest || tarpitted ? -1 : millisBetween(firstByte, start));
-            case "Tw" -> out.append(queueLeft != 0 ? millisBetween(start, queueLeft) : connectStart == 0 ? -1 : 0);
-            case "Tc" -> out.append(millisBetween(connectStart, connected));
-            case "Tr" -> out.append(millisBetween(connected, responseHeaders));
-            case "Ta" -> out.append(millisBetween(firstByte, now));
+            case "TR" -> out.append(tr());
+            case "Tw" -> out.append(tw());
+            case "Tc" -> out.append(tc());
+            case "Tr" -> out.append(tResponse());
+            case "Ta" -> out.append(ta(now));
             case "Th" -> out.append(0);
             case "Ti" -> out.append(millisBetween(idleFrom, firstByte));
             case "Tq" -> out.append(badRequest ? -1 : millisBetween(idleFrom, start));
             case "Tt" -> out.append(millisBetween(idleFrom, now));
             case "Tu" -> out.append(millisBetween(firstByte, now));
             case "Td" -> out.append(responseHeaders == 0 ? -1 : millisBetween(responseHeaders, now));
-            case "t", "tr" -> out.append(LOCAL_MS.format(java.time.Instant.ofEpochMilli(acceptedMillis)));
+            case "t", "tr" -> out.append(HttpLogLine.TR.format(java.time.Instant.ofEpochMilli(acceptedMillis)));
             case "trg", "T" -> out.append(GMT.format(java.time.Instant.ofEpochMilli(acceptedMillis)));
             case "trl", "Tl" -> out.append(LOCAL.format(java.time.Instant.ofEpochMilli(acceptedMillis)));
             case "Ts" -> out.append(acceptedMillis / 1000);
@@ -232,7 +255,7 @@ public final class HttpLogRecord {
     }
 
     /** %hr/%hs as "{a|b}", %hrl/%hsl as space-separated values ("-" for an empty one); nothing when none is captured. */
-    private static void appendCaptures(StringBuilder out, String[] values, char sep, boolean braces) {
+    static void appendCaptures(StringBuilder out, String[] values, char sep, boolean braces) {
         if (values == null || values.length == 0) return;
         if (braces) out.append('{');
         for (int i = 0; i < values.length; i++) {

@@ -528,10 +528,8 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         serverTimeoutNanos = be.timeouts().server() * 1_000_000L;
         log.connectStart = System.nanoTime();
         if (!isUpgrade()) {
-            String key = s.poolKey != null ? s.poolKey : ServerRuntime.poolKey(s.server.address(), port, s.sourceAddress);
             connectPort = port;
-            verticle.serverPool().acquire(key, s.server.address(), port, s.sourceAddress, (int) be.timeouts().connect(),
-                    !be.options().httpReuseNever(), false, this);
+            acquireConnection(false);
             return;
         }
         // an upgrade (WebSocket...) goes through Vert.x's client, whose 101 hands over to a Tunnel
@@ -670,6 +668,15 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
 
 
     // ---- the server connection (every request but an upgrade) ---------------------------------
+
+    /** A connection to {@code server} on {@code connectPort} from this loop's pool; {@code fresh}: a new one. */
+    private void acquireConnection(boolean fresh) {
+        ServerRuntime s = server;
+        Proxy be = backend.proxy();
+        String key = s.poolKey != null ? s.poolKey : ServerRuntime.poolKey(s.server.address(), connectPort, s.sourceAddress);
+        verticle.serverPool().acquire(key, s.server.address(), connectPort, s.sourceAddress, (int) be.timeouts().connect(),
+                !be.options().httpReuseNever(), fresh, this);
+    }
 
     @Override
     public void acquired(ServerConnection c) {
@@ -844,10 +851,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         if (retryable && !resent && !responseStarted && !hasBody()) {
             // a kept-alive connection the server closed as the request went out: once more on a new one
             resent = true;
-            ServerRuntime s = server;
-            String key = s.poolKey != null ? s.poolKey : ServerRuntime.poolKey(s.server.address(), connectPort, s.sourceAddress);
-            verticle.serverPool().acquire(key, s.server.address(), connectPort, s.sourceAddress, (int) backend.proxy().timeouts().connect(),
-                    !backend.proxy().options().httpReuseNever(), true, this);
+            acquireConnection(true);
             return;
         }
         releaseServer();

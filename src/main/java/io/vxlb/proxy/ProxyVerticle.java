@@ -40,8 +40,8 @@ import javax.net.ssl.KeyManagerFactory;
 
 /**
  * The data plane of one event loop: listens on every {@code bind} of the HTTP frontends (Vert.x
- * spreads accepted connections over the instances) and owns the HttpClient whose connections
- * stay on this event loop. Deploy one instance per event loop.
+ * spreads accepted connections over the instances) and owns the server connections
+ * ({@link ServerPool}) that stay on this event loop. Deploy one instance per event loop.
  */
 public final class ProxyVerticle extends VerticleBase {
     private final SnapshotHolder holder;
@@ -69,7 +69,6 @@ public final class ProxyVerticle extends VerticleBase {
         serverTimeouts = new ServerTimeouts(vertx);
         serverPool = new ServerPool((io.vertx.core.internal.VertxInternal) vertx, ((io.vertx.core.internal.ContextInternal) context).nettyEventLoop());
         clientMaxSize = g.maxconn() > 0 ? g.maxconn() : 10_000;
-        client = createClient(null);
         List<Future<?>> listening = new ArrayList<>();
         for (CompiledFrontend fe : snap.frontends().values()) {
             Proxy p = fe.proxy();
@@ -274,25 +273,16 @@ public final class ProxyVerticle extends VerticleBase {
         return serverTimeouts;
     }
 
-    HttpClient client() {
-        return client;
-    }
-
     /**
-     * The client for connections bound to local address {@code source} (a server's
-     * {@code source ADDR}): the default client when null, else one more client per distinct
-     * address on this event loop, built on first use and kept (never one per request).
-     */
-    HttpClient client(String source) {
-        return client(source, true);
-    }
-
-    /**
-     * The client for a server: the default one, or one per source address and/or without
-     * keep-alive ({@code http-reuse never}), made once per event loop, never per request.
+     * Vert.x's client for an upgrade request (the rest go through {@link #serverPool()}): the
+     * default one, or one per source address and/or without keep-alive ({@code http-reuse never}),
+     * made on first use once per event loop, never per request.
      */
     HttpClient client(String source, boolean reuse) {
-        if (source == null && reuse) return client;
+        if (source == null && reuse) {
+            if (client == null) client = createClient(null, true);
+            return client;
+        }
         // keyed by the source address ("" for none): no key is built per request
         Map<String, HttpClient> clients = reuse ? sourceClients : noReuseClients;
         String key = source == null ? "" : source;
@@ -302,10 +292,6 @@ public final class ProxyVerticle extends VerticleBase {
             clients.put(key, c);
         }
         return c;
-    }
-
-    private HttpClient createClient(String localAddress) {
-        return createClient(localAddress, true);
     }
 
     private HttpClient createClient(String localAddress, boolean reuse) {
@@ -343,14 +329,7 @@ public final class ProxyVerticle extends VerticleBase {
         String be = backendName == null ? fe.name() : backendName;
         HttpLogLine.Counters c = new HttpLogLine.Counters(counters.activeConnections.get(), counters.frontend(fe.name()).get(),
                 counters.backend(be).get(), server == null ? 0 : server.currentConnections.get(), retries, redispatched);
-        String line;
-        if (cf.logLine() != null) {
-            r.counters = c;
-            r.end = System.nanoTime();
-            line = cf.logLine().format(txn != null ? txn : new io.vxlb.log.RecordTxn(r));
-        } else {
-            line = HttpLogLine.format(r, c);
-        }
+        String line = logLine(cf, txn, r, c);
         for (LogSink s : targets) s.send("info", line);
     }
 
@@ -363,15 +342,16 @@ public final class ProxyVerticle extends VerticleBase {
         HttpLogRecord r = HttpLogRecord.badRequest(fe.name(), conn.remoteAddress(), conn.isSsl(), status, termination, since);
         r.local = conn.localAddress();
         HttpLogLine.Counters c = new HttpLogLine.Counters(counters.activeConnections.get(), counters.frontend(fe.name()).get(), 0, 0, 0, false);
-        String line;
-        if (cf.logLine() != null) {
-            r.counters = c;
-            r.end = System.nanoTime();
-            line = cf.logLine().format(new io.vxlb.log.RecordTxn(r));
-        } else {
-            line = HttpLogLine.format(r, c);
-        }
+        String line = logLine(cf, null, r, c);
         for (LogSink s : targets) s.send("info", line);
+    }
+
+    /** The frontend's log-format line, else the built-in httplog one; {@code txn} null: the record alone. */
+    private static String logLine(CompiledFrontend cf, io.vxlb.rules.Txn txn, HttpLogRecord r, HttpLogLine.Counters c) {
+        if (cf.logLine() == null) return HttpLogLine.format(r, c);
+        r.counters = c;
+        r.end = System.nanoTime();
+        return cf.logLine().format(txn != null ? txn : new io.vxlb.log.RecordTxn(r));
     }
 
     private List<LogSink> sinksFor(Proxy p) {

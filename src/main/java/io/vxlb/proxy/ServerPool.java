@@ -50,10 +50,6 @@ final class ServerPool {
                 .option(ChannelOption.SO_KEEPALIVE, true);
     }
 
-    EventLoop loop() {
-        return loop;
-    }
-
     /**
      * An idle connection to the server, else a new one. {@code reuse}: the connection is shared
      * (false for {@code http-reuse never}: a new one, closed after its response); {@code fresh}:
@@ -141,10 +137,6 @@ final class ServerPool {
             sweeper.cancel(false);
             sweeper = null;
         }
-    }
-
-    int idleCount() {
-        return idleCount;
     }
 
     /** Closes every idle connection; connections in use close after their response. */
