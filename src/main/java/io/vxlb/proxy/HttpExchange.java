@@ -1301,7 +1301,12 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
                     String[] parts = v.split(",");
                     String[] merged = new String[listed.length + parts.length];
                     System.arraycopy(listed, 0, merged, 0, listed.length);
-                    for (int j = 0; j < parts.length; j++) merged[listed.length + j] = parts[j].trim();
+                    for (int j = 0; j < parts.length; j++) {
+                        String t = parts[j].trim();
+                        // a Connection header never removes the framing (nor Host): the message would be read another way
+                        merged[listed.length + j] = t.equalsIgnoreCase("content-length") || t.equalsIgnoreCase("transfer-encoding")
+                                || t.equalsIgnoreCase("host") ? "" : t;
+                    }
                     listed = merged;
                 } else if (n.equalsIgnoreCase("transfer-encoding")) {
                     chunked = true;

@@ -87,8 +87,8 @@ public final class ProxyVerticle extends VerticleBase {
                 .setHttp2ClearTextEnabled(false)
                 .setCompressionSupported(false)
                 .setDecompressionSupported(false)
-                .setMaxHeaderSize(16 * 1024)
-                .setMaxInitialLineLength(16 * 1024)
+                .setMaxHeaderSize(64 * 1024)  // H1FrontLayer enforces the real limits (414/431) first
+                .setMaxInitialLineLength(64 * 1024)
                 .setTcpNoDelay(true)
                 .setAcceptBacklog(b.backlog() > 0 ? b.backlog() : p.backlog() > 0 ? p.backlog() : -1);
         if (p.timeouts().client() > 0) o.setIdleTimeout((int) p.timeouts().client()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
@@ -150,7 +150,7 @@ public final class ProxyVerticle extends VerticleBase {
             if (cc.held) return;  // never served: its admission, when it comes, gives the place back
             // HAProxy logs a connection that closed before sending a request as "<BADREQ>" with
             // CR (client closed), unless "option dontlognull" says such empty connections are noise
-            if (cc.requests == 0 && !cc.timedOut && !p.options().dontlognull()) logBadRequest(p, conn, 400, "CR", cc.since);
+            if (cc.requests == 0 && !cc.timedOut && !cc.layer.answered() && !p.options().dontlognull()) logBadRequest(p, conn, 400, "CR", cc.since);
             cc.cancel();
             counters.activeConnections.decrementAndGet();
             counters.frontend(frontendName).decrementAndGet();
@@ -159,6 +159,10 @@ public final class ProxyVerticle extends VerticleBase {
         conn.closeHandler(v -> cc.onClosed.run());
         if (conn instanceof io.vertx.core.net.impl.ConnectionBase base && base.channel().pipeline().get("httpDecoder") != null) {
             base.channel().pipeline().addBefore("httpDecoder", "vxlb-clock", cc.clock);
+            // every request passes vxlb's strict HTTP/1 layer before Vert.x's decoder sees a byte
+            base.channel().pipeline().addBefore("httpDecoder", "vxlb-h1", cc.layer);
+            // a client that half-closes still gets its answers (and 400 when it sent nothing), as with HAProxy
+            base.channel().config().setOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true);
         }
         io.vertx.core.Context ctx = vertx.getOrCreateContext();
         if (cc.gate == null || cc.gate.enter(task -> ctx.runOnContext(v -> task.run()), () -> admitted(frontendName, cc))) {
@@ -221,6 +225,7 @@ public final class ProxyVerticle extends VerticleBase {
         if (cc != null) cc.clock.startRequest(ex.logRecord());
         req.response().endHandler(v -> {
             if (cc != null) {
+                cc.layer.responseEnded();
                 cc.clock.arm();
                 cc.arm(fe.proxy().timeouts().effectiveHttpKeepAlive(), false);
             }
@@ -243,6 +248,7 @@ public final class ProxyVerticle extends VerticleBase {
         if (cc == null) return () -> { };
         cc.tunnel = true;
         cc.cancel();
+        cc.layer.tunnel();
         String frontendName = cc.frontendName;
         ConnectionGate gate = cc.gate;
         return () -> {
@@ -425,6 +431,19 @@ public final class ProxyVerticle extends VerticleBase {
         boolean tunnel;
         Runnable onClosed;
         final RequestClock clock = new RequestClock(since);
+        /** The strict HTTP/1 layer in front of Vert.x's decoder; its refusals are logged as HAProxy's {@code <BADREQ>}. */
+        final H1FrontLayer layer = new H1FrontLayer((status, termination) -> {
+            if (termination.equals("CR") && frontend().options().dontlognull()) return;
+            logBadRequest(frontend(), conn(), status, termination, since);
+        });
+
+        private Proxy frontend() {
+            return frontend;
+        }
+
+        private HttpConnection conn() {
+            return conn;
+        }
 
         ClientConnection(HttpConnection conn, Proxy frontend, String frontendName) {
             this.conn = conn;

@@ -1,0 +1,445 @@
+package io.vxlb.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The HTTP/1 layer of one client connection, in front of Vert.x's decoder: every request head is
+ * parsed and validated by {@link H1Parser}, the body is framed once by what it decided, and only
+ * what passed goes on, as it came or in canonical form (Content-Length or chunked, never both;
+ * chunk extensions and trailers dropped). So the decoder behind, the rules and the server all
+ * read the same message, and a request can never hide another one.
+ *
+ * <p>Errors are answered here, with HAProxy's pages, once the responses already due on the
+ * connection are out; the connection then closes. It also knows when the connection becomes a
+ * tunnel (WebSocket), and answers a client that half-closes before sending anything with 400,
+ * as HAProxy does.
+ */
+final class H1FrontLayer extends ChannelDuplexHandler {
+    /** What the proxy hears from this layer (logging). */
+    interface Listener {
+        /** The connection is answered {@code status} without a request (HAProxy's {@code <BADREQ>}). */
+        void rejected(int status, String termination);
+    }
+
+    /** Request line and whole head limits: beyond them 414 and 431 (Vert.x's decoder behind allows more). */
+    static final int MAX_REQUEST_LINE = 16 * 1024;
+    static final int MAX_HEAD = 16 * 1024;
+    private static final int MAX_CHUNK_LINE = 4096;
+    private static final int MAX_TRAILERS = 16 * 1024;
+    /** Bytes held back after an upgrade request until its answer is known. */
+    private static final int MAX_EARLY = 64 * 1024;
+
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+
+    private enum State { HEAD, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_CRLF, TRAILERS, UPGRADE_WAIT, TUNNEL, DRAIN, CLOSED }
+
+    private final Listener listener;
+    private final H1Head head = new H1Head();
+    private State state = State.HEAD;
+    /** Bytes read but not yet passed on; null when none. */
+    private ByteBuf pending;
+    private long left;
+    private int trailerBytes;
+    /** Heads passed on whose response has not ended. */
+    private int inFlight;
+    /** The proxy wrote something since the last head went on (a response to it may have started). */
+    private boolean wroteSinceHead;
+    /** An error to answer once the responses due are out (pipelining). */
+    private int deferredStatus;
+    private boolean inputShut;
+    private boolean anyRequest;
+    private boolean lastRequest;
+    private ChannelHandlerContext ctx;
+
+    H1FrontLayer(Listener listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releasePending();
+    }
+
+    /** True once this layer answered the connection itself (an error page): nothing more to log for it. */
+    boolean answered() {
+        return state == State.CLOSED;
+    }
+
+    // ---- inbound -----------------------------------------------------------------------------
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (state == State.TUNNEL) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (!(msg instanceof ByteBuf in)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (state == State.DRAIN || state == State.CLOSED) {
+            in.release();
+            return;
+        }
+        if (pending == null) {
+            pending = in;
+        } else {
+            ByteBuf merged = ctx.alloc().buffer(pending.readableBytes() + in.readableBytes());
+            merged.writeBytes(pending).writeBytes(in);
+            pending.release();
+            in.release();
+            pending = merged;
+        }
+        if (state == State.UPGRADE_WAIT) {
+            if (pending.readableBytes() > MAX_EARLY) ctx.channel().config().setAutoRead(false);
+            return;
+        }
+        process();
+    }
+
+    private void process() {
+        while (pending != null && pending.isReadable() && ctx.channel().isActive()) {
+            boolean progressed = switch (state) {
+                case HEAD -> head();
+                case BODY -> body();
+                case CHUNK_SIZE -> chunkSize();
+                case CHUNK_DATA -> chunkData();
+                case CHUNK_CRLF -> chunkCrlf();
+                case TRAILERS -> trailers();
+                default -> false;
+            };
+            if (!progressed) break;
+        }
+        if (pending != null && !pending.isReadable()) releasePending();
+    }
+
+    private boolean head() {
+        ByteBuf b = pending;
+        int from = b.readerIndex(), to = b.writerIndex();
+        // empty lines before a request are skipped (RFC 9112 2.2, as HAProxy)
+        while (from < to && (b.getByte(from) == '\r' || b.getByte(from) == '\n')) from++;
+        b.readerIndex(from);
+        if (from == to) return false;
+        int end = H1Parser.headEnd(b, from, to);
+        if (end < 0) {
+            int lf = b.indexOf(from, Math.min(to, from + MAX_REQUEST_LINE + 2), (byte) '\n');
+            if (lf < 0 && to - from > MAX_REQUEST_LINE) reject(414);
+            else if (to - from > MAX_HEAD) reject(431);
+            return false;
+        }
+        int lf = b.indexOf(from, end, (byte) '\n');
+        if (lf - from > MAX_REQUEST_LINE + 1) {
+            reject(414);
+            return false;
+        }
+        if (end - from > MAX_HEAD) {
+            reject(431);
+            return false;
+        }
+        int status = H1Parser.parse(b, from, end, head);
+        if (status != H1Parser.OK) {
+            reject(status);
+            return false;
+        }
+        anyRequest = true;
+        ByteBuf out = head.rewrite ? canonical(b, head) : b.retainedSlice(from, end - from);
+        b.readerIndex(end);
+        inFlight++;
+        wroteSinceHead = false;
+        lastRequest = head.lastOnConnection();
+        switch (head.framing) {
+            case LENGTH -> {
+                left = head.contentLength;
+                state = State.BODY;
+            }
+            case CHUNKED -> state = State.CHUNK_SIZE;
+            default -> requestEnded(head.upgrade);
+        }
+        ctx.fireChannelRead(out);
+        return true;
+    }
+
+    private boolean body() {
+        int n = (int) Math.min(left, pending.readableBytes());
+        ByteBuf out = pending.readRetainedSlice(n);
+        left -= n;
+        if (left == 0) requestEnded(false);
+        ctx.fireChannelRead(out);
+        return true;
+    }
+
+    private boolean chunkSize() {
+        ByteBuf b = pending;
+        int from = b.readerIndex(), to = b.writerIndex();
+        int lf = b.indexOf(from, Math.min(to, from + MAX_CHUNK_LINE), (byte) '\n');
+        if (lf < 0) {
+            if (to - from >= MAX_CHUNK_LINE) bodyError();
+            return false;
+        }
+        long size = H1Parser.chunkSize(b, from, lf);
+        if (size < 0) {
+            bodyError();
+            return false;
+        }
+        b.readerIndex(lf + 1);
+        if (size == 0) {
+            trailerBytes = 0;
+            state = State.TRAILERS;
+            return true;
+        }
+        left = size;
+        state = State.CHUNK_DATA;
+        ByteBuf line = ctx.alloc().buffer(16);
+        ByteBufUtil.writeAscii(line, Long.toHexString(size));
+        line.writeBytes(CRLF);
+        ctx.fireChannelRead(line);
+        return true;
+    }
+
+    private boolean chunkData() {
+        int n = (int) Math.min(left, pending.readableBytes());
+        ByteBuf out = pending.readRetainedSlice(n);
+        left -= n;
+        if (left == 0) state = State.CHUNK_CRLF;
+        ctx.fireChannelRead(out);
+        return true;
+    }
+
+    private boolean chunkCrlf() {
+        ByteBuf b = pending;
+        int r = b.readerIndex();
+        int c = b.getByte(r);
+        if (c == '\n') {
+            b.readerIndex(r + 1);
+        } else if (c == '\r') {
+            if (b.readableBytes() < 2) return false;
+            if (b.getByte(r + 1) != '\n') {
+                bodyError();
+                return false;
+            }
+            b.readerIndex(r + 2);
+        } else {
+            bodyError();
+            return false;
+        }
+        state = State.CHUNK_SIZE;
+        ctx.fireChannelRead(Unpooled.wrappedBuffer(CRLF));
+        return true;
+    }
+
+    /** Trailer lines after the last chunk: validated, counted, dropped; the body ends with a bare last chunk. */
+    private boolean trailers() {
+        ByteBuf b = pending;
+        int from = b.readerIndex(), to = b.writerIndex();
+        int lf = b.indexOf(from, to, (byte) '\n');
+        if (lf < 0) {
+            if (trailerBytes + (to - from) > MAX_TRAILERS) bodyError();
+            return false;
+        }
+        int lineEnd = lf > from && b.getByte(lf - 1) == '\r' ? lf - 1 : lf;
+        if (lineEnd - from > 0 && !H1Parser.validTrailer(b, from, lineEnd)) {
+            bodyError();
+            return false;
+        }
+        trailerBytes += lf + 1 - from;
+        if (trailerBytes > MAX_TRAILERS) {
+            bodyError();
+            return false;
+        }
+        b.readerIndex(lf + 1);
+        if (lineEnd == from) {
+            requestEnded(false);
+            ctx.fireChannelRead(Unpooled.wrappedBuffer(LAST_CHUNK));
+        }
+        return true;
+    }
+
+    /** The current request's bytes are all passed on: the next request, an upgrade's answer, or nothing more. */
+    private void requestEnded(boolean upgrade) {
+        if (upgrade) state = State.UPGRADE_WAIT;
+        else if (lastRequest) {
+            state = State.DRAIN;  // the connection closes after this response: later bytes are not requests
+            releasePending();
+        } else state = State.HEAD;
+    }
+
+    /** The head is rewritten: one space after each colon, CRLF, one Host and Content-Length, hop-by-hop names out. */
+    private ByteBuf canonical(ByteBuf b, H1Head h) {
+        ByteBuf out = ctx.alloc().buffer(h.end - b.readerIndex() + 32);
+        out.writeBytes(b, h.methodStart, h.methodEnd - h.methodStart).writeByte(' ');
+        out.writeBytes(b, h.uriStart, h.uriEnd - h.uriStart);
+        out.writeBytes(h.minor == 0 ? HTTP10 : HTTP11);
+        boolean stripUpgrade = h.upgradeHeader && h.connUpgrade && !h.upgrade;
+        for (int i = 0; i < h.count; i++) {
+            if (h.drop[i]) continue;
+            int ns = h.nameStart[i], ne = h.nameEnd[i];
+            boolean connection = H1Parser.equalsIgnoreCase(b, ns, ne, "connection");
+            if (connection && (h.connOther || h.forceClose || stripUpgrade)) continue;  // written once below
+            if (stripUpgrade && H1Parser.equalsIgnoreCase(b, ns, ne, "upgrade")) continue;
+            out.writeBytes(b, ns, ne - ns).writeByte(':').writeByte(' ');
+            if (i == h.contentLengthLine) ByteBufUtil.writeAscii(out, Long.toString(h.contentLength));
+            else if (i == h.transferEncoding) ByteBufUtil.writeAscii(out, "chunked");
+            else out.writeBytes(b, h.valueStart[i], h.valueEnd[i] - h.valueStart[i]);
+            out.writeBytes(CRLF);
+        }
+        if (h.forceClose || h.connClose) {
+            if (h.connOther || h.forceClose || stripUpgrade) ByteBufUtil.writeAscii(out, "Connection: close\r\n");
+        } else if (h.connOther || stripUpgrade) {
+            if (h.connKeepAlive && h.connUpgrade && h.upgrade) ByteBufUtil.writeAscii(out, "Connection: keep-alive, upgrade\r\n");
+            else if (h.connUpgrade && h.upgrade) ByteBufUtil.writeAscii(out, "Connection: upgrade\r\n");
+            else if (h.connKeepAlive) ByteBufUtil.writeAscii(out, "Connection: keep-alive\r\n");
+        }
+        out.writeBytes(CRLF);
+        return out;
+    }
+
+    private static final byte[] HTTP10 = " HTTP/1.0\r\n".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] HTTP11 = " HTTP/1.1\r\n".getBytes(StandardCharsets.ISO_8859_1);
+
+    // ---- errors ------------------------------------------------------------------------------
+
+    /** A head the parser refused: answered once the responses due are out, then the connection closes. */
+    private void reject(int status) {
+        releasePending();
+        if (inFlight > 0) {
+            deferredStatus = status;
+            state = State.DRAIN;
+            ctx.channel().config().setAutoRead(false);
+            return;
+        }
+        answer(status, "PR");
+    }
+
+    /**
+     * Broken framing inside a body whose head already went on: the request must never look complete
+     * to the server, so the connection closes (the exchange aborts its server side). The client
+     * gets a 400 when no response to the request has started.
+     */
+    private void bodyError() {
+        releasePending();
+        if (inFlight == 1 && !wroteSinceHead) {
+            state = State.CLOSED;
+            write(ErrorPages.raw(ErrorPages.BAD_REQUEST));
+        } else {
+            state = State.CLOSED;
+            ctx.close();
+        }
+    }
+
+    private void answer(int status, String termination) {
+        state = State.CLOSED;
+        write(ErrorPages.raw(ErrorPages.of(status)));
+        listener.rejected(status, termination);
+    }
+
+    private void write(io.vertx.core.buffer.Buffer page) {
+        ByteBuf bytes = Unpooled.wrappedBuffer(page.getBytes());
+        ctx.writeAndFlush(bytes).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void releasePending() {
+        if (pending != null) {
+            pending.release();
+            pending = null;
+        }
+    }
+
+    // ---- what the proxy tells this layer -------------------------------------------------------
+
+    /** A response on this connection has ended (in request order). */
+    void responseEnded() {
+        if (inFlight > 0) inFlight--;
+        if (inFlight > 0) return;
+        if (deferredStatus != 0) {
+            int s = deferredStatus;
+            deferredStatus = 0;
+            answer(s, "PR");
+            return;
+        }
+        if (state == State.UPGRADE_WAIT) {
+            // not upgraded: what followed is the next request
+            state = State.HEAD;
+            ctx.channel().config().setAutoRead(true);
+            process();
+        }
+        if (inputShut && state == State.HEAD && pending == null) ctx.close();
+    }
+
+    /** The connection became a tunnel (101 sent): what the client sent meanwhile goes to the tunnel, next turn. */
+    void tunnel() {
+        state = State.TUNNEL;
+        inFlight = 0;
+        ByteBuf early = pending;
+        pending = null;
+        ctx.channel().config().setAutoRead(true);
+        if (early != null) ctx.executor().execute(() -> {
+            if (ctx.channel().isActive()) ctx.fireChannelRead(early);
+            else early.release();
+        });
+    }
+
+    // ---- events ------------------------------------------------------------------------------
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (!(evt instanceof ChannelInputShutdownEvent) || state == State.TUNNEL) {
+            ctx.fireUserEventTriggered(evt);
+            return;
+        }
+        // the client half-closed: what it sent is all there will be
+        inputShut = true;
+        switch (state) {
+            case HEAD -> {
+                boolean partial = pending != null && pending.isReadable();
+                if (inFlight > 0) {
+                    if (partial) reject(400);
+                } else if (partial) {
+                    answer(400, "CR");
+                } else if (!anyRequest) {
+                    answer(400, "CR");  // HAProxy answers a connection closed before any byte with 400
+                } else {
+                    ctx.close();
+                }
+            }
+            case DRAIN, CLOSED -> { }
+            case UPGRADE_WAIT -> ctx.close();
+            default -> {
+                // an unfinished body: the server must not take it for a complete request
+                state = State.CLOSED;
+                releasePending();
+                ctx.close();
+            }
+        }
+    }
+
+    // ---- outbound ----------------------------------------------------------------------------
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        wroteSinceHead = true;
+        ctx.write(msg, promise);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        releasePending();
+        if (state != State.TUNNEL) state = State.CLOSED;
+        ctx.fireChannelInactive();
+    }
+
+}
