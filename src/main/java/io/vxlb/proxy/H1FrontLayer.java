@@ -28,6 +28,9 @@ final class H1FrontLayer extends ChannelDuplexHandler {
     interface Listener {
         /** The connection is answered {@code status} without a request (HAProxy's {@code <BADREQ>}). */
         void rejected(int status, String termination);
+
+        /** The client half-closed while a request of it is in the proxy (HAProxy goes on unless "option abortonclose"). */
+        void inputShut();
     }
 
     /** Request line and whole head limits: beyond them 414 and 431 (Vert.x's decoder behind allows more). */
@@ -408,6 +411,7 @@ final class H1FrontLayer extends ChannelDuplexHandler {
                 boolean partial = pending != null && pending.isReadable();
                 if (inFlight > 0) {
                     if (partial) reject(400);
+                    else listener.inputShut();
                 } else if (partial) {
                     answer(400, "CR");
                 } else if (!anyRequest) {

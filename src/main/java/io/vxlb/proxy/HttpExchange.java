@@ -287,6 +287,17 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         respondPage(ErrorPages.SERVICE_UNAVAILABLE, false);
     }
 
+    /**
+     * The client half-closed after its request: HAProxy still serves it (the answer goes to the
+     * open half), but with {@code option abortonclose} a request that waits in a queue is dropped
+     * ("CQ", back_may_abort_req).
+     */
+    void clientHalfClosed() {
+        if (pending == null || backend == null || !backend.proxy().options().abortonclose()) return;
+        leaveQueue("CQ");
+        request.connection().close();
+    }
+
     private void stopQueueTimer() {
         if (queueTimer >= 0) {
             verticle.vertx().cancelTimer(queueTimer);

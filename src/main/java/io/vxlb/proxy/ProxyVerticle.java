@@ -222,9 +222,13 @@ public final class ProxyVerticle extends VerticleBase {
             return;
         }
         HttpExchange ex = new HttpExchange(this, snap, fe, req);
-        if (cc != null) cc.clock.startRequest(ex.logRecord());
+        if (cc != null) {
+            cc.clock.startRequest(ex.logRecord());
+            cc.current = ex;
+        }
         req.response().endHandler(v -> {
             if (cc != null) {
+                if (cc.current == ex) cc.current = null;
                 cc.layer.responseEnded();
                 cc.clock.arm();
                 cc.arm(fe.proxy().timeouts().effectiveHttpKeepAlive(), false);
@@ -432,10 +436,21 @@ public final class ProxyVerticle extends VerticleBase {
         Runnable onClosed;
         final RequestClock clock = new RequestClock(since);
         /** The strict HTTP/1 layer in front of Vert.x's decoder; its refusals are logged as HAProxy's {@code <BADREQ>}. */
-        final H1FrontLayer layer = new H1FrontLayer((status, termination) -> {
-            if (termination.equals("CR") && frontend().options().dontlognull()) return;
-            logBadRequest(frontend(), conn(), status, termination, since);
+        final H1FrontLayer layer = new H1FrontLayer(new H1FrontLayer.Listener() {
+            @Override
+            public void rejected(int status, String termination) {
+                if (termination.equals("CR") && frontend().options().dontlognull()) return;
+                logBadRequest(frontend(), conn(), status, termination, since);
+            }
+
+            @Override
+            public void inputShut() {
+                HttpExchange ex = current;
+                if (ex != null) ex.clientHalfClosed();
+            }
         });
+        /** The exchange whose response is due, for the client's half-close; null between requests. */
+        HttpExchange current;
 
         private Proxy frontend() {
             return frontend;

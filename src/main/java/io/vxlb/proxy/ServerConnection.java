@@ -72,6 +72,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     private boolean anyResponse;
     private boolean interim;
     private boolean keepAlive;
+    /** The response head carried both Content-Length and Transfer-Encoding. */
+    private boolean framingConflict;
     /** Requests sent on this connection before the current one (0: a fresh connection). */
     private int served;
     long idleSince;
@@ -86,6 +88,14 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     /** The response decoder, told when the request was a HEAD (its response has no body whatever it says). */
     HttpResponseDecoder decoder() {
         return new HttpResponseDecoder(DECODER) {
+            @Override
+            protected void handleTransferEncodingChunkedWithContentLength(HttpMessage msg) {
+                // CL + TE from a server: chunked wins (Netty drops CL) and, as HAProxy does, the
+                // connection is not reused: the two framings say the server and vxlb may disagree
+                framingConflict = true;
+                super.handleTransferEncodingChunkedWithContentLength(msg);
+            }
+
             @Override
             protected boolean isContentAlwaysEmpty(HttpMessage msg) {
                 if (headRequest && msg instanceof HttpResponse r && r.status().code() >= 200) return true;
@@ -185,7 +195,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
                 interim = true;
                 l.serverInterim(r);
             } else {
-                keepAlive = keepAlive && HttpUtil.isKeepAlive(r);
+                keepAlive = keepAlive && HttpUtil.isKeepAlive(r) && !framingConflict;
+                framingConflict = false;
                 l.serverHead(r);
             }
         }

@@ -195,6 +195,7 @@ class QueueIT {
                     bind 127.0.0.1:${FE}
                     default_backend be
                 backend be
+                    option abortonclose
                     server s1 127.0.0.1:${BE} maxconn 1
                 """);
         ProxyFixture.Backend be = slowBackend("BE", 600);
@@ -216,6 +217,35 @@ class QueueIT {
         assertMatches(HEADER + CLIENT + "fe be/<NOSRV> 0/\\d+/-1/-1/\\d+ -1 0 - - CQ-- \\d+/\\d+/\\d+/\\d+/0 0/1 \"GET /gone HTTP/1\\.1\"", lineFor(got, "/gone"));
         // the abandoned entry left the queue before /third was queued: /third was first in line
         assertMatches(HEADER + CLIENT + "fe be/s1 0/\\d+/\\d+/\\d+/\\d+ 200 \\d+ - - ---- .* 0/1 \"GET /third HTTP/1\\.1\"", lineFor(got, "/third"));
+    }
+
+    /**
+     * Without abortonclose a client that closes its side while queued still has its request served,
+     * as with HAProxy 2.6.12 on the same config and bytes (measured):
+     * {@code fe be/s1 0/402/9/600/1011 200 122 - - ---- 2/2/1/0/0 0/1 "GET /gone HTTP/1.1"}.
+     */
+    @Test
+    void withoutAbortoncloseAClientThatClosesWhileQueuedIsStillServed() throws Exception {
+        start(CONFIG + """
+                frontend fe
+                    bind 127.0.0.1:${FE}
+                    default_backend be
+                backend be
+                    server s1 127.0.0.1:${BE} maxconn 1
+                """);
+        ProxyFixture.Backend be = slowBackend("BE", 600);
+        HttpClient c = parallelClient();
+        Future<ProxyFixture.Response> first = send(c, fx.port("FE"), "/first");
+        awaitInFlight(1);
+        try (Socket s = new Socket("127.0.0.1", fx.port("FE"))) {
+            s.getOutputStream().write("GET /gone HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            Thread.sleep(150);
+        }  // closed while queued
+        assertEquals(200, ProxyFixture.await(first).status());
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (be.seen.stream().noneMatch(x -> x.uri().equals("/gone")) && System.nanoTime() < deadline) Thread.sleep(20);
+        assertTrue(be.seen.stream().anyMatch(x -> x.uri().equals("/gone")), "the queued request of a half-closed client reached the server");
     }
 
     @Test
