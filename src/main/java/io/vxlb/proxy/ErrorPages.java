@@ -25,6 +25,7 @@ public final class ErrorPages {
     public static final Page REQUEST_TIMEOUT = page(408, "Request Time-out", "Your browser didn't send a complete request in time.", true);
     public static final Page GONE = page(410, "Gone", "The resource is no longer available and will not be available again.", false);
     public static final Page PAYLOAD_TOO_LARGE = page(413, "Payload Too Large", "The request entity exceeds the maximum allowed.", false);
+    public static final Page UNPROCESSABLE = page(422, "Unprocessable Content", "The server cannot process the contained instructions.", false);
     public static final Page TOO_MANY_REQUESTS = page(429, "Too Many Requests", "You have sent too many requests in a given amount of time.", false);
     public static final Page HEADERS_TOO_LARGE = page(431, "Request Header Fields Too Large", "Your browser sent a request whose header fields are too large.", true);
     public static final Page INTERNAL_ERROR = page(500, "Internal Server Error", "An internal server error occurred.", false);
@@ -45,6 +46,7 @@ public final class ErrorPages {
             case 408 -> REQUEST_TIMEOUT;
             case 410 -> GONE;
             case 413 -> PAYLOAD_TOO_LARGE;
+            case 422 -> UNPROCESSABLE;
             case 429 -> TOO_MANY_REQUESTS;
             case 431 -> HEADERS_TOO_LARGE;
             case 500 -> INTERNAL_ERROR;
@@ -56,13 +58,16 @@ public final class ErrorPages {
         };
     }
 
-    /** The whole response as HAProxy sends it on a raw connection (used before a request exists, e.g. 408). */
+    /**
+     * The whole response as HAProxy's H1 layer writes it when there is no request to answer
+     * (h1_send_error: the http_err_msgs text as is, mixed-case names): parse errors, 408, 413...
+     */
     public static Buffer raw(Page p) {
         String head = "HTTP/1.1 " + p.status() + " " + p.reason() + "\r\n"
-                + "content-length: " + p.body().length() + "\r\n"
-                + "cache-control: no-cache\r\n"
-                + (p.close() ? "connection: close\r\n" : "")
-                + "content-type: text/html\r\n\r\n";
+                + "Content-length: " + p.body().length() + "\r\n"
+                + "Cache-Control: no-cache\r\n"
+                + (p.close() ? "Connection: close\r\n" : "")
+                + "Content-Type: text/html\r\n\r\n";
         return Buffer.buffer(head).appendBuffer(p.body());
     }
 }

@@ -29,7 +29,7 @@ final class H1Head {
     boolean connClose, connKeepAlive, connUpgrade;
     /** Connection named other headers (dropped as hop-by-hop, never framing or Host). */
     boolean connOther;
-    boolean upgradeHeader, upgradeH2;
+    boolean upgradeHeader, upgradeH2, upgradeWebsocket, websocketKey;
     /** The head can be forwarded only rewritten (see {@link H1Parser}); false: the bytes as they came. */
     boolean rewrite;
     /** Transfer-Encoding with Content-Length: chunked wins, and the connection closes after the response (as HAProxy). */
@@ -45,7 +45,7 @@ final class H1Head {
         framing = Framing.NONE;
         contentLength = 0;
         connClose = connKeepAlive = connUpgrade = connOther = false;
-        upgradeHeader = upgradeH2 = false;
+        upgradeHeader = upgradeH2 = upgradeWebsocket = websocketKey = false;
         rewrite = forceClose = upgrade = false;
         minor = 1;
         end = 0;

@@ -11,10 +11,11 @@ import io.netty.buffer.ByteBuf;
  *
  * <p>Rejected with 400: bytes outside VCHAR in the target, a target that is not origin-form,
  * absolute-form (http/https) or {@code *} with OPTIONS, a version other than
- * {@code HTTP/1.0}/{@code HTTP/1.1} spelled exactly, more than one space between the parts,
+ * {@code HTTP/1.x} spelled exactly (1.2 and above read as 1.1, as HAProxy), more than one space between the parts,
  * header names that are not tokens or are followed by blanks, control bytes in values, obs-fold,
  * more than {@value H1Head#MAX_HEADERS} headers, differing or malformed Content-Length,
- * Transfer-Encoding whose last coding is not chunked or that repeats chunked, Transfer-Encoding in
+ * Transfer-Encoding whose last coding is not chunked or that repeats chunked (another coding: 422, as HAProxy),
+ * a body on an HTTP/1.0 GET/HEAD/DELETE (413, as HAProxy), a WebSocket handshake without its key, Transfer-Encoding in
  * HTTP/1.0, two different Host values, an absolute-form authority other than Host. An upgrade
  * to h2c is not honoured (the request goes on without its upgrade headers): through it the
  * server would speak HTTP/2 with the client past every rule (h2c smuggling).
@@ -79,8 +80,10 @@ final class H1Parser {
         int major = b.getByte(p + 5), minorDigit = b.getByte(p + 7);
         if (major < '0' || major > '9' || minorDigit < '0' || minorDigit > '9') return 400;
         p += 8;
-        if (major != '1' || minorDigit > '1') return 505;
-        h.minor = minorDigit - '0';
+        // HTTP/1.x above 1.1 is read as 1.1 (RFC 9110 2.5, as HAProxy); another major is not HTTP/1
+        if (major != '1') return 400;
+        h.minor = minorDigit == '0' ? 0 : 1;
+        if (minorDigit > '1') h.rewrite = true;
         p = lineEnd(b, p, end, h);
         if (p < 0) return 400;
         int status = target(b, h);
@@ -189,6 +192,7 @@ final class H1Parser {
                     forEachToken(b, vs, ve, (s, e) -> {
                         // h2c (and any h2 token): the server would speak HTTP/2 to the client past every rule
                         if (e - s >= 2 && (b.getByte(s) | 0x20) == 'h' && b.getByte(s + 1) == '2') h.upgradeH2 = true;
+                        if (equalsIgnoreCase(b, s, e, "websocket")) h.upgradeWebsocket = true;
                         return true;
                     });
                 }
@@ -210,6 +214,7 @@ final class H1Parser {
                 break;
             case 17:
                 if (equalsIgnoreCase(b, ns, ne, "transfer-encoding")) return transferEncoding(b, h, i);
+                if (equalsIgnoreCase(b, ns, ne, "sec-websocket-key")) h.websocketKey = true;
                 break;
             default:
                 break;
@@ -271,8 +276,8 @@ final class H1Parser {
             return !bad[0];
         });
         if (bad[0] || tokens[0] == 0) return 400;
-        // a coding other than chunked would be lost when the body is re-chunked: refused, not altered
-        if (other[0]) return 400;
+        // a coding other than chunked would be lost when the body is re-chunked: HAProxy's 422 (H1_MF_TE_OTHER)
+        if (other[0]) return 422;
         if (h.transferEncoding >= 0) return 400;
         h.transferEncoding = i;
         if (h.valueEnd[i] - h.valueStart[i] != 7) h.rewrite = true;
@@ -288,6 +293,10 @@ final class H1Parser {
                 if (!regionEqualsIgnoreCase(b, a, e, h.valueStart[h.host], h.valueEnd[h.host])) return 400;
             }
         }
+        // HTTP/1.0 GET/HEAD/DELETE with a body: HAProxy's 413
+        if (h.minor == 0 && (h.transferEncoding >= 0 || h.contentLength > 0)
+                && (equalsAscii(b, h.methodStart, h.methodEnd, "GET") || equalsAscii(b, h.methodStart, h.methodEnd, "HEAD")
+                || equalsAscii(b, h.methodStart, h.methodEnd, "DELETE"))) return 413;
         if (h.transferEncoding >= 0) {
             if (h.minor == 0) return 400;
             h.framing = H1Head.Framing.CHUNKED;
@@ -317,6 +326,8 @@ final class H1Parser {
         }
         if (h.upgradeHeader && h.connUpgrade) {
             h.upgrade = !h.upgradeH2 && h.minor == 1 && h.framing == H1Head.Framing.NONE;
+            // a WebSocket handshake without its key is refused, as HAProxy does (h1_process_ws)
+            if (h.upgrade && h.upgradeWebsocket && !h.websocketKey) return 400;
             // an h2c upgrade (or one with a body, or in HTTP/1.0) is forwarded as a plain request without the upgrade headers
             if (!h.upgrade) h.rewrite = true;
         }

@@ -115,6 +115,11 @@ class HttpLogIT {
         fx.raw("FE2", "GET / HTTP/1.1\r\nHost: a\r\n", 2000);
         // HAProxy 2.6.12: fe2 fe2/<NOSRV> -1/-1/-1/-1/501 408 0 - - cR-- 1/1/0/0/0 0/0 "<BADREQ>"
         assertMatches(HEADER + CLIENT + "fe2 fe2/<NOSRV> -1/-1/-1/-1/\\d+ 408 0 - - cR-- \\d+/1/0/0/0 0/0 \"<BADREQ>\"", nextLine());
+        // a head the HTTP/1 layer refuses; HAProxy 2.6.12, same bytes:
+        // fe fe/<NOSRV> -1/-1/-1/-1/0 400 0 - - PR-- 1/1/0/0/0 0/0 "<BADREQ>"
+        String refused = fx.raw("FE", "GET / HTTP/1.1\r\nHost: a\r\nbad line\r\n\r\n", 2000);
+        assertTrue(refused.startsWith("HTTP/1.1 400 Bad request\r\nContent-length: 90\r\n"), refused);
+        assertMatches(HEADER + CLIENT + "fe fe/<NOSRV> -1/-1/-1/-1/\\d+ 400 0 - - PR-- \\d+/1/0/0/0 0/0 \"<BADREQ>\"", nextLine());
     }
 
     @Test
