@@ -63,9 +63,6 @@ final class TcpSession implements Txn {
     private boolean clientClosed;
     private boolean serverClosed;
     private boolean finished;
-    private long idleTimeout;
-    private long lastActivity;
-    private long timer = -1;
     private Map<String, Object> variables;
 
     /** The maxconn gate whose place this session holds (given back when it ends); null without maxconn. */
@@ -285,54 +282,68 @@ final class TcpSession implements Txn {
 
     // ---- relay -------------------------------------------------------------------------------
 
+    /**
+     * Both sockets leave Vert.x for a Netty relay on their (shared) event loop ({@link Tunnel#relay}):
+     * bytes both ways with back-pressure, and half-closes passed on, so a client that shuts its
+     * write side still gets the server's reply, as with HAProxy.
+     */
     private void relay(NetSocket srv) {
         serverSocket = srv;
         connected = System.nanoTime();
-        lastActivity = connected;
-        srv.exceptionHandler(t -> srv.close());
-        srv.closeHandler(v -> onServerClosed());
-        pump(client, srv, true);
-        pump(srv, client, false);
         Timeouts fe = frontend.proxy().timeouts(), be = backend.proxy().timeouts();
         long tunnel = be.tunnel() > 0 ? be.tunnel() : fe.tunnel();
+        long idle;
         if (tunnel > 0) {
-            idleTimeout = tunnel;
+            idle = tunnel;
         } else {
             long c = fe.client(), s = be.server();
-            idleTimeout = c > 0 && s > 0 ? Math.min(c, s) : Math.max(c, s);
+            idle = c > 0 && s > 0 ? Math.min(c, s) : Math.max(c, s);
         }
-        if (idleTimeout > 0) timer = verticle.vertx().setTimer(idleTimeout, this::idleCheck);
-        client.resume();
-    }
-
-    /** Forwards each buffer as received (no copy); pauses the source while the destination's queue is full. */
-    private void pump(NetSocket src, NetSocket dst, boolean fromClient) {
-        src.handler(buf -> {
-            lastActivity = System.nanoTime();
-            if (fromClient) bytesIn += buf.length();
-            else bytesOut += buf.length();
-            dst.write(buf);
-            if (dst.writeQueueFull()) {
-                src.pause();
-                dst.drainHandler(v -> src.resume());
-            }
-        });
-    }
-
-    private void idleCheck(long id) {
-        timer = -1;
-        if (finished || clientClosed || serverClosed) return;
-        long left = idleTimeout - (System.nanoTime() - lastActivity) / 1_000_000L;
-        if (left > 0) {
-            timer = verticle.vertx().setTimer(left, this::idleCheck);
+        // the side whose timeout is the shorter one expired first (tunnel timeouts count as client side)
+        String timeoutState = tunnel > 0 || fe.client() > 0 && (be.server() <= 0 || fe.client() <= be.server()) ? "cD" : "sD";
+        if (!(client instanceof io.vertx.core.internal.net.NetSocketInternal ci) || !(srv instanceof io.vertx.core.internal.net.NetSocketInternal si)
+                || ci.channelHandlerContext().channel().eventLoop() != si.channelHandlerContext().channel().eventLoop()) {
+            termination = "SC";
+            srv.close();
+            client.close();
             return;
         }
-        Timeouts fe = frontend.proxy().timeouts(), be = backend.proxy().timeouts();
-        boolean tunnel = be.tunnel() > 0 || fe.tunnel() > 0;
-        // the side whose timeout is the shorter one expired first (tunnel timeouts count as client side)
-        termination = tunnel || fe.client() > 0 && (be.server() <= 0 || fe.client() <= be.server()) ? "cD" : "sD";
-        client.close();
-        serverSocket.close();
+        io.netty.channel.Channel cc = ci.channelHandlerContext().channel(), sc = si.channelHandlerContext().channel();
+        // no more reads through Vert.x; what it already queued (the client was only paused) comes
+        // out of its queue into these lists, by the next turn of the loop at the latest
+        cc.config().setAutoRead(false);
+        sc.config().setAutoRead(false);
+        List<io.vertx.core.buffer.Buffer> fromClient = new java.util.ArrayList<>(1), fromServer = new java.util.ArrayList<>(1);
+        client.handler(fromClient::add);
+        srv.handler(fromServer::add);
+        srv.closeHandler(v -> onServerClosed());
+        client.resume();
+        cc.eventLoop().execute(() -> {
+            if (clientClosed || serverClosed || !cc.isActive() || !sc.isActive()) {
+                srv.close();
+                client.close();
+                return;
+            }
+            Tunnel.detach(cc.pipeline(), ci.channelHandlerContext().handler());
+            Tunnel.detach(sc.pipeline(), si.channelHandlerContext().handler());
+            for (io.vertx.core.buffer.Buffer b : fromClient) {
+                bytesIn += b.length();
+                sc.write(io.netty.buffer.Unpooled.wrappedBuffer(b.getBytes()));
+            }
+            for (io.vertx.core.buffer.Buffer b : fromServer) {
+                bytesOut += b.length();
+                cc.write(io.netty.buffer.Unpooled.wrappedBuffer(b.getBytes()));
+            }
+            sc.flush();
+            cc.flush();
+            Tunnel.relay(cc, sc, idle, fe.clientFin(), be.serverFin(), timeoutState, (state, toClient, toServer) -> {
+                bytesOut += toClient;
+                bytesIn += toServer;
+                if (!"--".equals(state)) termination = state;
+                clientClosed = serverClosed = true;
+                finish();
+            });
+        });
     }
 
     private void onClientClosed() {
@@ -360,7 +371,6 @@ final class TcpSession implements Txn {
     private void finish() {
         if (finished) return;
         finished = true;
-        if (timer >= 0) verticle.vertx().cancelTimer(timer);
         releaseServer();
         if (backend != null) verticle.counters.backend(backend.name()).decrementAndGet();
         log();

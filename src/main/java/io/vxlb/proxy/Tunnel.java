@@ -46,6 +46,12 @@ final class Tunnel {
     private final Channel client;
     private final Channel server;
     private final long timeout;
+    /** The inactivity timeout once one side has half-closed ({@code timeout client-fin/server-fin}); 0: {@link #timeout}. */
+    private final long clientFin, serverFin;
+    /** The termination state logged when the inactivity timeout ends the tunnel. */
+    private final String timeoutState;
+    /** Each side's input has ended (FIN): its peer's output was shut after what was queued went out. */
+    private boolean clientInputShut, serverInputShut;
     private End end;
     private long lastActivity = System.nanoTime();
     private ScheduledFuture<?> timer;
@@ -53,11 +59,37 @@ final class Tunnel {
     private long bytesToClient;
     private long bytesToServer;
 
-    private Tunnel(Channel client, Channel server, long timeout, End end) {
+    private Tunnel(Channel client, Channel server, long timeout, long clientFin, long serverFin, String timeoutState, End end) {
         this.client = client;
         this.server = server;
         this.timeout = timeout;
+        this.clientFin = clientFin;
+        this.serverFin = serverFin;
+        this.timeoutState = timeoutState;
         this.end = end;
+    }
+
+    /**
+     * Relays bytes between two connected channels of one event loop until both directions have
+     * ended or either side fails ({@code mode tcp}): a side's FIN is passed on to the other side
+     * once what it sent is written (half-close, as HAProxy does), so a client that shuts its
+     * write side still reads the server's answer. The channels must have no handler that reads.
+     */
+    static void relay(Channel client, Channel server, long timeout, long clientFin, long serverFin, String timeoutState, End end) {
+        Tunnel t = new Tunnel(client, server, timeout, clientFin, serverFin, timeoutState, end);
+        client.config().setOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true);
+        server.config().setOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true);
+        client.pipeline().addLast("tunnel", t.new Side(true));
+        server.pipeline().addLast("tunnel", t.new Side(false));
+        if (!client.isActive() || !server.isActive()) {
+            t.close("--");
+            return;
+        }
+        if (timeout > 0) t.schedule(timeout);
+        client.config().setAutoRead(true);
+        server.config().setAutoRead(true);
+        client.read();
+        server.read();
     }
 
     /**
@@ -122,7 +154,7 @@ final class Tunnel {
             return;
         }
         Channel clientChannel = cs.channelHandlerContext().channel();
-        Tunnel t = new Tunnel(clientChannel, server.channel, timeout, end);
+        Tunnel t = new Tunnel(clientChannel, server.channel, timeout, 0, 0, "cD", end);
         // the client side: drop the Vert.x socket handler (and the HTTP idle timeout) from the pipeline
         ChannelPipeline cp = clientChannel.pipeline();
         detach(cp, cs.channelHandlerContext().handler());
@@ -150,7 +182,7 @@ final class Tunnel {
         server.channel.config().setAutoRead(true);
     }
 
-    private static void detach(ChannelPipeline p, ChannelHandler vertxHandler) {
+    static void detach(ChannelPipeline p, ChannelHandler vertxHandler) {
         if (p.context(vertxHandler) != null) p.remove(vertxHandler);
         IdleStateHandler idle;
         while ((idle = p.get(IdleStateHandler.class)) != null) p.remove(idle);
@@ -201,8 +233,7 @@ final class Tunnel {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            // a half-closed side ends the tunnel, as a closed one does
-            if (evt instanceof ChannelInputShutdownEvent) close("--");
+            if (evt instanceof ChannelInputShutdownEvent) halfClosed(fromClient);
             ReferenceCountUtil.release(evt);
         }
 
@@ -217,6 +248,45 @@ final class Tunnel {
         }
     }
 
+    /**
+     * One side sent its FIN: the other side gets it once what is queued for it is written, and
+     * the other direction goes on; when both have ended, the tunnel ends. A channel that cannot
+     * half-close (no duplex transport) ends the tunnel as before.
+     */
+    private void halfClosed(boolean fromClient) {
+        if (closed) return;
+        if (fromClient) clientInputShut = true;
+        else serverInputShut = true;
+        if (clientInputShut && serverInputShut) {
+            close("--");
+            return;
+        }
+        Channel peer = fromClient ? server : client;
+        if (!(peer instanceof io.netty.channel.socket.DuplexChannel d) || !peer.isActive()) {
+            close("--");
+            return;
+        }
+        // shutdownOutput() would drop what is still queued: it follows the last write
+        peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+            if (f.isSuccess() && d.isActive()) d.shutdownOutput();
+        });
+        // the remaining direction waits at most client-fin / server-fin (when set) from now
+        long fin = fromClient ? clientFin : serverFin;
+        if (fin > 0 && (timeout <= 0 || fin < timeout)) {
+            halfClosedTimeout = fin;
+            lastActivity = System.nanoTime();
+            if (timer != null) timer.cancel(false);
+            schedule(fin);
+        }
+    }
+
+    /** The inactivity timeout after a half-close; 0 while both directions are open. */
+    private long halfClosedTimeout;
+
+    private long currentTimeout() {
+        return halfClosedTimeout > 0 ? halfClosedTimeout : timeout;
+    }
+
     private void schedule(long delay) {
         timer = client.eventLoop().schedule(this::checkIdle, Math.max(1, delay), TimeUnit.MILLISECONDS);
     }
@@ -225,8 +295,9 @@ final class Tunnel {
         timer = null;
         if (closed) return;
         long idle = (System.nanoTime() - lastActivity) / 1_000_000;
-        if (idle >= timeout) close("cD");
-        else schedule(timeout - idle);
+        long limit = currentTimeout();
+        if (idle >= limit) close(timeoutState);
+        else schedule(limit - idle);
     }
 
     /** Ends the tunnel: what is queued for each side is flushed, then both close. */

@@ -356,4 +356,68 @@ class TcpRelayIT {
         assertTrue(echoConnections.get() > before, "vxlb connected to the echo server");
         Thread.sleep(50);  // margin for vxlb's side of that connection to complete on its event loop
     }
+
+    /**
+     * A client that sends its request and shuts its write side (shutdown(SHUT_WR), nc -N, many RPC
+     * clients) still gets the server's answer: the FIN goes on to the server after the bytes, the
+     * server answers and closes, and that close reaches the client, as with HAProxy.
+     */
+    @Test
+    void aHalfClosedClientGetsTheReplyOfAServerThatReadsUntilEnd() throws Exception {
+        ServerSocket raw = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        rawServers.add(raw);
+        Thread t = new Thread(() -> {
+            try (Socket so = raw.accept()) {
+                byte[] got = so.getInputStream().readAllBytes();  // until the client's FIN arrives
+                so.getOutputStream().write(("reply:" + new String(got, StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1));
+            } catch (IOException e) {
+                // the test fails on the client side
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        start("""
+                listen tcp
+                    bind 127.0.0.1:${FE}
+                    server s1 127.0.0.1:""" + raw.getLocalPort() + "\n");
+        try (Socket c = new Socket("127.0.0.1", fx.port("FE"))) {
+            c.setSoTimeout(5000);
+            c.getOutputStream().write("question".getBytes(StandardCharsets.ISO_8859_1));
+            c.shutdownOutput();
+            assertEquals("reply:question", new String(c.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1));
+        }
+        String line = lines.poll(5, TimeUnit.SECONDS);
+        assertNotNull(line, "the session is logged once both directions ended");
+        assertTrue(line.contains(" tcp tcp/s1 ") && line.contains(" 14 -- "), line);
+    }
+
+    /** The same the other way: a server that half-closes after its greeting still receives the client's bytes. */
+    @Test
+    void aServerThatHalfClosesStillReceivesTheClientsBytes() throws Exception {
+        ServerSocket raw = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        rawServers.add(raw);
+        CompletableFuture<String> received = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try (Socket so = raw.accept()) {
+                so.getOutputStream().write("hello".getBytes(StandardCharsets.ISO_8859_1));
+                so.shutdownOutput();
+                received.complete(new String(so.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1));
+            } catch (IOException e) {
+                received.completeExceptionally(e);
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        start("""
+                listen tcp
+                    bind 127.0.0.1:${FE}
+                    server s1 127.0.0.1:""" + raw.getLocalPort() + "\n");
+        try (Socket c = new Socket("127.0.0.1", fx.port("FE"))) {
+            c.setSoTimeout(5000);
+            assertEquals("hello", new String(c.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1), "the server's FIN reached the client");
+            c.getOutputStream().write("still-here".getBytes(StandardCharsets.ISO_8859_1));
+            c.shutdownOutput();
+            assertEquals("still-here", received.get(5, TimeUnit.SECONDS));
+        }
+    }
 }
