@@ -22,7 +22,8 @@ final class ProxyBuilder {
     // options
     boolean httplog, httplogClf, tcplog, dontlognull, httpPretendKeepalive, redispatch, contstats, allbackups,
             logasap, httpUseHtx = true, abortonclose, httpBufferRequest, splice, httpReuseNever;
-    long redispatchInterval;
+    /** HAProxy's redispatch_after: every Nth retry (N > 0), the Nth before the last (N < 0, default -1), never (0). */
+    long redispatchInterval = -1;
     HttpConnectionMode httpMode;
     ForwardFor forwardFor;
     OriginalTo originalTo;

@@ -242,7 +242,7 @@ final class ProxyKeywords {
         flag(t, "originalto", ALL_PROXIES, "[except NET] [header NAME]", (ctx, line, on) -> ctx.proxy.originalTo = on ? originalTo(line) : null);
         flag(t, "redispatch", BACK_SIDE, "[interval]: retry on another server", (ctx, line, on) -> {
             ctx.proxy.redispatch = on;
-            ctx.proxy.redispatchInterval = 0;
+            ctx.proxy.redispatchInterval = -1;  // HAProxy's default: the last retry
             if (on && line.has(2)) {
                 try {
                     ctx.proxy.redispatchInterval = Integer.parseInt(line.arg(2));

@@ -231,15 +231,6 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         waitInQueue(s.queue, s);
     }
 
-    /** A slot right now or not at all (a redispatch never waits). */
-    private static boolean takeNow(ServerRuntime s) {
-        if (s.queue == null) {
-            s.currentConnections.incrementAndGet();
-            return true;
-        }
-        return s.queue.length() == 0 && s.tryAcquire();
-    }
-
     /**
      * Waits in a server queue ({@code s} set) or the backend queue until a slot is granted
      * ({@link #granted}, on this event loop), {@code timeout queue} expires (503 "sQ") or the
@@ -569,38 +560,24 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
             finishAborted("CC");
             return;
         }
-        if (retriesDone < be.retries()) {
+        ConnectRetry retry = ConnectRetry.next(snapshot, backend, this, server, retriesDone + 1, direct, cause);
+        if (retry != null) {
             retriesDone++;
-            boolean last = retriesDone == be.retries();
-            ServerRuntime next = server;
-            // option redispatch: the last retry (or every Nth with an interval) goes to another server
-            if (be.options().redispatch() && (last || redispatchNow(be))) {
-                ServerRuntime other = backend.balancer().pick(snapshot, this, server);
-                // the retry keeps its slot on the same server; another server must have a free one now
-                if (other != null && other != server && takeNow(other)) {
-                    releaseServer();
-                    next = other;
-                    redispatched = true;
-                    // the cookie's server could not be reached: HAProxy turns "V" into "D" and inserts a new cookie
-                    direct = false;
-                    if (log.cookieRequest == 'V') log.cookieRequest = 'D';
-                }
+            if (retry.redispatched()) {
+                releaseServer();  // the new server's slot was taken for the retry
+                redispatched = true;
+                // the cookie's server could not be reached: HAProxy turns "V" into "D" and inserts a new cookie
+                direct = false;
+                if (log.cookieRequest == 'V') log.cookieRequest = 'D';
             }
-            ServerRuntime target = next;
-            // HAProxy waits up to 1s before retrying the same server (not before a redispatch)
-            long pause = target == server ? Math.min(1000, Math.max(1, be.timeouts().connect())) : 0;
-            if (pause > 0) verticle.vertx().setTimer(pause, id -> connect(target));
+            ServerRuntime target = retry.server();
+            if (retry.delayMillis() > 0) verticle.vertx().setTimer(retry.delayMillis(), id -> connect(target));
             else connect(target);
             return;
         }
         releaseServer();
-        log.terminationState = isTimeout(cause) ? "sC" : "SC";
+        log.terminationState = ConnectRetry.isTimeout(cause) ? "sC" : "SC";
         respondPage(ErrorPages.SERVICE_UNAVAILABLE, false);
-    }
-
-    private boolean redispatchNow(Proxy be) {
-        long every = be.options().redispatchInterval();
-        return every > 0 && retriesDone % every == 0;
     }
 
     private void sendRequest(HttpClientRequest out) {
@@ -873,7 +850,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
             finishAborted(serverTimedOut ? (headOut ? "sD" : "sH") : headOut ? "SD" : "SH");
             return;
         }
-        if (serverTimedOut || isTimeout(cause)) {
+        if (serverTimedOut || ConnectRetry.isTimeout(cause)) {
             log.terminationState = "sH";
             respondPage(ErrorPages.GATEWAY_TIMEOUT, false);
         } else {
@@ -973,7 +950,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
             finishAborted("SD");
             return;
         }
-        if (serverTimedOut || isTimeout(cause)) {
+        if (serverTimedOut || ConnectRetry.isTimeout(cause)) {
             log.terminationState = "sH";
             respondPage(ErrorPages.GATEWAY_TIMEOUT, false);
         } else {
@@ -985,11 +962,6 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
     /** A reason phrase other than the standard one (setting it costs a new status object per response). */
     private static boolean customReason(int code, String reason) {
         return reason != null && !reason.equals(io.netty.handler.codec.http.HttpResponseStatus.valueOf(code).reasonPhrase());
-    }
-
-    private static boolean isTimeout(Throwable t) {
-        return t instanceof TimeoutException || t instanceof ConnectTimeoutException
-                || (t.getMessage() != null && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("timeout"));
     }
 
     /**

@@ -235,49 +235,22 @@ final class TcpSession implements Txn {
             finish();
             return;
         }
-        if (retriesDone < be.retries()) {
+        ConnectRetry retry = ConnectRetry.next(snapshot, backend, this, server, retriesDone + 1, false, cause);
+        if (retry != null) {
             retriesDone++;
-            boolean last = retriesDone == be.retries();
-            ServerRuntime next = server;
-            long every = be.options().redispatchInterval();
-            if (be.options().redispatch() && (last || (every > 0 && retriesDone % every == 0))) {
-                ServerRuntime other = backend.balancer().pick(snapshot, this, server);
-                // the retry keeps its slot on the same server; another server must have a free one now
-                if (other != null && other != server && takeNow(other)) {
-                    releaseServer();
-                    next = other;
-                    redispatched = true;
-                }
+            if (retry.redispatched()) {
+                releaseServer();  // the new server's slot was taken for the retry
+                redispatched = true;
             }
-            ServerRuntime target = next;
+            ServerRuntime target = retry.server();
             connecting = true;
-            // HAProxy pauses up to 1 s (capped by timeout connect) before retrying the same server
-            long pause = target == server ? Math.min(1000, Math.max(1, be.timeouts().connect())) : 0;
-            if (pause > 0) verticle.vertx().setTimer(pause, id -> connect(target));
+            if (retry.delayMillis() > 0) verticle.vertx().setTimer(retry.delayMillis(), id -> connect(target));
             else connect(target);
             return;
         }
         releaseServer();
-        termination = isTimeout(cause) ? "sC" : "SC";
+        termination = ConnectRetry.isTimeout(cause) ? "sC" : "SC";
         client.close();
-    }
-
-    private static boolean takeNow(ServerRuntime s) {
-        if (s.queue == null) {
-            s.currentConnections.incrementAndGet();
-            return true;
-        }
-        return s.queue.length() == 0 && s.tryAcquire();
-    }
-
-    private static boolean isTimeout(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            String n = c.getClass().getSimpleName();
-            if (n.contains("Timeout")) return true;
-            String m = c.getMessage();
-            if (m != null && m.contains("timed out")) return true;
-        }
-        return false;
     }
 
     // ---- relay -------------------------------------------------------------------------------

@@ -184,7 +184,7 @@ class TcpRelayIT {
     }
 
     @Test
-    void connectFailuresAreRetriedAndTheLastRetryIsRedispatched() throws Exception {
+    void connectFailuresAreRedispatchedAtOnceInRoundRobin() throws Exception {
         start("""
                 frontend fe
                     bind 127.0.0.1:${FE}
@@ -203,8 +203,10 @@ class TcpRelayIT {
             try (Socket s = connect("FE")) {
                 assertEquals("live", readAll(s), "every session ends up on the live server");
             }
-            Matcher m = assertMatches(HEADER + CLIENT + "fe be/live \\d+/\\d+/\\d+ 4 -- \\d+/1/0/0/(\\+2|0) 0/0", nextLine());
-            if (m.group(1).equals("+2")) redispatchedLines++;
+            // HAProxy 2.6.12, same config (measured): "fe be/live 1/0/3 4 -- 1/1/0/0/+1 0/0" for each session: with
+            // round robin and another active server, a non-persistent session is redispatched on its first retry
+            Matcher m = assertMatches(HEADER + CLIENT + "fe be/live \\d+/\\d+/\\d+ 4 -- \\d+/1/0/0/(\\+1|0) 0/0", nextLine());
+            if (m.group(1).equals("+1")) redispatchedLines++;
         }
         // the redispatch pick advances round robin too, so how many sessions start on the dead server depends on the balancer
         assertTrue(redispatchedLines >= 2, "sessions first sent to the dead server were redispatched: " + redispatchedLines);
