@@ -14,14 +14,11 @@ import java.util.Map;
  * server without maxconn is never full, so it takes everything (lb_fas.c).
  */
 public final class FirstBalancer implements Balancer {
-    private final List<ServerRuntime> servers;
-    private final Map<String, ServerState> states;
-    private final boolean allBackups;
+    /** Fixed for this balancer's snapshot (states change by a new snapshot): no list per request. */
+    private final ServerRuntime[] eligible;
 
     public FirstBalancer(List<ServerRuntime> servers, Map<String, ServerState> states, boolean allBackups) {
-        this.servers = servers;
-        this.states = states;
-        this.allBackups = allBackups;
+        this.eligible = Balancer.eligible(states, servers, allBackups).toArray(new ServerRuntime[0]);
     }
 
     @Override
@@ -31,7 +28,6 @@ public final class FirstBalancer implements Balancer {
 
     @Override
     public ServerRuntime pick(Snapshot snapshot, Txn txn, ServerRuntime avoid) {
-        List<ServerRuntime> eligible = Balancer.eligible(states, servers, allBackups);
         ServerRuntime fallback = null;
         for (ServerRuntime s : eligible) {
             if (s.full()) continue;
