@@ -119,6 +119,12 @@ class H1CorpusIT {
             sb.append(mismatches.size()).append(" of ").append(cases.size())
                     .append(" cases differ from HAProxy ").append(expected.version()).append(" or break an invariant (full lines in ")
                     .append(out).append("):\n");
+            sb.append(String.format("%n%-36s | %-40s | %-40s | %s%n", "case", "HAProxy", "vxlb", "why"));
+            for (String[] m : mismatches) {
+                String why = m[3].length() <= 70 ? m[3] : m[3].substring(0, 67) + "...";
+                sb.append(String.format("%-36s | %-40s | %-40s | %s%n", m[0], head(m[1]), head(m[2]), why));
+            }
+            sb.append("\nin detail:\n");
             for (String[] m : mismatches) {
                 sb.append("\n").append(m[0]).append('\n')
                         .append("  HAProxy: ").append(cut(m[1])).append('\n')
@@ -144,6 +150,13 @@ class H1CorpusIT {
         List<String> vb = v[1].equals("-") ? List.of() : List.of(v[1].split(" ; "));
         if (vb.size() > hb.size() || !hb.subList(0, vb.size()).equals(vb)) return false;
         return vb.size() < hb.size() || (v[0].contains(" close") && !h[0].contains(" close")) || hb.isEmpty();
+    }
+
+    /** The client's side of an answer line (statuses, close), cut to a table cell. */
+    private static String head(String line) {
+        String h = line.replace(" || ", " or ").split(" :: ", 2)[0];
+        if (line.contains(" :: ") && !line.endsWith(" :: -")) h += " +backend";
+        return h.length() <= 40 ? h : h.substring(0, 37) + "...";
     }
 
     private static String cut(String s) {
