@@ -104,6 +104,7 @@ class H1FuzzIT {
                                     backendDrain(h, worker);
                                     RawClient.Result res = RawClient.play(h.frontends[worker], writes, rnd.nextInt(10) == 0, 1500, 300);
                                     Thread.sleep(40);
+                                    h.backends[worker].awaitQuiet(100, 1000);
                                     List<Seen> seen = h.backends[worker].drain();
                                     played.incrementAndGet();
                                     for (RawClient.Response resp : res.responses()) statuses.merge(resp.status() + (resp.fromServer() ? "" : "*"), 1, Integer::sum);

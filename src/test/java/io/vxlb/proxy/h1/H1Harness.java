@@ -168,7 +168,8 @@ final class H1Harness implements AutoCloseable {
     Outcome play(int w, Case c, List<byte[]> writes) throws IOException, InterruptedException {
         backends[w].drain();
         RawClient.Result r = RawClient.play(frontends[w], writes, c.halfClose(), FIRST_MILLIS, IDLE_MILLIS);
-        Thread.sleep(60); // what the proxy sent just before the client gave up
+        Thread.sleep(60);
+        backends[w].awaitQuiet(150, 1500); // what the proxy sends as the client gives up is this case's
         return new Outcome(c, r, backends[w].drain());
     }
 

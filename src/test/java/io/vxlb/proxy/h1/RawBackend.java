@@ -82,6 +82,8 @@ final class RawBackend implements AutoCloseable {
     private final List<Socket> open = new ArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private volatile boolean closed;
+    /** When a connection was last accepted, a request head last read or a connection last ended. */
+    private volatile long lastActivity = System.nanoTime();
 
     RawBackend(int port) throws IOException {
         this.port = port;
@@ -103,7 +105,17 @@ final class RawBackend implements AutoCloseable {
         return seen.size();
     }
 
+    /**
+     * Waits until nothing happened for {@code quietMillis} (at most {@code maxMillis}): what a
+     * proxy sends just after the client's exchange ends belongs to that exchange, not the next.
+     */
+    void awaitQuiet(long quietMillis, long maxMillis) throws InterruptedException {
+        long end = System.nanoTime() + maxMillis * 1_000_000L;
+        while (System.nanoTime() < end && System.nanoTime() - lastActivity < quietMillis * 1_000_000L) Thread.sleep(20);
+    }
+
     private synchronized void add(Seen s) {
+        lastActivity = System.nanoTime();
         Pending p = new Pending(s.connection(), s.requestLine(), s.headers());
         p.body.writeBytes(s.body());
         p.chunked = s.chunked();
@@ -113,6 +125,7 @@ final class RawBackend implements AutoCloseable {
     }
 
     private synchronized void add(Pending p) {
+        lastActivity = System.nanoTime();
         seen.add(p);
     }
 
@@ -123,6 +136,7 @@ final class RawBackend implements AutoCloseable {
                 synchronized (open) {
                     open.add(s);
                 }
+                lastActivity = System.nanoTime();
                 int id = connections.incrementAndGet();
                 Thread t = new Thread(() -> serve(s, id), "raw-backend-" + port + "-" + id);
                 t.setDaemon(true);
@@ -225,6 +239,8 @@ final class RawBackend implements AutoCloseable {
             }
         } catch (IOException e) {
             // the proxy closed or reset the connection
+        } finally {
+            lastActivity = System.nanoTime();
         }
     }
 
