@@ -63,6 +63,14 @@ final class H1FrontLayer extends ChannelDuplexHandler {
     private boolean anyRequest;
     private boolean lastRequest;
     private ChannelHandlerContext ctx;
+    /**
+     * What one read produced, passed on only once the read is parsed: a body error found in the
+     * same read as its head then refuses the request before any byte of it reaches the server
+     * (as HAProxy, which parses what it has before it forwards).
+     */
+    private final java.util.ArrayList<ByteBuf> batch = new java.util.ArrayList<>(4);
+    /** Where the current request starts in {@link #batch}; -1 when its head already went on. */
+    private int requestMark = -1;
 
     H1FrontLayer(Listener listener) {
         this.listener = listener;
@@ -116,6 +124,25 @@ final class H1FrontLayer extends ChannelDuplexHandler {
     }
 
     private void process() {
+        try {
+            parse();
+        } finally {
+            flushBatch();
+        }
+    }
+
+    private void flushBatch() {
+        requestMark = -1;
+        if (batch.isEmpty()) return;
+        for (int i = 0; i < batch.size(); i++) ctx.fireChannelRead(batch.get(i));
+        batch.clear();
+    }
+
+    private void emit(ByteBuf b) {
+        batch.add(b);
+    }
+
+    private void parse() {
         while (pending != null && pending.isReadable() && ctx.channel().isActive()) {
             boolean progressed = switch (state) {
                 case HEAD -> head();
@@ -173,7 +200,8 @@ final class H1FrontLayer extends ChannelDuplexHandler {
             case CHUNKED -> state = State.CHUNK_SIZE;
             default -> requestEnded(head.upgrade);
         }
-        ctx.fireChannelRead(out);
+        requestMark = batch.size();
+        emit(out);
         return true;
     }
 
@@ -182,7 +210,7 @@ final class H1FrontLayer extends ChannelDuplexHandler {
         ByteBuf out = pending.readRetainedSlice(n);
         left -= n;
         if (left == 0) requestEnded(false);
-        ctx.fireChannelRead(out);
+        emit(out);
         return true;
     }
 
@@ -210,7 +238,7 @@ final class H1FrontLayer extends ChannelDuplexHandler {
         ByteBuf line = ctx.alloc().buffer(16);
         ByteBufUtil.writeAscii(line, Long.toHexString(size));
         line.writeBytes(CRLF);
-        ctx.fireChannelRead(line);
+        emit(line);
         return true;
     }
 
@@ -219,7 +247,7 @@ final class H1FrontLayer extends ChannelDuplexHandler {
         ByteBuf out = pending.readRetainedSlice(n);
         left -= n;
         if (left == 0) state = State.CHUNK_CRLF;
-        ctx.fireChannelRead(out);
+        emit(out);
         return true;
     }
 
@@ -241,7 +269,7 @@ final class H1FrontLayer extends ChannelDuplexHandler {
             return false;
         }
         state = State.CHUNK_SIZE;
-        ctx.fireChannelRead(Unpooled.wrappedBuffer(CRLF));
+        emit(Unpooled.wrappedBuffer(CRLF));
         return true;
     }
 
@@ -267,7 +295,7 @@ final class H1FrontLayer extends ChannelDuplexHandler {
         b.readerIndex(lf + 1);
         if (lineEnd == from) {
             requestEnded(false);
-            ctx.fireChannelRead(Unpooled.wrappedBuffer(LAST_CHUNK));
+            emit(Unpooled.wrappedBuffer(LAST_CHUNK));
         }
         return true;
     }
@@ -296,7 +324,9 @@ final class H1FrontLayer extends ChannelDuplexHandler {
             if (stripUpgrade && H1Parser.equalsIgnoreCase(b, ns, ne, "upgrade")) continue;
             out.writeBytes(b, ns, ne - ns).writeByte(':').writeByte(' ');
             if (i == h.contentLengthLine) ByteBufUtil.writeAscii(out, Long.toString(h.contentLength));
-            else if (i == h.transferEncoding) ByteBufUtil.writeAscii(out, "chunked");
+            else if (i == h.transferEncoding && !H1Parser.equalsIgnoreCase(b, h.valueStart[i], h.valueEnd[i], "chunked")) {
+                ByteBufUtil.writeAscii(out, "chunked");
+            }
             else out.writeBytes(b, h.valueStart[i], h.valueEnd[i] - h.valueStart[i]);
             out.writeBytes(CRLF);
         }
@@ -319,6 +349,7 @@ final class H1FrontLayer extends ChannelDuplexHandler {
     /** A head the parser refused: answered once the responses due are out, then the connection closes. */
     private void reject(int status) {
         releasePending();
+        flushBatch();  // the complete requests read before it go on; this one is answered after them
         if (inFlight > 0) {
             deferredStatus = status;
             state = State.DRAIN;
@@ -335,6 +366,14 @@ final class H1FrontLayer extends ChannelDuplexHandler {
      */
     private void bodyError() {
         releasePending();
+        if (requestMark >= 0) {
+            // the head is still here: nothing of this request went on, it is refused like a bad head
+            for (int i = batch.size() - 1; i >= requestMark; i--) batch.remove(i).release();
+            inFlight--;
+            reject(400);
+            return;
+        }
+        flushBatch();
         if (inFlight == 1 && !wroteSinceHead) {
             state = State.CLOSED;
             write(ErrorPages.raw(ErrorPages.BAD_REQUEST));
@@ -391,7 +430,7 @@ final class H1FrontLayer extends ChannelDuplexHandler {
         pending = null;
         ctx.channel().config().setAutoRead(true);
         if (early != null) ctx.executor().execute(() -> {
-            if (ctx.channel().isActive()) ctx.fireChannelRead(early);
+            if (ctx.channel().isActive()) ctx.fireChannelRead(early);  // raw tunnel bytes: not parsed
             else early.release();
         });
     }

@@ -6,8 +6,10 @@ package io.vxlb.proxy;
  * Reused for every request of a client connection, so the arrays are allocated once.
  */
 final class H1Head {
-    /** HAProxy's tune.http.maxhdr default: more header lines is a 400. */
-    static final int MAX_HEADERS = 101;
+    /** HAProxy's tune.http.maxhdr default (101) counts the end of the headers too: 100 lines at most, more is a 400. */
+    static final int MAX_HEADERS = 100;
+    /** HAProxy's HTX stores a header name's length in 8 bits: a longer name is a 400. */
+    static final int MAX_NAME = 255;
 
     enum Framing { NONE, LENGTH, CHUNKED }
 

@@ -97,7 +97,7 @@ final class H1Parser {
             int i = h.count;
             h.nameStart[i] = p;
             while (p < end && isToken(b.getByte(p))) p++;
-            if (p == h.nameStart[i] || p >= end || b.getByte(p) != ':') return 400;
+            if (p == h.nameStart[i] || p >= end || b.getByte(p) != ':' || p - h.nameStart[i] > H1Head.MAX_NAME) return 400;
             h.nameEnd[i] = p++;
             int vs = p;
             while (p < end && (b.getByte(p) == ' ' || b.getByte(p) == '\t')) p++;
@@ -144,9 +144,12 @@ final class H1Parser {
     private static int target(ByteBuf b, H1Head h) {
         int s = h.uriStart;
         int first = b.getByte(s);
+        if (equalsAscii(b, h.methodStart, h.methodEnd, "CONNECT")) {
+            // authority-form only (HAProxy: 400 otherwise); vxlb does not tunnel CONNECT: 501
+            return first == '/' || first == '*' || authorityStart(b, h) >= 0 ? 400 : 501;
+        }
         if (first == '/') return OK;
         if (first == '*') return h.uriEnd - s == 1 && equalsAscii(b, h.methodStart, h.methodEnd, "OPTIONS") ? OK : 400;
-        if (equalsAscii(b, h.methodStart, h.methodEnd, "CONNECT")) return 501;  // no CONNECT tunnels in vxlb
         int a = authorityStart(b, h);
         if (a < 0) return 400;
         int e = authorityEnd(b, a, h.uriEnd);
@@ -227,12 +230,20 @@ final class H1Parser {
         int vs = h.valueStart[i], ve = h.valueEnd[i];
         int p = vs;
         int values = 0;
+        boolean expectValue = true;
         while (p < ve) {
             int c = b.getByte(p);
-            if (c == ' ' || c == '\t' || (c == ',' && values > 0)) {
+            if (c == ' ' || c == '\t') {
                 p++;
                 continue;
             }
+            if (c == ',') {
+                if (expectValue) return 400;  // an empty element (HAProxy 2.6.12 refuses "5," and ",5" too)
+                expectValue = true;
+                p++;
+                continue;
+            }
+            expectValue = false;
             long v = 0;
             int ds = p;
             while (p < ve && b.getByte(p) >= '0' && b.getByte(p) <= '9') {
@@ -243,11 +254,12 @@ final class H1Parser {
             if (p == ds) return 400;
             while (p < ve && (b.getByte(p) == ' ' || b.getByte(p) == '\t')) p++;
             if (p < ve && b.getByte(p) != ',') return 400;
+            if (p - ds > 1 && b.getByte(ds) == '0') h.rewrite = true;  // leading zeros: forwarded as the number
             if ((values > 0 || h.contentLengthLine >= 0) && v != h.contentLength) return 400;
             h.contentLength = v;
             values++;
         }
-        if (values == 0) return 400;
+        if (values == 0 || expectValue) return 400;
         if (values > 1) h.rewrite = true;
         if (h.contentLengthLine >= 0) {
             h.drop[i] = true;
@@ -258,29 +270,39 @@ final class H1Parser {
         return OK;
     }
 
-    /** h1_parse_xfer_enc_header for a request: chunked once, and last; the only coding vxlb forwards is chunked. */
+    /**
+     * h1_parse_xfer_enc_header for a request, as HAProxy 2.6.12 answers it: chunked twice, or a
+     * coding after chunked, or no chunked at the end is a 400; chunked last after other codings
+     * (an empty list element counts as one) is a 422, since vxlb only forwards chunked.
+     */
     private static int transferEncoding(ByteBuf b, H1Head h, int i) {
-        boolean[] bad = {false};
-        boolean[] sawChunked = {h.transferEncoding >= 0};
-        boolean[] other = {false};
-        int[] tokens = {0};
-        forEachToken(b, h.valueStart[i], h.valueEnd[i], (s, e) -> {
-            tokens[0]++;
-            if (equalsIgnoreCase(b, s, e, "chunked")) {
-                if (sawChunked[0]) bad[0] = true;
-                sawChunked[0] = true;
-            } else {
-                if (sawChunked[0]) bad[0] = true;  // a coding after chunked
-                other[0] = true;
+        int vs = h.valueStart[i], ve = h.valueEnd[i];
+        boolean chunkedLast = false, other = false;
+        int p = vs;
+        while (p < ve) {
+            int c = b.getByte(p);
+            if (c == ' ' || c == '\t') {
+                p++;
+                continue;
             }
-            return !bad[0];
-        });
-        if (bad[0] || tokens[0] == 0) return 400;
-        // a coding other than chunked would be lost when the body is re-chunked: HAProxy's 422 (H1_MF_TE_OTHER)
-        if (other[0]) return 422;
-        if (h.transferEncoding >= 0) return 400;
+            int s = p;
+            while (p < ve && b.getByte(p) != ',') p++;
+            int e = p;
+            while (e > s && (b.getByte(e - 1) == ' ' || b.getByte(e - 1) == '\t')) e--;
+            if (equalsIgnoreCase(b, s, e, "chunked")) {
+                if (chunkedLast || h.transferEncoding >= 0) return 400;  // chunked twice
+                chunkedLast = true;
+            } else {
+                if (chunkedLast) return 400;  // a coding after chunked
+                other = true;
+            }
+            if (p < ve) p++;  // the comma
+        }
+        if (!chunkedLast) return 400;
+        if (other) return 422;
         h.transferEncoding = i;
-        if (h.valueEnd[i] - h.valueStart[i] != 7) h.rewrite = true;
+        // a single "chunked" token (any case) goes on as it came
+        if (!equalsIgnoreCase(b, vs, ve, "chunked")) h.rewrite = true;
         return OK;
     }
 
@@ -290,7 +312,10 @@ final class H1Parser {
             int a = authorityStart(b, h);
             if (a >= 0) {
                 int e = authorityEnd(b, a, h.uriEnd);
-                if (!regionEqualsIgnoreCase(b, a, e, h.valueStart[h.host], h.valueEnd[h.host])) return 400;
+                // scheme-based normalisation first (HAProxy's http_scheme_based_normalize): ":80" for http, ":443" for https
+                String port = a - h.uriStart == 7 ? ":80" : ":443";
+                int ae = withoutPort(b, a, e, port), hs = h.valueStart[h.host], he = withoutPort(b, hs, h.valueEnd[h.host], port);
+                if (!regionEqualsIgnoreCase(b, a, ae, hs, he)) return 400;
             }
         }
         // HTTP/1.0 GET/HEAD/DELETE with a body: HAProxy's 413
@@ -333,6 +358,13 @@ final class H1Parser {
         }
         if (h.forceClose) h.rewrite = true;
         return OK;
+    }
+
+    /** The end of {@code [s, e)} without a trailing default port. */
+    private static int withoutPort(ByteBuf b, int s, int e, String port) {
+        int n = port.length();
+        if (e - s > n && equalsIgnoreCase(b, e - n, e, port)) return e - n;
+        return e;
     }
 
     /** Names a Connection header may never remove: the framing and the target's host. */

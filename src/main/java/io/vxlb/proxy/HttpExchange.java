@@ -322,7 +322,8 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
             if (a instanceof HttpAction.Deny d) {
                 log.terminationState = "PR";
                 persistenceForLog();
-                respondPage(ErrorPages.of(d.status()), true);
+                // HAProxy 2.6.12 answers a deny and keeps the connection (no "connection: close"; measured)
+                respondPage(ErrorPages.of(d.status()), false);
                 return true;
             }
             if (a instanceof HttpAction.Tarpit t) {
