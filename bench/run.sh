@@ -8,6 +8,8 @@
 # and a built jar: mvn -B -q package -DskipTests
 #
 # Usage: bench/run.sh [DURATION_SECONDS=10] [CONNECTIONS=50] [ROUNDS=2]
+# VXLB_BASE_JAR=path/to/other/vxlb.jar adds a second vxlb ("base", e.g. an older build) to every
+# round, so a change is measured against its baseline and HAProxy in one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DUR=${1:-10}; CONNS=${2:-50}; ROUNDS=${3:-2}
@@ -28,7 +30,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-BACKEND=19001; HAP=18081; VX=18082
+BACKEND=19001; HAP=18081; VX=18082; VXB=18083
 
 cat > "$work/nginx.conf" <<NGX
 worker_processes 1;
@@ -67,19 +69,27 @@ CFG
 }
 proxy_cfg $HAP > "$work/haproxy.cfg"
 proxy_cfg $VX > "$work/vxlb.cfg"
+proxy_cfg $VXB > "$work/vxlb-base.cfg"
 
 "$NGINX" -c "$work/nginx.conf" -p "$work" & pids+=($!)
 "$HAPROXY" -f "$work/haproxy.cfg" -db & pids+=($!); hap_pid=$!
 java ${VXLB_JAVA_OPTS:--Xms256m -Xmx1g} -jar target/vxlb.jar -q -f "$work/vxlb.cfg" & pids+=($!); vx_pid=$!
 
+base_pid=""
+if [ -n "${VXLB_BASE_JAR:-}" ]; then
+  java ${VXLB_JAVA_OPTS:--Xms256m -Xmx1g} -jar "$VXLB_BASE_JAR" -q -f "$work/vxlb-base.cfg" & pids+=($!); base_pid=$!
+fi
+
 wait_port() { for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; exit 1; }
 wait_port $BACKEND; wait_port $HAP; wait_port $VX
+[ -n "$base_pid" ] && wait_port $VXB
 
 cpu_ticks() { awk '{print $14+$15}' /proc/$1/stat; }
 HZ=$(getconf CLK_TCK)
 
 # warm-up (JIT) for vxlb, and a short one for the others
 wrk -t2 -c$CONNS -d15s http://127.0.0.1:$VX/ >/dev/null
+[ -n "$base_pid" ] && wrk -t2 -c$CONNS -d15s http://127.0.0.1:$VXB/ >/dev/null
 wrk -t2 -c$CONNS -d2s http://127.0.0.1:$HAP/ >/dev/null
 
 declare -A RPS CPU P50 P99
@@ -105,6 +115,7 @@ for r in $(seq 1 "$ROUNDS"); do
   run direct $BACKEND
   run haproxy $HAP $hap_pid
   run vxlb $VX $vx_pid
+  [ -n "$base_pid" ] && run base $VXB $base_pid
 done
 
 avg() { echo "$1" | awk '{s=0; for(i=1;i<=NF;i++) s+=$i; printf "%.1f", s/NF}'; }
@@ -112,3 +123,7 @@ hr=$(avg "${RPS[haproxy]}"); vr=$(avg "${RPS[vxlb]}"); hc=$(avg "${CPU[haproxy]}
 echo
 echo "mean req/s: haproxy $hr, vxlb $vr -> vxlb/haproxy $(awk -v a=$vr -v b=$hr 'BEGIN{printf "%.2f", a/b}')x"
 echo "mean CPU us/request: haproxy $hc, vxlb $vc -> vxlb/haproxy $(awk -v a=$vc -v b=$hc 'BEGIN{printf "%.2f", a/b}')x"
+if [ -n "$base_pid" ]; then
+  br=$(avg "${RPS[base]}"); bc=$(avg "${CPU[base]}")
+  echo "base ($VXLB_BASE_JAR): req/s $br, CPU us/request $bc -> vxlb/base req/s $(awk -v a=$vr -v b=$br 'BEGIN{printf "%.2f", a/b}')x, CPU $(awk -v a=$vc -v b=$bc 'BEGIN{printf "%.2f", a/b}')x"
+fi
