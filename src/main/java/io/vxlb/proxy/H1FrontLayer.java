@@ -68,7 +68,7 @@ final class H1FrontLayer extends ChannelDuplexHandler {
      * same read as its head then refuses the request before any byte of it reaches the server
      * (as HAProxy, which parses what it has before it forwards).
      */
-    private final java.util.ArrayList<ByteBuf> batch = new java.util.ArrayList<>(4);
+    private final java.util.ArrayDeque<ByteBuf> batch = new java.util.ArrayDeque<>(4);
     /** Where the current request starts in {@link #batch}; -1 when its head already went on. */
     private int requestMark = -1;
 
@@ -133,9 +133,10 @@ final class H1FrontLayer extends ChannelDuplexHandler {
 
     private void flushBatch() {
         requestMark = -1;
-        if (batch.isEmpty()) return;
-        for (int i = 0; i < batch.size(); i++) ctx.fireChannelRead(batch.get(i));
-        batch.clear();
+        // one at a time off the front: passing a head on can end its response at once (a local
+        // answer) and so re-enter process(), whose own flush must neither repeat nor reorder these
+        ByteBuf b;
+        while ((b = batch.pollFirst()) != null) ctx.fireChannelRead(b);
     }
 
     private void emit(ByteBuf b) {
@@ -368,7 +369,7 @@ final class H1FrontLayer extends ChannelDuplexHandler {
         releasePending();
         if (requestMark >= 0) {
             // the head is still here: nothing of this request went on, it is refused like a bad head
-            for (int i = batch.size() - 1; i >= requestMark; i--) batch.remove(i).release();
+            while (batch.size() > requestMark) batch.pollLast().release();
             inFlight--;
             reject(400);
             return;

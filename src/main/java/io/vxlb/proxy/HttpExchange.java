@@ -26,7 +26,6 @@ import io.vxlb.runtime.CompiledFrontend;
 import io.vxlb.runtime.CompiledRedirect;
 import io.vxlb.runtime.CompiledRule;
 import io.vxlb.runtime.CompiledSwitch;
-import io.vxlb.runtime.RequestQueue;
 import io.vxlb.runtime.ServerRuntime;
 import io.vxlb.runtime.Snapshot;
 
@@ -54,15 +53,10 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
     private final HeaderList requestHeaders;
     private CompiledBackend backend;
     private ServerRuntime server;
-    /** This request holds one of {@code server}'s connection slots (counted in currentConnections). */
-    private boolean holdsSlot;
+    /** Its server: persistence or balancer, slot, queue, retries (shared with mode tcp); null before the backend is known. */
+    private ServerAssignment assignment;
     /** Response body bytes the server still owes by its content-length; -1 without one. */
     private long responseBodyLeft = -1;
-    /** Its place in a server or backend queue while it waits for a slot (maxconn); null otherwise. */
-    private RequestQueue.PendingRequest pending;
-    private long queueTimer = -1;
-    private int retriesDone;
-    private boolean redispatched;
     /** The server came from the client's persistence cookie or a use-server rule (HAProxy's SF_DIRECT). */
     private boolean direct;
     private Map<String, Object> variables;
@@ -136,9 +130,8 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
             if (runRequestRules(be.requestRules()) || runRedirects(be.redirects())) return;
         }
         addForwardedHeaders(fe, be.proxy());
-        ServerRuntime s = chooseDirectServer();
-        if (s != null) take(s);
-        else balance();
+        assignment = new ServerAssignment(snapshot, be, verticle.vertx(), new AssignmentOwner());
+        assignment.start(chooseDirectServer());
     }
 
     // ---- routing ---------------------------------------------------------------------------
@@ -177,105 +170,65 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         return chosen;
     }
 
-    // ---- connection slots and queues (server maxconn) -----------------------------------------
+    // ---- server assignment (shared with mode tcp) ---------------------------------------------
 
-    /**
-     * The balancer's choice (assign_server): a server with a free slot; none when every usable
-     * server is saturated, then the request waits in the backend queue; 503 when none is usable.
-     */
-    private void balance() {
-        RequestQueue bq = backendQueue();
-        ServerRuntime s = bq != null && bq.length() > 0 && backend.balancer().queuesBehindBackendQueue()
-                ? null : backend.balancer().pick(snapshot, this, null);
-        if (s != null) {
-            take(s);
-        } else if (bq != null && snapshot.nbsrv(backend.name()) > 0) {
-            waitInQueue(bq, null);
-        } else {
-            connect(null);
+    /** How the shared {@link ServerAssignment} reaches this exchange. */
+    private final class AssignmentOwner implements ServerAssignment.Owner {
+        @Override
+        public Txn txn() {
+            return HttpExchange.this;
         }
-    }
 
-    private RequestQueue backendQueue() {
-        return backend.servers().isEmpty() ? null : backend.servers().get(0).backendQueue;
-    }
-
-    /** Takes a slot on a chosen server or waits in its queue (assign_server_and_queue). */
-    private void take(ServerRuntime s) {
-        if (s.queue == null) {  // no maxconn: the only branch on the common path
-            s.currentConnections.incrementAndGet();
+        @Override
+        public void assigned(ServerRuntime s) {
             connect(s);
-            return;
         }
-        if (s.queue.length() == 0 && s.tryAcquire()) {
-            connect(s);
-            return;
-        }
-        int maxqueue = s.server.maxqueue();
-        if (maxqueue > 0 && s.queue.length() >= maxqueue) {
-            if (direct && backend.proxy().options().redispatch()) {
-                // srv_redispatch_connect(): a full server queue breaks persistence when redispatch is on
-                direct = false;
-                if (log.cookieRequest == 'V') log.cookieRequest = 'D';
-                balance();
-                return;
+
+        @Override
+        public void waiting(ServerRuntime s) {
+            if (s != null) {
+                server = s;  // for the log (%s, %sc); no slot is held until granted
+                log.server = s.server.name();
             }
-            // HAProxy: 503, "SQ" (server-side error while queued), no queue time
-            s.failedConnections.incrementAndGet();
-            server = s;  // for the log's %sc (no slot held)
-            log.server = s.server.name();
-            log.terminationState = "SQ";
+            request.response().closeHandler(v -> assignment.clientLeft());
+        }
+
+        @Override
+        public void refused(String termination) {
+            ServerRuntime s = assignment.server();
+            if (s != null) {
+                server = s;  // for the log's %s and %sc
+                log.server = s.server.name();
+            }
+            if (assignment.queueLeft() != 0) queueLeftForLog();
+            log.terminationState = termination;  // SC: no server, SQ: its queue is full, sQ: timeout queue
             respondPage(ErrorPages.SERVICE_UNAVAILABLE, false);
-            return;
         }
-        waitInQueue(s.queue, s);
-    }
 
-    /**
-     * Waits in a server queue ({@code s} set) or the backend queue until a slot is granted
-     * ({@link #granted}, on this event loop), {@code timeout queue} expires (503 "sQ") or the
-     * client leaves ("CQ").
-     */
-    private void waitInQueue(RequestQueue q, ServerRuntime s) {
-        if (s != null) {
-            server = s;  // for the log (%s, %sc); no slot is held until granted
-            log.server = s.server.name();
+        @Override
+        public void persistenceBroken() {
+            // the cookie's server could not take the request: HAProxy turns "V" into "D" and inserts a new cookie
+            direct = false;
+            if (log.cookieRequest == 'V') log.cookieRequest = 'D';
         }
-        pending = backend.enqueue(snapshot, q, s, this::granted);
-        long t = backend.proxy().timeouts().effectiveQueue();
-        if (t > 0) queueTimer = verticle.vertx().setTimer(t, id -> {
-            queueTimer = -1;
-            leaveQueue("sQ");
-        });
-        request.response().closeHandler(v -> leaveQueue("CQ"));
-    }
 
-    /** A slot of {@code s} is now this request's (a release handed it over); runs on this event loop. */
-    private void granted(ServerRuntime s) {
-        stopQueueTimer();
-        log.queueLeft = System.nanoTime();
-        logQueuePosition();
-        server = s;
-        holdsSlot = true;
-        if (done || request.response().closed()) {
-            releaseServer();
-            finishAborted("CQ");
-            return;
-        }
-        connect(s);
-    }
-
-    private void leaveQueue(String termination) {
-        if (pending == null || !pending.cancel()) return;  // not queued, or a grant is already on its way
-        stopQueueTimer();
-        log.queueLeft = System.nanoTime();
-        logQueuePosition();
-        if (termination.equals("CQ")) {
+        @Override
+        public void abandoned() {
+            if (assignment.queueLeft() != 0) queueLeftForLog();
             finishAborted("CQ");  // HAProxy: status -1, nothing sent
-            return;
         }
-        log.terminationState = termination;  // sQ: timeout queue expired
-        respondPage(ErrorPages.SERVICE_UNAVAILABLE, false);
+
+        @Override
+        public boolean gone() {
+            return done || request.response().closed();
+        }
+    }
+
+    /** The queue part of the log (%Tw, %sq, %bq) once the request left a queue. */
+    private void queueLeftForLog() {
+        log.queueLeft = assignment.queueLeft();
+        if (assignment.backendQueuePosition() > 0) log.backendQueue = assignment.backendQueuePosition();
+        if (assignment.serverQueuePosition() > 0) log.serverQueue = assignment.serverQueuePosition();
     }
 
     /**
@@ -284,22 +237,8 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
      * ("CQ", back_may_abort_req).
      */
     void clientHalfClosed() {
-        if (pending == null || backend == null || !backend.proxy().options().abortonclose()) return;
-        leaveQueue("CQ");
-        request.connection().close();
-    }
-
-    private void stopQueueTimer() {
-        if (queueTimer >= 0) {
-            verticle.vertx().cancelTimer(queueTimer);
-            queueTimer = -1;
-        }
-    }
-
-    /** %sq / %bq: requests that left the queue before this one, plus one (HAProxy's count). */
-    private void logQueuePosition() {
-        if (pending.queue() == backendQueue()) log.backendQueue = pending.position();
-        else log.serverQueue = pending.position();
+        if (assignment == null || !assignment.queued() || !backend.proxy().options().abortonclose()) return;
+        if (assignment.clientLeft()) request.connection().close();
     }
 
     /** A denied request still has its cookie read when its backend has one, for the log (HAProxy: "PRVN" and the server). */
@@ -519,9 +458,9 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
             respondPage(ErrorPages.SERVICE_UNAVAILABLE, false);
             return;
         }
-        // the caller took a slot on s (counted in currentConnections)
+        // the assignment holds a slot on s (counted in currentConnections)
         server = s;
-        holdsSlot = true;
+        if (assignment.queueLeft() != 0) queueLeftForLog();
         log.server = s.server.name();
         s.totalRequests.incrementAndGet();
         log.serverAddress = s.server.address();
@@ -554,29 +493,13 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
     }
 
     private void connectFailed(Throwable cause) {
-        server.failedConnections.incrementAndGet();
-        Proxy be = backend.proxy();
         if (request.response().closed()) {
+            server.failedConnections.incrementAndGet();
             releaseServer();
             finishAborted("CC");
             return;
         }
-        ConnectRetry retry = ConnectRetry.next(snapshot, backend, this, server, retriesDone + 1, direct, cause);
-        if (retry != null) {
-            retriesDone++;
-            if (retry.redispatched()) {
-                releaseServer();  // the new server's slot was taken for the retry
-                redispatched = true;
-                // the cookie's server could not be reached: HAProxy turns "V" into "D" and inserts a new cookie
-                direct = false;
-                if (log.cookieRequest == 'V') log.cookieRequest = 'D';
-            }
-            ServerRuntime target = retry.server();
-            if (retry.delayMillis() > 0) verticle.vertx().setTimer(retry.delayMillis(), id -> connect(target));
-            else connect(target);
-            return;
-        }
-        releaseServer();
+        if (assignment.retry(cause)) return;  // the next attempt comes back through assigned()
         log.terminationState = ConnectRetry.isTimeout(cause) ? "sC" : "SC";
         respondPage(ErrorPages.SERVICE_UNAVAILABLE, false);
     }
@@ -919,7 +842,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
             if (tunnel <= 0) tunnel = minPositive(fe.timeouts().client(), be.timeouts().server());
             // from here on only the log record and a few numbers stay: the exchange, its request and
             // header maps become garbage while the tunnel is open
-            Tunnel.End end = tunnelEnd(verticle, log, logging() ? head : -1, frontend, backend.name(), server, retriesDone, redispatched,
+            Tunnel.End end = tunnelEnd(verticle, log, logging() ? head : -1, frontend, backend.name(), server, retries(), redispatched(),
                     slotReleaser(), verticle.detachTunnel(request.connection()));
             if (side != null) Tunnel.start(ar.result(), side, tunnel, end);
             else new StreamTunnel(verticle.vertx(), ar.result(), serverSocket, tunnel, end).start();
@@ -1073,20 +996,9 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         return false;
     }
 
-    /**
-     * The server slot's release for later (a tunnel's end), capturing only shared objects; null
-     * when no slot is held. The exchange no longer owns the slot afterwards.
-     */
+    /** The server slot's release for later (a tunnel's end); null when no slot is held. */
     private Runnable slotReleaser() {
-        if (!holdsSlot) return null;
-        holdsSlot = false;
-        ServerRuntime s = server;
-        CompiledBackend b = backend;
-        Snapshot snap = snapshot;
-        return () -> {
-            if (s.queue == null) s.currentConnections.decrementAndGet();
-            else s.release(b.servesBackendQueue(snap, s));
-        };
+        return assignment == null ? null : assignment.handOverSlot();
     }
 
     /** Gives the server slot back once, handing it to a queued request when one waits. */
@@ -1097,11 +1009,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
 
     private void releaseServer() {
         verticle.serverTimeouts().unwatch(this);
-        if (!holdsSlot) return;
-        holdsSlot = false;
-        ServerRuntime s = server;
-        if (s.queue == null) s.currentConnections.decrementAndGet();
-        else s.release(backend.servesBackendQueue(snapshot, s));
+        if (assignment != null) assignment.release();
     }
 
     // ---- local responses -----------------------------------------------------------------------
@@ -1245,7 +1153,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
     }
 
     int retries() {
-        return retriesDone;
+        return assignment == null ? 0 : assignment.retries();
     }
 
     HttpLogRecord logRecord() {
@@ -1253,7 +1161,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
     }
 
     boolean redispatched() {
-        return redispatched;
+        return assignment != null && assignment.redispatched();
     }
 
     CompiledFrontend frontend() {

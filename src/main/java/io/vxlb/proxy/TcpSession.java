@@ -42,19 +42,10 @@ final class TcpSession implements Txn {
     private CompiledBackend backend;
     private ServerRuntime server;
     private NetSocket serverSocket;
-    /** This session holds one of {@code server}'s connection slots (counted in currentConnections). */
-    private boolean holdsServer;
-    /** Its place in a server or backend queue while it waits for a slot (maxconn); null otherwise. */
-    private io.vxlb.runtime.RequestQueue.PendingRequest pending;
-    private long queueTimer = -1;
-    /** Waiting in a queue: neither granted nor out by timeout or client close yet. */
-    private boolean queued;
-    private long queueLeft;
-    private int serverQueuePos, backendQueuePos;
+    /** Its server: use-server or balancer, slot, queue, retries (shared with HTTP); null before the backend is known. */
+    private ServerAssignment assignment;
     /** A connect attempt or a retry pause is in flight. */
     private boolean connecting;
-    private int retriesDone;
-    private boolean redispatched;
     private long connectStart;
     private long connected;
     private long bytesOut;
@@ -91,76 +82,31 @@ final class TcpSession implements Txn {
             return;
         }
         verticle.counters.backend(backend.name()).incrementAndGet();
-        ServerRuntime s = chooseServer(null);
-        io.vxlb.runtime.RequestQueue bq = backend.servers().isEmpty() ? null : backend.servers().get(0).backendQueue;
-        if (s != null) take(s);
-        else if (bq != null && snapshot.nbsrv(backend.name()) > 0) waitInQueue(bq, null);  // every server saturated
-        else connect(null);
-    }
+        assignment = new ServerAssignment(snapshot, backend, verticle.vertx(), new ServerAssignment.Owner() {
+            @Override public Txn txn() { return TcpSession.this; }
+            @Override public void assigned(ServerRuntime s) { connect(s); }
+            @Override public void waiting(ServerRuntime s) { server = s; }
+            @Override public void persistenceBroken() { }
+            @Override public boolean gone() { return clientClosed || finished; }
 
-    // ---- connection slots and queues (server maxconn), as in HttpExchange ------------------------
+            @Override
+            public void refused(String state) {
+                if (assignment.server() != null) server = assignment.server();
+                termination = state;  // SC: no server, SQ: its queue is full, sQ: timeout queue
+                client.close();
+            }
 
-    private void take(ServerRuntime s) {
-        if (s.queue == null) {  // no maxconn: the only branch on the common path
-            s.currentConnections.incrementAndGet();
-            connect(s);
-        } else if (s.queue.length() == 0 && s.tryAcquire()) {
-            connect(s);
-        } else if (s.server.maxqueue() > 0 && s.queue.length() >= s.server.maxqueue()) {
-            s.failedConnections.incrementAndGet();
-            server = s;
-            termination = "SQ";
-            client.close();
-        } else {
-            waitInQueue(s.queue, s);
-        }
-    }
-
-    private void waitInQueue(io.vxlb.runtime.RequestQueue q, ServerRuntime s) {
-        server = s;  // for the log; no slot is held until granted
-        queued = true;
-        pending = backend.enqueue(snapshot, q, s, this::granted);
-        long t = backend.proxy().timeouts().effectiveQueue();
-        if (t > 0) queueTimer = verticle.vertx().setTimer(t, id -> {
-            queueTimer = -1;
-            if (!pending.cancel()) return;
-            leftQueue();
-            termination = "sQ";
-            client.close();
+            @Override
+            public void abandoned() {
+                termination = "CQ";
+                finish();
+            }
         });
-    }
-
-    private void granted(ServerRuntime s) {
-        if (queueTimer >= 0) verticle.vertx().cancelTimer(queueTimer);
-        queueTimer = -1;
-        leftQueue();
-        server = s;
-        holdsServer = true;
-        if (clientClosed || finished) {
-            releaseServer();
-            termination = "CQ";
-            finish();
-            return;
-        }
-        connect(s);
-    }
-
-    private void leftQueue() {
-        queued = false;
-        queueLeft = System.nanoTime();
-        if (pending.queue() == server0Queue()) backendQueuePos = pending.position();
-        else serverQueuePos = pending.position();
-    }
-
-    private io.vxlb.runtime.RequestQueue server0Queue() {
-        return backend.servers().isEmpty() ? null : backend.servers().get(0).backendQueue;
+        assignment.start(useServer());
     }
 
     private void releaseServer() {
-        if (!holdsServer) return;
-        holdsServer = false;
-        if (server.queue == null) server.currentConnections.decrementAndGet();
-        else server.release(backend.servesBackendQueue(snapshot, server));
+        if (assignment != null) assignment.release();
     }
 
     // ---- routing -----------------------------------------------------------------------------
@@ -178,14 +124,14 @@ final class TcpSession implements Txn {
         return frontend.proxy().kind() == ProxyKind.LISTEN ? snapshot.backends().get(frontend.name()) : null;
     }
 
-    private ServerRuntime chooseServer(ServerRuntime avoid) {
+    /** The server a use-server rule names, when it is running (HAProxy ignores the rule otherwise); null: the balancer chooses. */
+    private ServerRuntime useServer() {
         for (CompiledSwitch u : backend.useServerRules()) {
             if (!u.applies(this)) continue;
             ServerRuntime s = backend.server(u.target());
-            if (s != null && snapshot.state(s).running() && s != avoid) return s;
-            break;
+            return s != null && snapshot.state(s).running() ? s : null;
         }
-        return backend.balancer().pick(snapshot, this, avoid);
+        return null;
     }
 
     // ---- connection --------------------------------------------------------------------------
@@ -197,13 +143,7 @@ final class TcpSession implements Txn {
             finish();
             return;
         }
-        if (s == null) {
-            termination = "SC";
-            client.close();
-            return;
-        }
-        server = s;
-        holdsServer = true;  // the caller took the slot
+        server = s;  // the assignment holds its slot
         s.totalRequests.incrementAndGet();
         Timeouts t = backend.proxy().timeouts();
         int port = s.server.port() != 0 ? s.server.port() : local.port();
@@ -227,28 +167,16 @@ final class TcpSession implements Txn {
     }
 
     private void connectFailed(Throwable cause) {
-        server.failedConnections.incrementAndGet();
-        Proxy be = backend.proxy();
         if (clientClosed) {
+            server.failedConnections.incrementAndGet();
             releaseServer();
             termination = "CC";
             finish();
             return;
         }
-        ConnectRetry retry = ConnectRetry.next(snapshot, backend, this, server, retriesDone + 1, false, cause);
-        if (retry != null) {
-            retriesDone++;
-            if (retry.redispatched()) {
-                releaseServer();  // the new server's slot was taken for the retry
-                redispatched = true;
-            }
-            ServerRuntime target = retry.server();
-            connecting = true;
-            if (retry.delayMillis() > 0) verticle.vertx().setTimer(retry.delayMillis(), id -> connect(target));
-            else connect(target);
-            return;
-        }
-        releaseServer();
+        connecting = true;
+        if (assignment.retry(cause)) return;  // the next attempt comes back through connect()
+        connecting = false;
         termination = ConnectRetry.isTimeout(cause) ? "sC" : "SC";
         client.close();
     }
@@ -324,13 +252,9 @@ final class TcpSession implements Txn {
         if (serverSocket != null) {
             if (serverClosed) finish();
             else serverSocket.end();  // flushes what is still queued, then closes
-        } else if (pending != null && pending.cancel()) {
-            if (queueTimer >= 0) verticle.vertx().cancelTimer(queueTimer);
-            queueTimer = -1;
-            leftQueue();
-            termination = "CQ";
-            finish();
-        } else if (!connecting && !queued) {  // (still queued: a grant is on its way and finishes it)
+        } else if (assignment != null && assignment.clientLeft()) {
+            // left its queue: "CQ", finished by the assignment's abandoned()
+        } else if (!connecting && (assignment == null || !assignment.queued())) {  // (still queued: a grant is on its way and finishes it)
             finish();  // no server was found or every attempt failed: nothing else is pending
         }  // else the connect attempt (or retry pause) in flight sees clientClosed and finishes
     }
@@ -352,6 +276,14 @@ final class TcpSession implements Txn {
         if (gate != null) gate.leave();
     }
 
+    private int retries() {
+        return assignment == null ? 0 : assignment.retries();
+    }
+
+    private long queueLeft() {
+        return assignment == null ? 0 : assignment.queueLeft();
+    }
+
     private void log() {
         Proxy fe = frontend.proxy();
         if (!fe.options().tcplog()) return;
@@ -361,11 +293,12 @@ final class TcpSession implements Txn {
         long end = System.nanoTime();
         HttpLogLine.Counters c = new HttpLogLine.Counters(verticle.counters.activeConnections.get(),
                 verticle.counters.frontend(fe.name()).get(), backend == null ? 0 : verticle.counters.backend(backend.name()).get(),
-                server == null ? 0 : server.currentConnections.get(), retriesDone, redispatched);
+                server == null ? 0 : server.currentConnections.get(), retries(), assignment != null && assignment.redispatched());
         String line = TcpLogLine.format(remote.hostAddress(), remote.port(), acceptedMillis, fe.name(),
                 backend == null ? null : backend.name(), server == null ? null : server.server.name(),
-                queueLeft != 0 ? (queueLeft - start) / 1_000_000L : connectStart == 0 ? -1 : 0, connected == 0 ? -1 : (connected - connectStart) / 1_000_000L,
-                (end - start) / 1_000_000L, bytesOut, termination, c, serverQueuePos, backendQueuePos);
+                queueLeft() != 0 ? (queueLeft() - start) / 1_000_000L : connectStart == 0 ? -1 : 0, connected == 0 ? -1 : (connected - connectStart) / 1_000_000L,
+                (end - start) / 1_000_000L, bytesOut, termination, c,
+                assignment == null ? 0 : assignment.serverQueuePosition(), assignment == null ? 0 : assignment.backendQueuePosition());
         for (LogSink s : targets) s.send("info", line);
     }
 

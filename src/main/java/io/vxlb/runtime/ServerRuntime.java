@@ -57,6 +57,24 @@ public final class ServerRuntime {
         return max > 0 && (queue.length() > 0 || currentConnections.get() >= max);
     }
 
+    /**
+     * A connection slot for a new transaction, now or never: always without maxconn (counted),
+     * with maxconn only when nobody waits for this server (newcomers do not overtake the queue).
+     */
+    public boolean takeSlot() {
+        if (queue == null) {
+            currentConnections.incrementAndGet();
+            return true;
+        }
+        return queue.length() == 0 && tryAcquire();
+    }
+
+    /** Gives back a slot taken by {@link #takeSlot} or granted by {@link #drain}. */
+    public void releaseSlot(boolean servesBackendQueue) {
+        if (queue == null) currentConnections.decrementAndGet();
+        else release(servesBackendQueue);
+    }
+
     /** Takes a slot if one is free (maxconn set). */
     public boolean tryAcquire() {
         int max = server.maxconn();
