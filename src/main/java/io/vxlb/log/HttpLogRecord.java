@@ -72,11 +72,15 @@ public final class HttpLogRecord {
     }
 
     /** When the request's first byte came and since when the connection had been idle (nanoTime). */
-    public void requestStarted(long firstByte, long idleFrom) {
+    public void requestStarted(long firstByte, long idleFrom, long headComplete) {
         this.acceptedMillis -= (start - firstByte) / 1_000_000L;
         this.firstByte = firstByte;
         this.idleFrom = Math.min(idleFrom, firstByte);
+        this.headComplete = headComplete;
     }
+
+    /** When the HTTP/1 layer had the whole head (nanoTime); 0: the record's start. */
+    private long headComplete;
 
     /** A connection that closed or timed out before sending a whole request head. */
     public static HttpLogRecord badRequest(String frontend, SocketAddress client, boolean ssl, int status, String termination, long since) {
@@ -137,7 +141,8 @@ public final class HttpLogRecord {
 
     /** %TR: the request's first byte to its complete head; -1 without a parsed (or for a tarpitted) request. */
     long tr() {
-        return badRequest || tarpitted ? -1 : millisBetween(firstByte, start);
+        // up to the complete head as the HTTP/1 layer read it, not to when the exchange began
+        return badRequest || tarpitted ? -1 : millisBetween(firstByte, headComplete > firstByte ? headComplete : firstByte);
     }
 
     /** %Tw: time in a queue after the head; 0 when the request went straight to a server, -1 when it never got that far. */

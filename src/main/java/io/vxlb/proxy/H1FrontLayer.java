@@ -93,6 +93,14 @@ final class H1FrontLayer extends ChannelDuplexHandler {
 
     // ---- inbound -----------------------------------------------------------------------------
 
+    /** When the last head was complete (the read that completed it; nanoTime), for %TR. */
+    long headCompleted() {
+        return headCompleted;
+    }
+
+    private long headCompleted;
+    private long readAt;
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (state == State.TUNNEL) {
@@ -120,6 +128,7 @@ final class H1FrontLayer extends ChannelDuplexHandler {
             if (pending.readableBytes() > MAX_EARLY) ctx.channel().config().setAutoRead(false);
             return;
         }
+        readAt = System.nanoTime();
         process();
     }
 
@@ -188,6 +197,7 @@ final class H1FrontLayer extends ChannelDuplexHandler {
             return false;
         }
         anyRequest = true;
+        headCompleted = readAt;
         ByteBuf out = head.rewrite ? canonical(b, head) : b.retainedSlice(from, end - from);
         b.readerIndex(end);
         inFlight++;

@@ -83,6 +83,8 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
     private boolean serverTimedOut;
     /** Response state, for http-response rules and logs. */
     private int status;
+    /** The reason phrase an http-response set-status gave (null: the server's). */
+    private String statusReason;
     private HeaderList responseHeaders;
     private boolean done;
 
@@ -908,7 +910,8 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         if (backend.cookie() != null) backend.cookie().onResponse(responseHeaders, server, direct, method, code, log);
         HttpServerResponse resp = request.response();
         resp.setStatusCode(status);
-        if (customReason(code, reason)) resp.setStatusMessage(reason);
+        String phrase = statusReason != null ? statusReason : reason;
+        if (customReason(status, phrase)) resp.setStatusMessage(phrase);
         MultiMap h = resp.headers();
         for (int i = 0; i < responseHeaders.size(); i++) {
             String name = responseHeaders.name(i);
@@ -980,7 +983,10 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
                 return true;
             }
             if (a instanceof HttpAction.SetStatus s) {
+                // HAProxy: the given reason, else the new status's standard one (never the server's)
                 status = s.status();
+                statusReason = s.reason() != null ? s.reason()
+                        : io.netty.handler.codec.http.HttpResponseStatus.valueOf(s.status()).reasonPhrase();
                 continue;
             }
             if (a instanceof HttpAction.RedirectAction) {

@@ -223,7 +223,7 @@ public final class ProxyVerticle extends VerticleBase {
         }
         HttpExchange ex = new HttpExchange(this, snap, fe, req);
         if (cc != null) {
-            cc.clock.startRequest(ex.logRecord());
+            cc.clock.startRequest(ex.logRecord(), cc.layer.headCompleted());
             cc.current = ex;
         }
         req.response().endHandler(v -> {
@@ -403,9 +403,9 @@ public final class ProxyVerticle extends VerticleBase {
             ctx.fireChannelRead(msg);
         }
 
-        /** A request head is complete: its record gets its first byte and idle start. */
-        void startRequest(HttpLogRecord r) {
-            r.requestStarted(armed ? r.start : firstByte, idleFrom);
+        /** A request head is complete (at {@code headComplete}, from the HTTP/1 layer): its record gets its first byte and idle start. */
+        void startRequest(HttpLogRecord r, long headComplete) {
+            r.requestStarted(armed ? r.start : firstByte, idleFrom, headComplete);
             armed = false;
         }
 

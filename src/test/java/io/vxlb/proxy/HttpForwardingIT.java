@@ -389,4 +389,26 @@ class HttpForwardingIT {
         assertEquals(200, fx.get("FE", "/").status());
         assertFalse(fx.backends.get(0).seen.isEmpty());
     }
+
+    /**
+     * http-response set-status: the given reason, else the new status's standard one, never the
+     * server's reason phrase with another code (HAProxy's http_res_set_status).
+     */
+    @Test
+    void setStatusWritesItsReasonOrTheStandardOne() throws Exception {
+        fx = new ProxyFixture();
+        fx.backend("BE", req -> req.response().setStatusCode(200).setStatusMessage("Fine").end("ok"));
+        fx.start(BASE + """
+                frontend fe
+                    bind 127.0.0.1:${FE}
+                    default_backend be
+                backend be
+                    http-response set-status 503 reason "Try later" if { path /a }
+                    http-response set-status 404 if { path /b }
+                    server s1 127.0.0.1:${BE}
+                """);
+        assertTrue(fx.raw("FE", "GET /a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 3000).startsWith("HTTP/1.1 503 Try later\r\n"));
+        assertTrue(fx.raw("FE", "GET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 3000).startsWith("HTTP/1.1 404 Not Found\r\n"));
+        assertTrue(fx.raw("FE", "GET /c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 3000).startsWith("HTTP/1.1 200 Fine\r\n"));
+    }
 }
