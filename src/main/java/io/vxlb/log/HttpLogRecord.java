@@ -38,7 +38,7 @@ public final class HttpLogRecord {
     public int status;
     public long bytesOut;
     /** Two letters of %tsc: termination cause and session state; "--" for a normal end. */
-    public String terminationState = "--";
+    public Termination terminationState = Termination.NORMAL;
     /**
      * The last two letters of %tsc: what the client's persistence cookie did (N none, I invalid,
      * D down server, V valid, U unused) and what became of the server's (N, P passed, D deleted,
@@ -83,7 +83,7 @@ public final class HttpLogRecord {
     private long headComplete;
 
     /** A connection that closed or timed out before sending a whole request head. */
-    public static HttpLogRecord badRequest(String frontend, SocketAddress client, boolean ssl, int status, String termination, long since) {
+    public static HttpLogRecord badRequest(String frontend, SocketAddress client, boolean ssl, int status, Termination termination, long since) {
         HttpLogRecord r = new HttpLogRecord(frontend, client, ssl, since);
         r.badRequest = true;
         r.status = status;

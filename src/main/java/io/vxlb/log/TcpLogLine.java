@@ -22,7 +22,7 @@ public final class TcpLogLine {
      * @param tt total session time
      */
     public static String format(String clientAddress, int clientPort, long acceptedMillis, String frontend, String backend,
-                                String server, long tw, long tc, long tt, long bytesOut, String termination,
+                                String server, long tw, long tc, long tt, long bytesOut, Termination termination,
                                 HttpLogLine.Counters c, int serverQueue, int backendQueue) {
         StringBuilder sb = new StringBuilder(128);
         sb.append(clientAddress).append(':').append(clientPort);

@@ -1,5 +1,6 @@
 package io.vxlb.proxy;
 
+import io.vxlb.log.Termination;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -27,7 +28,7 @@ final class H1FrontLayer extends ChannelDuplexHandler {
     /** What the proxy hears from this layer (logging). */
     interface Listener {
         /** The connection is answered {@code status} without a request (HAProxy's {@code <BADREQ>}). */
-        void rejected(int status, String termination);
+        void rejected(int status, io.vxlb.log.Termination termination);
 
         /** The client half-closed while a request of it is in the proxy (HAProxy goes on unless "option abortonclose"). */
         void inputShut();
@@ -367,7 +368,7 @@ final class H1FrontLayer extends ChannelDuplexHandler {
             ctx.channel().config().setAutoRead(false);
             return;
         }
-        answer(status, "PR");
+        answer(status, Termination.PROXY_REQUEST);
     }
 
     /**
@@ -394,7 +395,7 @@ final class H1FrontLayer extends ChannelDuplexHandler {
         }
     }
 
-    private void answer(int status, String termination) {
+    private void answer(int status, Termination termination) {
         state = State.CLOSED;
         write(ErrorPages.raw(ErrorPages.of(status)));
         listener.rejected(status, termination);
@@ -421,7 +422,7 @@ final class H1FrontLayer extends ChannelDuplexHandler {
         if (deferredStatus != 0) {
             int s = deferredStatus;
             deferredStatus = 0;
-            answer(s, "PR");
+            answer(s, Termination.PROXY_REQUEST);
             return;
         }
         if (state == State.UPGRADE_WAIT) {
@@ -463,9 +464,9 @@ final class H1FrontLayer extends ChannelDuplexHandler {
                     if (partial) reject(400);
                     else listener.inputShut();
                 } else if (partial) {
-                    answer(400, "CR");
+                    answer(400, Termination.CLIENT_ABORT_REQUEST);
                 } else if (!anyRequest) {
-                    answer(400, "CR");  // HAProxy answers a connection closed before any byte with 400
+                    answer(400, Termination.CLIENT_ABORT_REQUEST);  // HAProxy answers a connection closed before any byte with 400
                 } else {
                     ctx.close();
                 }

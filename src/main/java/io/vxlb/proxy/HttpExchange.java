@@ -1,5 +1,6 @@
 package io.vxlb.proxy;
 
+import io.vxlb.log.Termination;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -121,7 +122,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         if (runRequestRules(frontend.requestRules()) || runRedirects(frontend.redirects())) return;
         CompiledBackend be = chooseBackend();
         if (be == null) {
-            log.terminationState = "-R";  // HAProxy: no backend is a resource problem ("R"), before connecting
+            log.terminationState = Termination.NO_BACKEND;  // HAProxy: no backend is a resource problem ("R"), before connecting
             respondPage(ErrorPages.SERVICE_UNAVAILABLE, false);
             return;
         }
@@ -196,7 +197,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         }
 
         @Override
-        public void refused(String termination) {
+        public void refused(Termination termination) {
             ServerRuntime s = assignment.server();
             if (s != null) {
                 server = s;  // for the log's %s and %sc
@@ -217,7 +218,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         @Override
         public void abandoned() {
             if (assignment.queueLeft() != 0) queueLeftForLog();
-            finishAborted("CQ");  // HAProxy: status -1, nothing sent
+            finishAborted(Termination.CLIENT_ABORT_QUEUE);  // HAProxy: status -1, nothing sent
         }
 
         @Override
@@ -261,14 +262,14 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
             HttpAction a = r.action();
             if (a instanceof HttpAction.Allow) return false;
             if (a instanceof HttpAction.Deny d) {
-                log.terminationState = "PR";
+                log.terminationState = Termination.PROXY_REQUEST;
                 persistenceForLog();
                 // HAProxy 2.6.12 answers a deny and keeps the connection (no "connection: close"; measured)
                 respondPage(ErrorPages.of(d.status()), false);
                 return true;
             }
             if (a instanceof HttpAction.Tarpit t) {
-                log.terminationState = "PT";
+                log.terminationState = Termination.PROXY_TARPIT;
                 persistenceForLog();
                 long delay = frontend.proxy().timeouts().effectiveTarpit();
                 verticle.vertx().setTimer(Math.max(1, delay), id -> {
@@ -288,7 +289,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
                 return true;
             }
             if (a instanceof HttpAction.Auth auth) {
-                log.terminationState = "PR";
+                log.terminationState = Termination.PROXY_REQUEST;
                 String realm = auth.realm() != null ? auth.realm() : (backend != null ? backend.name() : frontend.name());
                 respondPage(ErrorPages.UNAUTHORIZED, false, "www-authenticate", "Basic realm=\"" + realm + "\"");
                 return true;
@@ -406,7 +407,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
                 location = target + "://" + (host == null ? "" : host) + (r.dropQuery() ? path : path + queryWithMark());
             }
         }
-        log.terminationState = "LR";
+        log.terminationState = Termination.LOCAL_REQUEST;
         HttpServerResponse resp = request.response();
         resp.setStatusCode(r.code());
         resp.headers().add("content-length", "0").add("location", location).add("cache-control", "no-cache");
@@ -416,7 +417,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
     }
 
     private void respondReturn(HttpAction.Return ret, CompiledRule r) {
-        log.terminationState = "PR";
+        log.terminationState = Termination.PROXY_REQUEST;
         HttpServerResponse resp = request.response();
         resp.setStatusCode(ret.status());
         Buffer body;
@@ -456,7 +457,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
 
     private void connect(ServerRuntime s) {
         if (s == null) {
-            log.terminationState = "SC";  // HAProxy logs "SC--" when no server is available
+            log.terminationState = Termination.SERVER_ABORT_CONNECT;  // HAProxy logs "SC--" when no server is available
             respondPage(ErrorPages.SERVICE_UNAVAILABLE, false);
             return;
         }
@@ -498,11 +499,11 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         if (request.response().closed()) {
             server.failedConnections.incrementAndGet();
             releaseServer();
-            finishAborted("CC");
+            finishAborted(Termination.CLIENT_ABORT_CONNECT);
             return;
         }
         if (assignment.retry(cause)) return;  // the next attempt comes back through assigned()
-        log.terminationState = ConnectRetry.isTimeout(cause) ? "sC" : "SC";
+        log.terminationState = ConnectRetry.isTimeout(cause) ? Termination.SERVER_TIMEOUT_CONNECT : Termination.SERVER_ABORT_CONNECT;
         respondPage(ErrorPages.SERVICE_UNAVAILABLE, false);
     }
 
@@ -529,7 +530,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
             request.response().closeHandler(v -> {
                 if (!done) {
                     out.reset();
-                    finishAborted("CD");
+                    finishAborted(Termination.CLIENT_ABORT_DATA);
                 }
             });
             out.connect().onComplete(ar -> {
@@ -575,7 +576,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         request.response().closeHandler(v -> {
             if (!done) {
                 out.reset();
-                finishAborted("CD");
+                finishAborted(Termination.CLIENT_ABORT_DATA);
             }
         });
     }
@@ -597,7 +598,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         if (done || request.response().closed()) {  // the client left while the connection was made
             c.close();
             releaseServer();
-            finishAborted("CC");
+            finishAborted(Termination.CLIENT_ABORT_CONNECT);
             return;
         }
         log.connected = System.nanoTime();
@@ -667,7 +668,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         request.response().closeHandler(v -> {
             if (!done) {
                 abortServer();
-                finishAborted("CD");
+                finishAborted(Termination.CLIENT_ABORT_DATA);
             }
         });
     }
@@ -740,12 +741,12 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         if (done) return;
         HttpServerResponse resp = request.response();
         if (resp.closed()) {
-            finishAborted("CD");
+            finishAborted(Termination.CLIENT_ABORT_DATA);
             return;
         }
         resp.end().onComplete(ar -> {
             if (ar.failed()) {
-                finishAborted("CD");
+                finishAborted(Termination.CLIENT_ABORT_DATA);
                 return;
             }
             if (logging()) log.bytesOut = headBytes(resp) + resp.bytesWritten();
@@ -773,14 +774,14 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
             // the head may be out: the client must not take a cut body for a whole one
             boolean headOut = request.response().headWritten();
             request.connection().close();
-            finishAborted(serverTimedOut ? (headOut ? "sD" : "sH") : headOut ? "SD" : "SH");
+            finishAborted(serverTimedOut ? (headOut ? Termination.SERVER_TIMEOUT_DATA : Termination.SERVER_TIMEOUT_HEADERS) : headOut ? Termination.SERVER_ABORT_DATA : Termination.SERVER_ABORT_HEADERS);
             return;
         }
         if (serverTimedOut || ConnectRetry.isTimeout(cause)) {
-            log.terminationState = "sH";
+            log.terminationState = Termination.SERVER_TIMEOUT_HEADERS;
             respondPage(ErrorPages.GATEWAY_TIMEOUT, false);
         } else {
-            log.terminationState = "SH";
+            log.terminationState = Termination.SERVER_ABORT_HEADERS;
             respondPage(ErrorPages.BAD_GATEWAY, false);
         }
     }
@@ -834,7 +835,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
                 serverSocket.close();
                 releaseServer();
                 request.connection().close();
-                finishAborted("CD");
+                finishAborted(Termination.CLIENT_ABORT_DATA);
                 return;
             }
             done = true;
@@ -873,14 +874,14 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         releaseServer();
         if (request.response().headWritten()) {
             request.connection().close();
-            finishAborted("SD");
+            finishAborted(Termination.SERVER_ABORT_DATA);
             return;
         }
         if (serverTimedOut || ConnectRetry.isTimeout(cause)) {
-            log.terminationState = "sH";
+            log.terminationState = Termination.SERVER_TIMEOUT_HEADERS;
             respondPage(ErrorPages.GATEWAY_TIMEOUT, false);
         } else {
-            log.terminationState = "SH";
+            log.terminationState = Termination.SERVER_ABORT_HEADERS;
             respondPage(ErrorPages.BAD_GATEWAY, false);
         }
     }
@@ -952,7 +953,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
             releaseServer();
             if (ar.failed()) {
                 request.connection().close();
-                finishAborted(serverTimedOut ? (resp.headWritten() ? "sD" : "sH") : resp.headWritten() ? "SD" : "SH");
+                finishAborted(serverTimedOut ? (resp.headWritten() ? Termination.SERVER_TIMEOUT_DATA : Termination.SERVER_TIMEOUT_HEADERS) : resp.headWritten() ? Termination.SERVER_ABORT_DATA : Termination.SERVER_ABORT_HEADERS);
                 return;
             }
             if (logging()) log.bytesOut = headBytes(resp) + resp.bytesWritten();
@@ -978,7 +979,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
             HttpAction a = r.action();
             if (a instanceof HttpAction.Allow) return false;
             if (a instanceof HttpAction.Deny d) {
-                log.terminationState = "PH";
+                log.terminationState = Termination.PROXY_HEADERS;
                 respondPage(ErrorPages.of(d.status()), false);
                 return true;
             }
@@ -1059,7 +1060,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         return n;
     }
 
-    private void finishAborted(String termination) {
+    private void finishAborted(Termination termination) {
         verticle.serverTimeouts().unwatch(this);
         if (done) return;
         done = true;

@@ -1,5 +1,6 @@
 package io.vxlb.proxy;
 
+import io.vxlb.log.Termination;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpResponseEncoder;
@@ -150,7 +151,7 @@ public final class ProxyVerticle extends VerticleBase {
             if (cc.held) return;  // never served: its admission, when it comes, gives the place back
             // HAProxy logs a connection that closed before sending a request as "<BADREQ>" with
             // CR (client closed), unless "option dontlognull" says such empty connections are noise
-            if (cc.requests == 0 && !cc.timedOut && !cc.layer.answered() && !p.options().dontlognull()) logBadRequest(p, conn, 400, "CR", cc.since);
+            if (cc.requests == 0 && !cc.timedOut && !cc.layer.answered() && !p.options().dontlognull()) logBadRequest(p, conn, 400, Termination.CLIENT_ABORT_REQUEST, cc.since);
             cc.cancel();
             counters.activeConnections.decrementAndGet();
             counters.frontend(frontendName).decrementAndGet();
@@ -344,7 +345,7 @@ public final class ProxyVerticle extends VerticleBase {
     }
 
     /** The httplog line of a connection that never produced a request ({@code "<BADREQ>"}). */
-    private void logBadRequest(Proxy fe, HttpConnection conn, int status, String termination, long since) {
+    private void logBadRequest(Proxy fe, HttpConnection conn, int status, Termination termination, long since) {
         CompiledFrontend cf = holder.get().frontends().get(fe.name());
         if (cf == null || !cf.logs() || conn.remoteAddress() == null) return;
         List<LogSink> targets = sinks.computeIfAbsent(fe, this::sinksFor);
@@ -438,8 +439,8 @@ public final class ProxyVerticle extends VerticleBase {
         /** The strict HTTP/1 layer in front of Vert.x's decoder; its refusals are logged as HAProxy's {@code <BADREQ>}. */
         final H1FrontLayer layer = new H1FrontLayer(new H1FrontLayer.Listener() {
             @Override
-            public void rejected(int status, String termination) {
-                if (termination.equals("CR") && frontend().options().dontlognull()) return;
+            public void rejected(int status, Termination termination) {
+                if (termination == Termination.CLIENT_ABORT_REQUEST && frontend().options().dontlognull()) return;
                 logBadRequest(frontend(), conn(), status, termination, since);
             }
 
@@ -495,7 +496,7 @@ public final class ProxyVerticle extends VerticleBase {
                 timedOut = true;
                 writeRaw408();
                 // timed out waiting for a request head: "cR" (client-side timeout, request phase)
-                logBadRequest(frontend, conn, 408, "cR", since);
+                logBadRequest(frontend, conn, 408, Termination.CLIENT_TIMEOUT_REQUEST, since);
             }
             conn.close();
         }

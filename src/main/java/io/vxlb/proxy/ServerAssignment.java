@@ -1,5 +1,6 @@
 package io.vxlb.proxy;
 
+import io.vxlb.log.Termination;
 import io.vertx.core.Vertx;
 import io.vxlb.rules.Txn;
 import io.vxlb.runtime.CompiledBackend;
@@ -28,7 +29,7 @@ final class ServerAssignment {
         void waiting(ServerRuntime s);
 
         /** No server for the transaction ("SC" none usable, "SQ" its queue is full, "sQ" timeout queue). */
-        void refused(String termination);
+        void refused(io.vxlb.log.Termination termination);
 
         /** A redispatch broke persistence (the cookie's server was full or could not be reached). */
         void persistenceBroken();
@@ -81,7 +82,7 @@ final class ServerAssignment {
                 ? null : backend.balancer().pick(snapshot, owner.txn(), null);
         if (s != null) take(s);
         else if (bq != null && snapshot.nbsrv(backend.name()) > 0) waitInQueue(bq, null);
-        else owner.refused("SC");
+        else owner.refused(Termination.SERVER_ABORT_CONNECT);
     }
 
     private RequestQueue backendQueue() {
@@ -105,7 +106,7 @@ final class ServerAssignment {
             }
             s.failedConnections.incrementAndGet();
             server = s;  // for the log's %s and %sc (no slot held)
-            owner.refused("SQ");
+            owner.refused(Termination.SERVER_ABORT_QUEUE);
             return;
         }
         waitInQueue(s.queue, s);
@@ -123,7 +124,7 @@ final class ServerAssignment {
         long t = backend.proxy().timeouts().effectiveQueue();
         if (t > 0) queueTimer = vertx.setTimer(t, id -> {
             queueTimer = -1;
-            if (left()) owner.refused("sQ");
+            if (left()) owner.refused(Termination.SERVER_TIMEOUT_QUEUE);
         });
         owner.waiting(s);
     }

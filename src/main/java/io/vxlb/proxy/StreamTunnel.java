@@ -1,5 +1,6 @@
 package io.vxlb.proxy;
 
+import io.vxlb.log.Termination;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.Vertx;
@@ -38,11 +39,11 @@ final class StreamTunnel {
         relay(client, server, true);
         relay(server, client, false);
         // a side that closes ends the tunnel normally ("----" in HAProxy's log); errors abort it
-        client.closeHandler(v -> close("--"));
-        server.closeHandler(v -> close("--"));
+        client.closeHandler(v -> close(Termination.NORMAL));
+        server.closeHandler(v -> close(Termination.NORMAL));
         // Vert.x reports the server socket's plain close as an HttpClosedException: not an error
-        client.exceptionHandler(t -> close(t instanceof io.vertx.core.http.HttpClosedException ? "--" : "CD"));
-        server.exceptionHandler(t -> close(t instanceof io.vertx.core.http.HttpClosedException ? "--" : "SD"));
+        client.exceptionHandler(t -> close(t instanceof io.vertx.core.http.HttpClosedException ? Termination.NORMAL : Termination.CLIENT_ABORT_DATA));
+        server.exceptionHandler(t -> close(t instanceof io.vertx.core.http.HttpClosedException ? Termination.NORMAL : Termination.SERVER_ABORT_DATA));
         if (timeout > 0) schedule(timeout);
         client.resume();
         server.resume();
@@ -66,12 +67,12 @@ final class StreamTunnel {
             timer = -1;
             if (closed) return;
             long idle = (System.nanoTime() - lastActivity) / 1_000_000;
-            if (idle >= timeout) close("cD");
+            if (idle >= timeout) close(Termination.CLIENT_TIMEOUT_DATA);
             else schedule(timeout - idle);
         });
     }
 
-    private void close(String state) {
+    private void close(Termination state) {
         if (closed) return;
         closed = true;
         if (timer >= 0) vertx.cancelTimer(timer);

@@ -1,5 +1,6 @@
 package io.vxlb.proxy;
 
+import io.vxlb.log.Termination;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.ConnectOptions;
 import io.vertx.core.net.NetSocket;
@@ -50,7 +51,7 @@ final class TcpSession implements Txn {
     private long connected;
     private long bytesOut;
     private long bytesIn;
-    private String termination = "--";
+    private Termination termination = Termination.NORMAL;
     private boolean clientClosed;
     private boolean serverClosed;
     private boolean finished;
@@ -77,7 +78,7 @@ final class TcpSession implements Txn {
         client.closeHandler(v -> onClientClosed());
         backend = chooseBackend();
         if (backend == null) {
-            termination = "SC";
+            termination = Termination.SERVER_ABORT_CONNECT;
             client.close();
             return;
         }
@@ -90,7 +91,7 @@ final class TcpSession implements Txn {
             @Override public boolean gone() { return clientClosed || finished; }
 
             @Override
-            public void refused(String state) {
+            public void refused(Termination state) {
                 if (assignment.server() != null) server = assignment.server();
                 termination = state;  // SC: no server, SQ: its queue is full, sQ: timeout queue
                 client.close();
@@ -98,7 +99,7 @@ final class TcpSession implements Txn {
 
             @Override
             public void abandoned() {
-                termination = "CQ";
+                termination = Termination.CLIENT_ABORT_QUEUE;
                 finish();
             }
         });
@@ -139,7 +140,7 @@ final class TcpSession implements Txn {
     private void connect(ServerRuntime s) {
         connecting = false;
         if (clientClosed) {  // the client left during a retry pause
-            termination = "CC";
+            termination = Termination.CLIENT_ABORT_CONNECT;
             finish();
             return;
         }
@@ -156,7 +157,7 @@ final class TcpSession implements Txn {
             if (ar.failed()) {
                 connectFailed(ar.cause());
             } else if (clientClosed) {
-                termination = "CC";
+                termination = Termination.CLIENT_ABORT_CONNECT;
                 serverSocket = ar.result();
                 serverSocket.closeHandler(v -> onServerClosed());
                 serverSocket.close();
@@ -170,14 +171,14 @@ final class TcpSession implements Txn {
         if (clientClosed) {
             server.failedConnections.incrementAndGet();
             releaseServer();
-            termination = "CC";
+            termination = Termination.CLIENT_ABORT_CONNECT;
             finish();
             return;
         }
         connecting = true;
         if (assignment.retry(cause)) return;  // the next attempt comes back through connect()
         connecting = false;
-        termination = ConnectRetry.isTimeout(cause) ? "sC" : "SC";
+        termination = ConnectRetry.isTimeout(cause) ? Termination.SERVER_TIMEOUT_CONNECT : Termination.SERVER_ABORT_CONNECT;
         client.close();
     }
 
@@ -201,10 +202,10 @@ final class TcpSession implements Txn {
             idle = c > 0 && s > 0 ? Math.min(c, s) : Math.max(c, s);
         }
         // the side whose timeout is the shorter one expired first (tunnel timeouts count as client side)
-        String timeoutState = tunnel > 0 || fe.client() > 0 && (be.server() <= 0 || fe.client() <= be.server()) ? "cD" : "sD";
+        Termination timeoutState = tunnel > 0 || fe.client() > 0 && (be.server() <= 0 || fe.client() <= be.server()) ? Termination.CLIENT_TIMEOUT_DATA : Termination.SERVER_TIMEOUT_DATA;
         if (!(client instanceof io.vertx.core.internal.net.NetSocketInternal ci) || !(srv instanceof io.vertx.core.internal.net.NetSocketInternal si)
                 || ci.channelHandlerContext().channel().eventLoop() != si.channelHandlerContext().channel().eventLoop()) {
-            termination = "SC";
+            termination = Termination.SERVER_ABORT_CONNECT;
             srv.close();
             client.close();
             return;
@@ -240,7 +241,7 @@ final class TcpSession implements Txn {
             Tunnel.relay(cc, sc, idle, fe.clientFin(), be.serverFin(), timeoutState, (state, toClient, toServer) -> {
                 bytesOut += toClient;
                 bytesIn += toServer;
-                if (!"--".equals(state)) termination = state;
+                if (state != Termination.NORMAL) termination = state;
                 clientClosed = serverClosed = true;
                 finish();
             });

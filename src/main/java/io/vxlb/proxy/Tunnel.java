@@ -1,5 +1,6 @@
 package io.vxlb.proxy;
 
+import io.vxlb.log.Termination;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -40,7 +41,7 @@ import java.util.concurrent.TimeUnit;
 final class Tunnel {
     /** Called once when the tunnel ends, on the event loop: what the log line needs. */
     interface End {
-        void ended(String termination, long bytesToClient, long bytesToServer);
+        void ended(Termination termination, long bytesToClient, long bytesToServer);
     }
 
     private final Channel client;
@@ -49,7 +50,7 @@ final class Tunnel {
     /** The inactivity timeout once one side has half-closed ({@code timeout client-fin/server-fin}); 0: {@link #timeout}. */
     private final long clientFin, serverFin;
     /** The termination state logged when the inactivity timeout ends the tunnel. */
-    private final String timeoutState;
+    private final Termination timeoutState;
     /** Each side's input has ended (FIN): its peer's output was shut after what was queued went out. */
     private boolean clientInputShut, serverInputShut;
     private End end;
@@ -59,7 +60,7 @@ final class Tunnel {
     private long bytesToClient;
     private long bytesToServer;
 
-    private Tunnel(Channel client, Channel server, long timeout, long clientFin, long serverFin, String timeoutState, End end) {
+    private Tunnel(Channel client, Channel server, long timeout, long clientFin, long serverFin, Termination timeoutState, End end) {
         this.client = client;
         this.server = server;
         this.timeout = timeout;
@@ -75,14 +76,14 @@ final class Tunnel {
      * once what it sent is written (half-close, as HAProxy does), so a client that shuts its
      * write side still reads the server's answer. The channels must have no handler that reads.
      */
-    static void relay(Channel client, Channel server, long timeout, long clientFin, long serverFin, String timeoutState, End end) {
+    static void relay(Channel client, Channel server, long timeout, long clientFin, long serverFin, Termination timeoutState, End end) {
         Tunnel t = new Tunnel(client, server, timeout, clientFin, serverFin, timeoutState, end);
         client.config().setOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true);
         server.config().setOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true);
         client.pipeline().addLast("tunnel", t.new Side(true));
         server.pipeline().addLast("tunnel", t.new Side(false));
         if (!client.isActive() || !server.isActive()) {
-            t.close("--");
+            t.close(Termination.NORMAL);
             return;
         }
         if (timeout > 0) t.schedule(timeout);
@@ -150,11 +151,11 @@ final class Tunnel {
             // Vert.x's toNetSocket() gives a NetSocketImpl on the connection's own channel: not expected
             clientSocket.close();
             server.abort();
-            end.ended("CD", 0, 0);
+            end.ended(Termination.CLIENT_ABORT_DATA, 0, 0);
             return;
         }
         Channel clientChannel = cs.channelHandlerContext().channel();
-        Tunnel t = new Tunnel(clientChannel, server.channel, timeout, 0, 0, "cD", end);
+        Tunnel t = new Tunnel(clientChannel, server.channel, timeout, 0, 0, Termination.CLIENT_TIMEOUT_DATA, end);
         // the client side: drop the Vert.x socket handler (and the HTTP idle timeout) from the pipeline
         ChannelPipeline cp = clientChannel.pipeline();
         detach(cp, cs.channelHandlerContext().handler());
@@ -174,7 +175,7 @@ final class Tunnel {
             server.early = null;
         }
         if (server.ended || !server.channel.isActive() || !clientChannel.isActive()) {
-            t.close("--");
+            t.close(Termination.NORMAL);
             return;
         }
         if (timeout > 0) t.schedule(timeout);
@@ -239,12 +240,12 @@ final class Tunnel {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            close("--");
+            close(Termination.NORMAL);
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            close(fromClient ? "CD" : "SD");
+            close(fromClient ? Termination.CLIENT_ABORT_DATA : Termination.SERVER_ABORT_DATA);
         }
     }
 
@@ -258,12 +259,12 @@ final class Tunnel {
         if (fromClient) clientInputShut = true;
         else serverInputShut = true;
         if (clientInputShut && serverInputShut) {
-            close("--");
+            close(Termination.NORMAL);
             return;
         }
         Channel peer = fromClient ? server : client;
         if (!(peer instanceof io.netty.channel.socket.DuplexChannel d) || !peer.isActive()) {
-            close("--");
+            close(Termination.NORMAL);
             return;
         }
         // shutdownOutput() would drop what is still queued: it follows the last write
@@ -301,7 +302,7 @@ final class Tunnel {
     }
 
     /** Ends the tunnel: what is queued for each side is flushed, then both close. */
-    private void close(String state) {
+    private void close(Termination state) {
         if (closed) return;
         closed = true;
         if (timer != null) timer.cancel(false);
