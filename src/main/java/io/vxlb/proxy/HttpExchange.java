@@ -720,7 +720,9 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
             content.release();
             return;
         }
-        resp.write(io.vertx.core.internal.buffer.BufferInternal.safeBuffer(content));
+        // no copy: Vert.x writes an unreleasable view of the pooled buffer, which goes back to the
+        // pool once the bytes are on the socket (or the write failed)
+        resp.write(io.vertx.core.internal.buffer.BufferInternal.buffer(content)).onComplete(ar -> content.release());
         ServerConnection c = conn;
         if (c != null && resp.writeQueueFull()) {
             // back-pressure: the server's socket is not read until the client's drains
