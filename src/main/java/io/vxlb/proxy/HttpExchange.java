@@ -87,7 +87,22 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
     /** The reason phrase an http-response set-status gave (null: the server's). */
     private String statusReason;
     private HeaderList responseHeaders;
-    private boolean done;
+    /**
+     * Where the transaction is (HAProxy's analysers in order): the head was parsed, the rules run,
+     * a server is assigned (or the request waits in a queue), the connection is made, the request
+     * goes to the server, the response comes back, a tunnel replaced HTTP, or it is over.
+     */
+    enum Phase { HEAD, RULES, ASSIGNMENT, CONNECT, REQUEST, RESPONSE, TUNNEL, DONE }
+
+    private Phase phase = Phase.HEAD;
+
+    Phase phase() {
+        return phase;
+    }
+
+    private boolean done() {
+        return phase == Phase.DONE;
+    }
 
     HttpExchange(ProxyVerticle verticle, Snapshot snapshot, CompiledFrontend frontend, HttpServerRequest request) {
         this.verticle = verticle;
@@ -104,6 +119,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
     }
 
     void start() {
+        phase = Phase.RULES;
         // Only a request with a body is paused: until its server connection is ready, so the body
         // streams with back-pressure. A bodiless request has nothing to hold back.
         if (hasBody()) request.pause();
@@ -133,6 +149,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
             if (runRequestRules(be.requestRules()) || runRedirects(be.redirects())) return;
         }
         addForwardedHeaders(fe, be.proxy());
+        phase = Phase.ASSIGNMENT;
         assignment = new ServerAssignment(snapshot, be, verticle.vertx(), new AssignmentOwner());
         assignment.start(chooseDirectServer());
     }
@@ -223,7 +240,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
 
         @Override
         public boolean gone() {
-            return done || request.response().closed();
+            return done() || request.response().closed();
         }
     }
 
@@ -462,6 +479,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
             return;
         }
         // the assignment holds a slot on s (counted in currentConnections)
+        phase = Phase.CONNECT;
         server = s;
         if (assignment.queueLeft() != 0) queueLeftForLog();
         log.server = s.server.name();
@@ -508,6 +526,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
     }
 
     private void sendRequest(HttpClientRequest out) {
+        phase = Phase.REQUEST;
         outbound = out;
         if (serverTimeoutNanos > 0) {
             serverIdleSince = System.nanoTime();
@@ -528,7 +547,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
             h.add("connection", "upgrade");
             out.exceptionHandler(t -> { });
             request.response().closeHandler(v -> {
-                if (!done) {
+                if (!done()) {
                     out.reset();
                     finishAborted(Termination.CLIENT_ABORT_DATA);
                 }
@@ -574,7 +593,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
             }
         });
         request.response().closeHandler(v -> {
-            if (!done) {
+            if (!done()) {
                 out.reset();
                 finishAborted(Termination.CLIENT_ABORT_DATA);
             }
@@ -595,7 +614,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
 
     @Override
     public void acquired(ServerConnection c) {
-        if (done || request.response().closed()) {  // the client left while the connection was made
+        if (done() || request.response().closed()) {  // the client left while the connection was made
             c.close();
             releaseServer();
             finishAborted(Termination.CLIENT_ABORT_CONNECT);
@@ -612,6 +631,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
 
     /** Writes the request head as HAProxy forwards it, then relays the body with back-pressure. */
     private void sendLean(ServerConnection c) {
+        phase = Phase.REQUEST;
         conn = c;
         if (serverTimeoutNanos > 0) {
             serverIdleSince = System.nanoTime();
@@ -666,7 +686,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         }
         request.resume();
         request.response().closeHandler(v -> {
-            if (!done) {
+            if (!done()) {
                 abortServer();
                 finishAborted(Termination.CLIENT_ABORT_DATA);
             }
@@ -716,7 +736,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         serverActive();
         serverChunk(content.readableBytes());
         HttpServerResponse resp = request.response();
-        if (done || resp.closed() || resp.ended()) {
+        if (done() || resp.closed() || resp.ended()) {
             content.release();
             return;
         }
@@ -740,7 +760,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         // the server's response is complete: its slot is free before the client can see the end
         // and send its next request (HAProxy ends the server side of the transaction first too)
         releaseServer();
-        if (done) return;
+        if (done()) return;
         HttpServerResponse resp = request.response();
         if (resp.closed()) {
             finishAborted(Termination.CLIENT_ABORT_DATA);
@@ -752,7 +772,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
                 return;
             }
             if (logging()) log.bytesOut = headBytes(resp) + resp.bytesWritten();
-            done = true;
+            phase = Phase.DONE;
             if (closeClientAfter) request.connection().close();
             verticle.logRequest(this, log);
         });
@@ -761,7 +781,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
     @Override
     public void serverFailed(Throwable cause, boolean retryable) {
         conn = null;
-        if (done) {
+        if (done()) {
             releaseServer();
             return;
         }
@@ -808,6 +828,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
 
     /** The server switched protocols: the client gets the server's 101 head, then both sides become a raw tunnel. */
     private void startTunnel(HttpClientResponse in) {
+        phase = Phase.TUNNEL;
         verticle.serverTimeouts().unwatch(this);  // the tunnel has its own timeouts
         log.responseHeaders = System.nanoTime();
         status = 101;
@@ -840,7 +861,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
                 finishAborted(Termination.CLIENT_ABORT_DATA);
                 return;
             }
-            done = true;
+            phase = Phase.DONE;
             Proxy fe = frontend.proxy();
             Proxy be = backend.proxy();
             long tunnel = be.timeouts().tunnel() > 0 ? be.timeouts().tunnel() : fe.timeouts().tunnel();
@@ -899,6 +920,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
      * the server's).
      */
     private boolean prepareResponse(int code, String reason, HeaderList headers) {
+        phase = Phase.RESPONSE;
         log.responseHeaders = System.nanoTime();
         status = code;
         responseHeaders = headers;
@@ -959,7 +981,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
                 return;
             }
             if (logging()) log.bytesOut = headBytes(resp) + resp.bytesWritten();
-            done = true;
+            phase = Phase.DONE;
             if (closeClientAfter) request.connection().close();
             verticle.logRequest(this, log);
         });
@@ -1024,7 +1046,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
     // ---- local responses -----------------------------------------------------------------------
 
     private void respondPage(ErrorPages.Page page, boolean close, String... extraHeaders) {
-        if (done) return;
+        if (done()) return;
         HttpServerResponse resp = request.response();
         if (resp.headWritten() || resp.closed()) {
             finishAborted(log.terminationState);
@@ -1041,7 +1063,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
 
     /** Ends a response vxlb produced itself; the request body, if any, is drained first. */
     private void finishLocal(HttpServerResponse resp, int code, Buffer body, boolean close) {
-        done = true;
+        phase = Phase.DONE;
         log.status = code;
         request.resume();
         resp.end(body).onComplete(ar -> {
@@ -1064,8 +1086,8 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
 
     private void finishAborted(Termination termination) {
         verticle.serverTimeouts().unwatch(this);
-        if (done) return;
-        done = true;
+        if (done()) return;
+        phase = Phase.DONE;
         log.terminationState = termination;
         if (log.status == 0) log.status = -1;
         verticle.logRequest(this, log);
