@@ -509,7 +509,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
                 return;
             }
             log.connected = System.nanoTime();
-            sendRequest(ar.result());
+            sendUpgrade(ar.result());
         });
     }
 
@@ -525,7 +525,8 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         respondPage(ErrorPages.SERVICE_UNAVAILABLE, false);
     }
 
-    private void sendRequest(HttpClientRequest out) {
+    /** An upgrade request (WebSocket...) through Vert.x's client: its 101 hands over to a {@link Tunnel}. */
+    private void sendUpgrade(HttpClientRequest out) {
         phase = Phase.REQUEST;
         outbound = out;
         if (serverTimeoutNanos > 0) {
@@ -539,67 +540,26 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
             if (hop.isHopByHop(name)) continue;
             h.add(name, requestHeaders.value(i));
         }
-        HttpConnectionMode mode = connectionMode();
-        boolean closeServer = mode != HttpConnectionMode.KEEP_ALIVE;  // (http-reuse never: a client without keep-alive)
-        if (isUpgrade()) {
-            // an upgrade (WebSocket...) keeps Upgrade and "Connection: upgrade"; the rest of the hop-by-hop stripping stays
-            h.add("upgrade", requestHeaders.get("upgrade"));
-            h.add("connection", "upgrade");
-            out.exceptionHandler(t -> { });
-            request.response().closeHandler(v -> {
-                if (!done()) {
-                    out.reset();
-                    finishAborted(Termination.CLIENT_ABORT_DATA);
-                }
-            });
-            out.connect().onComplete(ar -> {
-                if (ar.failed()) {
-                    responseFailed(out, ar.cause());
-                } else if (ar.result().statusCode() == 101 && ar.result().netSocket() != null) {
-                    startTunnel(ar.result());
-                } else {
-                    relayResponse(ar.result(), true);
-                }
-            });
-            return;
-        }
-        if (closeServer && !frontend.proxy().options().httpPretendKeepalive() && !backend.proxy().options().httpPretendKeepalive()) {
-            h.add("connection", "close");
-        }
-        boolean chunked = hop.chunked;
-        String contentLength = requestHeaders.get("content-length");
-        out.exceptionHandler(t -> { });  // failures arrive through the response future
-        if (hop.expectContinue) {
-            h.add("expect", "100-continue");
-            out.continueHandler(v -> request.response().writeContinue());
-            // the client sends no body before the 100, so the head must go now, not with the first body bytes
-            out.sendHead();
-        }
-        Future<HttpClientResponse> response;
-        if (chunked || (contentLength != null && !contentLength.equals("0"))) {
-            if (chunked) out.setChunked(true);
-            // a body cut by the client must not reach the server as a complete request: no end() on failure
-            request.pipe().endOnFailure(false).to(out).onFailure(t -> out.reset());
-            response = out.response();
-        } else {
-            request.resume();
-            response = out.send();
-        }
-        response.onComplete(ar -> {
-            if (ar.failed()) {
-                responseFailed(out, ar.cause());
-            } else {
-                relayResponse(ar.result(), closeServer);
-            }
-        });
+        // Upgrade and "Connection: upgrade" stay; the rest of the hop-by-hop stripping applies
+        h.add("upgrade", requestHeaders.get("upgrade"));
+        h.add("connection", "upgrade");
+        out.exceptionHandler(t -> { });
         request.response().closeHandler(v -> {
             if (!done()) {
                 out.reset();
                 finishAborted(Termination.CLIENT_ABORT_DATA);
             }
         });
+        out.connect().onComplete(ar -> {
+            if (ar.failed()) {
+                responseFailed(out, ar.cause());
+            } else if (ar.result().statusCode() == 101 && ar.result().netSocket() != null) {
+                startTunnel(ar.result());
+            } else {
+                relayResponse(ar.result(), true);
+            }
+        });
     }
-
 
     // ---- the server connection (every request but an upgrade) ---------------------------------
 
