@@ -188,14 +188,19 @@ class QueueIT {
         assertMatches(HEADER + CLIENT + "fe be/s1 0/0/\\d+/\\d+/\\d+ 200 \\d+ - - ---- .* 0/0 \"GET /slow HTTP/1\\.1\"", nextLine());
     }
 
-    @Test
-    void clientLeavingTheQueueFreesItsPlace() throws Exception {
+    /**
+     * /first takes the only slot of a maxconn-1 server (600 ms); then a raw client sends /gone and
+     * closes its socket while /gone waits in the queue. {@code backendOption}: a line for the backend.
+     */
+    private record Queued(ProxyFixture.Backend backend, HttpClient client, Future<ProxyFixture.Response> first) {}
+
+    private Queued clientClosesWhileQueued(String backendOption) throws Exception {
         start(CONFIG + """
                 frontend fe
                     bind 127.0.0.1:${FE}
                     default_backend be
                 backend be
-                    option abortonclose
+                """ + backendOption + """
                     server s1 127.0.0.1:${BE} maxconn 1
                 """);
         ProxyFixture.Backend be = slowBackend("BE", 600);
@@ -207,6 +212,15 @@ class QueueIT {
             s.getOutputStream().flush();
             Thread.sleep(150);
         }  // closed while queued
+        return new Queued(be, c, first);
+    }
+
+    @Test
+    void clientLeavingTheQueueFreesItsPlace() throws Exception {
+        Queued q = clientClosesWhileQueued("    option abortonclose\n");
+        ProxyFixture.Backend be = q.backend();
+        HttpClient c = q.client();
+        Future<ProxyFixture.Response> first = q.first();
         Thread.sleep(100);
         Future<ProxyFixture.Response> third = send(c, fx.port("FE"), "/third");
         assertEquals(200, ProxyFixture.await(first).status());
@@ -226,22 +240,9 @@ class QueueIT {
      */
     @Test
     void withoutAbortoncloseAClientThatClosesWhileQueuedIsStillServed() throws Exception {
-        start(CONFIG + """
-                frontend fe
-                    bind 127.0.0.1:${FE}
-                    default_backend be
-                backend be
-                    server s1 127.0.0.1:${BE} maxconn 1
-                """);
-        ProxyFixture.Backend be = slowBackend("BE", 600);
-        HttpClient c = parallelClient();
-        Future<ProxyFixture.Response> first = send(c, fx.port("FE"), "/first");
-        awaitInFlight(1);
-        try (Socket s = new Socket("127.0.0.1", fx.port("FE"))) {
-            s.getOutputStream().write("GET /gone HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            s.getOutputStream().flush();
-            Thread.sleep(150);
-        }  // closed while queued
+        Queued q = clientClosesWhileQueued("");
+        ProxyFixture.Backend be = q.backend();
+        Future<ProxyFixture.Response> first = q.first();
         assertEquals(200, ProxyFixture.await(first).status());
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (be.seen.stream().noneMatch(x -> x.uri().equals("/gone")) && System.nanoTime() < deadline) Thread.sleep(20);

@@ -359,19 +359,13 @@ class TcpRelayIT {
         Thread.sleep(50);  // margin for vxlb's side of that connection to complete on its event loop
     }
 
-    /**
-     * A client that sends its request and shuts its write side (shutdown(SHUT_WR), nc -N, many RPC
-     * clients) still gets the server's answer: the FIN goes on to the server after the bytes, the
-     * server answers and closes, and that close reaches the client, as with HAProxy.
-     */
-    @Test
-    void aHalfClosedClientGetsTheReplyOfAServerThatReadsUntilEnd() throws Exception {
+    /** A one-connection raw server run by {@code serve} on its own thread, behind a "listen tcp" section. */
+    private void rawListen(java.util.function.Consumer<Socket> serve) throws Exception {
         ServerSocket raw = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
         rawServers.add(raw);
         Thread t = new Thread(() -> {
             try (Socket so = raw.accept()) {
-                byte[] got = so.getInputStream().readAllBytes();  // until the client's FIN arrives
-                so.getOutputStream().write(("reply:" + new String(got, StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1));
+                serve.accept(so);
             } catch (IOException e) {
                 // the test fails on the client side
             }
@@ -382,6 +376,23 @@ class TcpRelayIT {
                 listen tcp
                     bind 127.0.0.1:${FE}
                     server s1 127.0.0.1:""" + raw.getLocalPort() + "\n");
+    }
+
+    /**
+     * A client that sends its request and shuts its write side (shutdown(SHUT_WR), nc -N, many RPC
+     * clients) still gets the server's answer: the FIN goes on to the server after the bytes, the
+     * server answers and closes, and that close reaches the client, as with HAProxy.
+     */
+    @Test
+    void aHalfClosedClientGetsTheReplyOfAServerThatReadsUntilEnd() throws Exception {
+        rawListen(so -> {
+            try {
+                byte[] got = so.getInputStream().readAllBytes();  // until the client's FIN arrives
+                so.getOutputStream().write(("reply:" + new String(got, StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1));
+            } catch (IOException e) {
+                // the test fails on the client side
+            }
+        });
         try (Socket c = new Socket("127.0.0.1", fx.port("FE"))) {
             c.setSoTimeout(5000);
             c.getOutputStream().write("question".getBytes(StandardCharsets.ISO_8859_1));
@@ -396,11 +407,9 @@ class TcpRelayIT {
     /** The same the other way: a server that half-closes after its greeting still receives the client's bytes. */
     @Test
     void aServerThatHalfClosesStillReceivesTheClientsBytes() throws Exception {
-        ServerSocket raw = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-        rawServers.add(raw);
         CompletableFuture<String> received = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try (Socket so = raw.accept()) {
+        rawListen(so -> {
+            try {
                 so.getOutputStream().write("hello".getBytes(StandardCharsets.ISO_8859_1));
                 so.shutdownOutput();
                 received.complete(new String(so.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1));
@@ -408,12 +417,6 @@ class TcpRelayIT {
                 received.completeExceptionally(e);
             }
         });
-        t.setDaemon(true);
-        t.start();
-        start("""
-                listen tcp
-                    bind 127.0.0.1:${FE}
-                    server s1 127.0.0.1:""" + raw.getLocalPort() + "\n");
         try (Socket c = new Socket("127.0.0.1", fx.port("FE"))) {
             c.setSoTimeout(5000);
             assertEquals("hello", new String(c.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1), "the server's FIN reached the client");
