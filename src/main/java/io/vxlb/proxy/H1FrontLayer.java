@@ -313,7 +313,13 @@ final class H1FrontLayer extends ChannelDuplexHandler {
     private ByteBuf canonical(ByteBuf b, H1Head h) {
         ByteBuf out = ctx.alloc().buffer(h.end - b.readerIndex() + 32);
         out.writeBytes(b, h.methodStart, h.methodEnd - h.methodStart).writeByte(' ');
-        out.writeBytes(b, h.uriStart, h.uriEnd - h.uriStart);
+        if (h.uriPortStart >= 0) {
+            // the scheme's default port leaves the absolute-form target (as HAProxy's http_scheme_based_normalize)
+            out.writeBytes(b, h.uriStart, h.uriPortStart - h.uriStart);
+            out.writeBytes(b, h.uriPortEnd, h.uriEnd - h.uriPortEnd);
+        } else {
+            out.writeBytes(b, h.uriStart, h.uriEnd - h.uriStart);
+        }
         out.writeBytes(h.minor == 0 ? HTTP10 : HTTP11);
         boolean stripUpgrade = h.upgradeHeader && h.connUpgrade && !h.upgrade;
         for (int i = 0; i < h.count; i++) {
@@ -327,6 +333,7 @@ final class H1FrontLayer extends ChannelDuplexHandler {
             else if (i == h.transferEncoding && !H1Parser.equalsIgnoreCase(b, h.valueStart[i], h.valueEnd[i], "chunked")) {
                 ByteBufUtil.writeAscii(out, "chunked");
             }
+            else if (i == h.host && h.hostPortStart >= 0) out.writeBytes(b, h.valueStart[i], h.hostPortStart - h.valueStart[i]);
             else out.writeBytes(b, h.valueStart[i], h.valueEnd[i] - h.valueStart[i]);
             out.writeBytes(CRLF);
         }
