@@ -425,6 +425,9 @@ final class H1FrontLayer extends ChannelDuplexHandler {
             state = State.HEAD;
             ctx.channel().config().setAutoRead(true);
             process();
+            // these reads come outside Netty's read loop: end them as it would, or Vert.x (which flushes
+            // what it wrote during a read at the read's end) would hold the response to them unflushed
+            ctx.fireChannelReadComplete();
         }
         if (inputShut && state == State.HEAD && pending == null) ctx.close();
     }
@@ -437,8 +440,12 @@ final class H1FrontLayer extends ChannelDuplexHandler {
         pending = null;
         ctx.channel().config().setAutoRead(true);
         if (early != null) ctx.executor().execute(() -> {
-            if (ctx.channel().isActive()) ctx.fireChannelRead(early);  // raw tunnel bytes: not parsed
-            else early.release();
+            if (ctx.channel().isActive()) {
+                ctx.fireChannelRead(early);  // raw tunnel bytes: not parsed
+                ctx.fireChannelReadComplete();  // outside Netty's read loop: end the read (Vert.x flushes then)
+            } else {
+                early.release();
+            }
         });
     }
 

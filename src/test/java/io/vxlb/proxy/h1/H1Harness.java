@@ -168,6 +168,8 @@ final class H1Harness implements AutoCloseable {
     Outcome play(int w, Case c, List<byte[]> writes) throws IOException, InterruptedException {
         backends[w].drain();
         RawClient.Result r = RawClient.play(frontends[w], writes, c.halfClose(), FIRST_MILLIS, IDLE_MILLIS);
+        if (Boolean.getBoolean("vxlb.h1.debug")) for (RawClient.Response x : r.responses()) System.err.println("DBG client got " + H1Corpus.escape(x.raw()));
+        if (Boolean.getBoolean("vxlb.h1.debug")) System.err.println("DBG client tail " + r.leftover() + " " + H1Corpus.escape(r.rawTail()));
         Thread.sleep(60);
         backends[w].awaitQuiet(150, 1500); // what the proxy sends as the client gives up is this case's
         return new Outcome(c, r, backends[w].drain());
