@@ -2,8 +2,6 @@ package io.vxlb.proxy.h1;
 
 import io.vertx.core.Vertx;
 import io.vxlb.Node;
-import io.vxlb.config.ConfigParser;
-import io.vxlb.config.ParseResult;
 import io.vxlb.proxy.h1.H1Corpus.Case;
 import io.vxlb.proxy.h1.H1Harness.Expected;
 import io.vxlb.proxy.h1.H1Harness.Outcome;
@@ -68,11 +66,8 @@ class H1CorpusIT {
         try (H1Harness h = new H1Harness()) {
             Vertx vertx = Vertx.vertx();
             try {
-                ParseResult r = new ConfigParser().parse("h1.cfg", h.config);
-                assertTrue(r.ok(), () -> "config does not parse: " + r.diagnostics());
-                Node node = Node.start(vertx, r.config(), Node.Options.DEFAULT).await(30, TimeUnit.SECONDS);
+                Node node = h.startVxlb(vertx);
                 try {
-                    h.awaitListening(10_000);
                     got = h.run(cases);
                 } finally {
                     node.close().await(30, TimeUnit.SECONDS);

@@ -2,8 +2,6 @@ package io.vxlb.proxy.h1;
 
 import io.vertx.core.Vertx;
 import io.vxlb.Node;
-import io.vxlb.config.ConfigParser;
-import io.vxlb.config.ParseResult;
 import io.vxlb.proxy.h1.H1Corpus.Case;
 import io.vxlb.proxy.h1.RawBackend.Seen;
 import org.junit.jupiter.api.Tag;
@@ -91,11 +89,8 @@ class H1FuzzIT {
         try (H1Harness h = new H1Harness()) {
             Vertx vertx = Vertx.vertx();
             try {
-                ParseResult r = new ConfigParser().parse("h1.cfg", h.config);
-                assertTrue(r.ok(), () -> "config does not parse: " + r.diagnostics());
-                Node node = Node.start(vertx, r.config(), Node.Options.DEFAULT).await(30, TimeUnit.SECONDS);
+                Node node = h.startVxlb(vertx);
                 try {
-                    h.awaitListening(10_000);
                     long end = System.nanoTime() + seconds * 1_000_000_000L;
                     List<Thread> threads = new ArrayList<>();
                     for (int w = 0; w < H1Harness.WORKERS; w++) {

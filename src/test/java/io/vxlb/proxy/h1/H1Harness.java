@@ -55,16 +55,47 @@ final class H1Harness implements AutoCloseable {
 
     final int[] frontends = new int[WORKERS];
     final RawBackend[] backends = new RawBackend[WORKERS];
-    final String config;
+    /** The configuration text with this harness's ports; new frontend ports change it ({@link #newFrontendPorts}). */
+    String config;
 
     H1Harness() throws IOException {
+        for (int i = 0; i < WORKERS; i++) backends[i] = new RawBackend(0);
+        newFrontendPorts();
+    }
+
+    /**
+     * Picks the frontend ports (again): they are free when picked, but the proxy binds them a
+     * moment later, and on a machine running other builds another process may take one first.
+     */
+    void newFrontendPorts() {
         String text = configTemplate();
         for (int i = 0; i < WORKERS; i++) {
             frontends[i] = Ports.freePort();
-            backends[i] = new RawBackend(Ports.freePort());
             text = text.replace("${FE" + i + "}", Integer.toString(frontends[i])).replace("${BE" + i + "}", Integer.toString(backends[i].port));
         }
         config = text;
+    }
+
+    /** Starts vxlb on {@link #config}; a frontend port taken meanwhile by another process gets new ports (a few times). */
+    io.vxlb.Node startVxlb(io.vertx.core.Vertx vertx) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            io.vxlb.config.ParseResult r = new io.vxlb.config.ConfigParser().parse("h1.cfg", config);
+            if (!r.ok()) throw new AssertionError("config does not parse: " + r.diagnostics());
+            try {
+                io.vxlb.Node node = io.vxlb.Node.start(vertx, r.config(), io.vxlb.Node.Options.DEFAULT).await(30, java.util.concurrent.TimeUnit.SECONDS);
+                awaitListening(10_000);
+                return node;
+            } catch (Exception e) {
+                if (attempt >= 5 || !bindFailure(e)) throw e;
+                System.out.println("h1: a frontend port was taken before vxlb bound it (" + e + "): new ports, attempt " + (attempt + 1));
+                newFrontendPorts();
+            }
+        }
+    }
+
+    private static boolean bindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) if (t instanceof java.net.BindException) return true;
+        return false;
     }
 
     /** What one case got: the client's view and the backend's. */

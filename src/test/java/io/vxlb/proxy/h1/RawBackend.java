@@ -86,8 +86,8 @@ final class RawBackend implements AutoCloseable {
     private volatile long lastActivity = System.nanoTime();
 
     RawBackend(int port) throws IOException {
-        this.port = port;
         server = new ServerSocket(port, 64, InetAddress.getLoopbackAddress());
+        this.port = server.getLocalPort();  // 0: the kernel's pick, bound at once (no window for another process)
         Thread t = new Thread(this::accept, "raw-backend-" + port);
         t.setDaemon(true);
         t.start();
