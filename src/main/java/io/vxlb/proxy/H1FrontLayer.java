@@ -69,6 +69,10 @@ final class H1FrontLayer extends ChannelDuplexHandler {
      * (as HAProxy, which parses what it has before it forwards).
      */
     private final java.util.ArrayList<ByteBuf> batch = new java.util.ArrayList<>(4);
+    /** {@link #flushBatch} is passing buffers on; the held bytes of a refused upgrade wait until it is done. */
+    private boolean firing, resumeAfterFlush;
+    /** Inside this handler's channelRead: Netty's channelReadComplete follows. */
+    private boolean inRead;
     /** Where the current request starts in {@link #batch}; -1 when its head already went on. */
     private int requestMark = -1;
 
@@ -120,7 +124,12 @@ final class H1FrontLayer extends ChannelDuplexHandler {
             if (pending.readableBytes() > MAX_EARLY) ctx.channel().config().setAutoRead(false);
             return;
         }
-        process();
+        inRead = true;
+        try {
+            process();
+        } finally {
+            inRead = false;
+        }
     }
 
     private void process() {
@@ -131,11 +140,26 @@ final class H1FrontLayer extends ChannelDuplexHandler {
         }
     }
 
+    /**
+     * Passes on what the read produced, in order. What the proxy does with a buffer can come back
+     * here before the call returns (a request denied at once ends its response, and a refused
+     * upgrade then lets the held bytes go on): each buffer leaves the batch before it is passed
+     * on, a nested call adds to the same loop, and the held bytes are parsed once the loop is done,
+     * never inside the decoder's own read.
+     */
     private void flushBatch() {
         requestMark = -1;
-        if (batch.isEmpty()) return;
-        for (int i = 0; i < batch.size(); i++) ctx.fireChannelRead(batch.get(i));
-        batch.clear();
+        if (firing) return;  // the loop below passes on what was added
+        firing = true;
+        try {
+            while (!batch.isEmpty()) ctx.fireChannelRead(batch.remove(0));
+        } finally {
+            firing = false;
+        }
+        if (resumeAfterFlush) {
+            resumeAfterFlush = false;
+            resumeHeld();
+        }
     }
 
     private void emit(ByteBuf b) {
@@ -424,12 +448,19 @@ final class H1FrontLayer extends ChannelDuplexHandler {
             // not upgraded: what followed is the next request
             state = State.HEAD;
             ctx.channel().config().setAutoRead(true);
-            process();
-            // these reads come outside Netty's read loop: end them as it would, or Vert.x (which flushes
-            // what it wrote during a read at the read's end) would hold the response to them unflushed
-            ctx.fireChannelReadComplete();
+            if (firing) resumeAfterFlush = true;  // answered while its head was being passed on: once that is done
+            else resumeHeld();
         }
         if (inputShut && state == State.HEAD && pending == null) ctx.close();
+    }
+
+    /** The bytes held while an upgrade's answer was due are parsed as the next requests. */
+    private void resumeHeld() {
+        if (state != State.HEAD) return;
+        process();
+        // reads passed on outside Netty's read loop must end as Netty ends one: Vert.x flushes what it
+        // wrote during a read only at the read's end, and would hold the responses to them unflushed
+        if (!inRead) ctx.fireChannelReadComplete();
     }
 
     /** The connection became a tunnel (101 sent): what the client sent meanwhile goes to the tunnel, next turn. */
