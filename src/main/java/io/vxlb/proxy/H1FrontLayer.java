@@ -73,6 +73,8 @@ final class H1FrontLayer extends ChannelDuplexHandler {
     private boolean firing, resumeAfterFlush;
     /** Inside this handler's channelRead: Netty's channelReadComplete follows. */
     private boolean inRead;
+    /** How far (from the head's first byte) the lines of a head still arriving were checked; -1: not yet. */
+    private int partialChecked = -1;
     /** Where the current request starts in {@link #batch}; -1 when its head already went on. */
     private int requestMark = -1;
 
@@ -194,8 +196,20 @@ final class H1FrontLayer extends ChannelDuplexHandler {
             int lf = b.indexOf(from, Math.min(to, from + MAX_REQUEST_LINE + 2), (byte) '\n');
             if (lf < 0 && to - from > MAX_REQUEST_LINE) reject(414);
             else if (to - from > MAX_HEAD) reject(431);
+            else if (lf >= 0) {
+                // the lines complete so far are checked now (as HAProxy parses a head as it comes):
+                // a bad request line or header is answered when it arrives, not after a timeout
+                int last = to - 1;
+                while (b.getByte(last) != '\n') last--;
+                if (last - from > partialChecked) {
+                    partialChecked = last - from;
+                    int status = H1Parser.parsePartial(b, from, last + 1, head);
+                    if (status != H1Parser.OK) reject(status);
+                }
+            }
             return false;
         }
+        partialChecked = -1;
         int lf = b.indexOf(from, end, (byte) '\n');
         if (lf - from > MAX_REQUEST_LINE + 1) {
             reject(414);

@@ -57,6 +57,21 @@ final class H1Parser {
 
     /** Parses the head in {@code [from, end)} (from {@link #headEnd}) into {@code h}; returns {@link #OK} or a status. */
     static int parse(ByteBuf b, int from, int end, H1Head h) {
+        return parse(b, from, end, h, false);
+    }
+
+    /**
+     * Checks the lines of a head that has not ended yet, {@code [from, end)} ending just after a
+     * LF: the request line and each complete header line as {@link #parse} would (HAProxy parses a
+     * head as it comes, so a bad line is answered when it arrives, not when the head is complete or
+     * the request times out). {@link #OK} when nothing is wrong so far; the checks that need the
+     * whole head (framing, Host against the target, upgrade) wait for it.
+     */
+    static int parsePartial(ByteBuf b, int from, int end, H1Head h) {
+        return parse(b, from, end, h, true);
+    }
+
+    private static int parse(ByteBuf b, int from, int end, H1Head h, boolean partial) {
         h.reset();
         h.end = end;
         int p = from;
@@ -90,6 +105,7 @@ final class H1Parser {
         if (status != OK) return status;
         // header lines until the empty one
         while (true) {
+            if (partial && p >= end) return OK;  // every complete line so far is fine
             int c = b.getByte(p);
             if (c == '\r' || c == '\n') break;
             if (c == ' ' || c == '\t') return 400;  // obs-fold: rejected (RFC 9112 5.2 allows it)

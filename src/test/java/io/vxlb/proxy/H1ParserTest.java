@@ -151,6 +151,29 @@ class H1ParserTest {
         assertFalse(h.rewrite);
     }
 
+    private static int partial(String text) {
+        ByteBuf b = bytes(text);
+        assertTrue(H1Parser.headEnd(b, 0, b.writerIndex()) < 0, "an unfinished head: " + text);
+        return H1Parser.parsePartial(b, 0, b.writerIndex(), new H1Head());
+    }
+
+    @Test
+    void theLinesOfAnUnfinishedHeadAreCheckedAsTheyCome() {
+        // 304-rl-method-digit: after a request without a body, chunk-like bytes are a request line: 400 at once (as HAProxy)
+        assertEquals(400, partial("5|hello|0|"));
+        assertEquals(400, partial("GET / HTTP/1.1|Host: a|Bad Name: v|"));
+        assertEquals(400, partial("GET / HTTP/1.1|Host: a|Host: b|"));
+        assertEquals(400, partial("GET / HTTP/1.1|Host: a|Transfer-Encoding: chunked|Transfer-Encoding: chunked|"));
+        assertEquals(400, partial("GET / HTTP/1.1|Host: a| folded|"));
+        assertEquals(501, partial("CONNECT a:443 HTTP/1.1|"));
+        // fine so far: what needs the whole head waits for it
+        assertEquals(0, partial("GET / HTTP/1.1|"));
+        assertEquals(0, partial("0POST / HTTP/1.1|Host: a|"));
+        assertEquals(0, partial("POST / HTTP/1.1|Host: a|Transfer-Encoding: x|"));
+        assertEquals(0, partial("GET /ws HTTP/1.1|Host: a|Upgrade: websocket|Connection: upgrade|"));
+        assertEquals(0, partial("GET http://b/ HTTP/1.1|Host: a|"));
+    }
+
     @Test
     void theSchemesDefaultPortLeavesTheTargetAndHostAsHaproxy() {
         // 150-host-absolute-port: http://a.example:80/ goes on as http://a.example/ (http_scheme_based_normalize)

@@ -109,13 +109,18 @@ class H1FuzzIT {
                                 List<byte[]> writes = split(rnd, bytes);
                                 try {
                                     backendDrain(h, worker);
-                                    RawClient.Result res = RawClient.play(h.frontends[worker], writes, rnd.nextInt(10) == 0, 1500, 300);
+                                    boolean halfClose = rnd.nextInt(10) == 0;
+                                    RawClient.Result res = RawClient.play(h.frontends[worker], writes, halfClose, 1500, 300);
                                     Thread.sleep(40);
                                     h.backends[worker].awaitQuiet(100, 1000);
                                     List<Seen> seen = h.backends[worker].drain();
                                     played.incrementAndGet();
                                     for (RawClient.Response resp : res.responses()) statuses.merge(resp.status() + (resp.fromServer() ? "" : "*"), 1, Integer::sum);
                                     List<String> v = check(bytes, res, seen);
+                                    if (res.responses().isEmpty() && res.closed() && !halfClose) {
+                                        v = new ArrayList<>(v);
+                                        v.add("vxlb closed the connection without any answer (a request it refuses gets an error page)");
+                                    }
                                     if (!v.isEmpty()) {
                                         failures.add("worker " + worker + " iteration " + n + " (seed " + seed + "): " + v
                                                 + "\n    writes " + writes.size() + ", bytes: " + H1Corpus.escape(bytes)

@@ -155,7 +155,7 @@ final class RawBackend implements AutoCloseable {
                 byte[] first = line(in, 65536);
                 if (first == null) return;
                 String requestLine = new String(first, StandardCharsets.ISO_8859_1);
-                if (!requestLine.matches("[A-Za-z]+ [^ ]+ HTTP/[0-9]\\.[0-9]")) {
+                if (!requestLine.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+ [^ ]+ HTTP/[0-9]\\.[0-9]")) {  // method = token (RFC 9110 9.1)
                     add(new Seen(id, "!garbage " + H1Corpus.escape(first, 0, Math.min(first.length, 60)), List.of(), new byte[0], false, "bad request line"));
                     return;
                 }
