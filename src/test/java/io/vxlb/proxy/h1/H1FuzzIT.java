@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Content-Length/Transfer-Encoding juggling, chunk-size edits, and random splits into several
  * writes. Whatever vxlb answers, no {@code /admin} request may reach the backend (the config
  * denies it), the backend never gets a request twice or a piece of one as another, every response
- * is well-formed, and vxlb still answers a valid request at the end.
+ * is well-formed, a connection is never closed without any answer (unless the client half-closed),
+ * and vxlb still answers a valid request at the end.
  *
  * <p>{@code -Dvxlb.h1.seed=N} plays another run (default {@link #DEFAULT_SEED}: the same requests
  * every time), {@code -Dvxlb.h1.fuzzIterations=N} the requests per worker (default 60, ~20 s),
