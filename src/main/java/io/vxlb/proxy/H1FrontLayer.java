@@ -69,7 +69,13 @@ final class H1FrontLayer extends ChannelDuplexHandler {
      * same read as its head then refuses the request before any byte of it reaches the server
      * (as HAProxy, which parses what it has before it forwards).
      */
-    private final java.util.ArrayDeque<ByteBuf> batch = new java.util.ArrayDeque<>(4);
+    private final java.util.ArrayList<ByteBuf> batch = new java.util.ArrayList<>(4);
+    /** {@link #flushBatch} is passing buffers on; the held bytes of a refused upgrade wait until it is done. */
+    private boolean firing, resumeAfterFlush;
+    /** Inside this handler's channelRead: Netty's channelReadComplete follows. */
+    private boolean inRead;
+    /** How far (from the head's first byte) the lines of a head still arriving were checked; -1: not yet. */
+    private int partialChecked = -1;
     /** Where the current request starts in {@link #batch}; -1 when its head already went on. */
     private int requestMark = -1;
 
@@ -130,7 +136,12 @@ final class H1FrontLayer extends ChannelDuplexHandler {
             return;
         }
         readAt = System.nanoTime();
-        process();
+        inRead = true;
+        try {
+            process();
+        } finally {
+            inRead = false;
+        }
     }
 
     private void process() {
@@ -141,12 +152,26 @@ final class H1FrontLayer extends ChannelDuplexHandler {
         }
     }
 
+    /**
+     * Passes on what the read produced, in order. What the proxy does with a buffer can come back
+     * here before the call returns (a request denied at once ends its response, and a refused
+     * upgrade then lets the held bytes go on): each buffer leaves the batch before it is passed
+     * on, a nested call adds to the same loop, and the held bytes are parsed once the loop is done,
+     * never inside the decoder's own read.
+     */
     private void flushBatch() {
         requestMark = -1;
-        // one at a time off the front: passing a head on can end its response at once (a local
-        // answer) and so re-enter process(), whose own flush must neither repeat nor reorder these
-        ByteBuf b;
-        while ((b = batch.pollFirst()) != null) ctx.fireChannelRead(b);
+        if (firing) return;  // the loop below passes on what was added
+        firing = true;
+        try {
+            while (!batch.isEmpty()) ctx.fireChannelRead(batch.remove(0));
+        } finally {
+            firing = false;
+        }
+        if (resumeAfterFlush) {
+            resumeAfterFlush = false;
+            resumeHeld();
+        }
     }
 
     private void emit(ByteBuf b) {
@@ -181,8 +206,20 @@ final class H1FrontLayer extends ChannelDuplexHandler {
             int lf = b.indexOf(from, Math.min(to, from + MAX_REQUEST_LINE + 2), (byte) '\n');
             if (lf < 0 && to - from > MAX_REQUEST_LINE) reject(414);
             else if (to - from > MAX_HEAD) reject(431);
+            else if (lf >= 0) {
+                // the lines complete so far are checked now (as HAProxy parses a head as it comes):
+                // a bad request line or header is answered when it arrives, not after a timeout
+                int last = to - 1;
+                while (b.getByte(last) != '\n') last--;
+                if (last - from > partialChecked) {
+                    partialChecked = last - from;
+                    int status = H1Parser.parsePartial(b, from, last + 1, head);
+                    if (status != H1Parser.OK) reject(status);
+                }
+            }
             return false;
         }
+        partialChecked = -1;
         int lf = b.indexOf(from, end, (byte) '\n');
         if (lf - from > MAX_REQUEST_LINE + 1) {
             reject(414);
@@ -325,7 +362,13 @@ final class H1FrontLayer extends ChannelDuplexHandler {
     private ByteBuf canonical(ByteBuf b, H1Head h) {
         ByteBuf out = ctx.alloc().buffer(h.end - b.readerIndex() + 32);
         out.writeBytes(b, h.methodStart, h.methodEnd - h.methodStart).writeByte(' ');
-        out.writeBytes(b, h.uriStart, h.uriEnd - h.uriStart);
+        if (h.uriPortStart >= 0) {
+            // the scheme's default port leaves the absolute-form target (as HAProxy's http_scheme_based_normalize)
+            out.writeBytes(b, h.uriStart, h.uriPortStart - h.uriStart);
+            out.writeBytes(b, h.uriPortEnd, h.uriEnd - h.uriPortEnd);
+        } else {
+            out.writeBytes(b, h.uriStart, h.uriEnd - h.uriStart);
+        }
         out.writeBytes(h.minor == 0 ? HTTP10 : HTTP11);
         boolean stripUpgrade = h.upgradeHeader && h.connUpgrade && !h.upgrade;
         for (int i = 0; i < h.count; i++) {
@@ -339,6 +382,7 @@ final class H1FrontLayer extends ChannelDuplexHandler {
             else if (i == h.transferEncoding && !H1Parser.equalsIgnoreCase(b, h.valueStart[i], h.valueEnd[i], "chunked")) {
                 ByteBufUtil.writeAscii(out, "chunked");
             }
+            else if (i == h.host && h.hostPortStart >= 0) out.writeBytes(b, h.valueStart[i], h.hostPortStart - h.valueStart[i]);
             else out.writeBytes(b, h.valueStart[i], h.valueEnd[i] - h.valueStart[i]);
             out.writeBytes(CRLF);
         }
@@ -380,7 +424,7 @@ final class H1FrontLayer extends ChannelDuplexHandler {
         releasePending();
         if (requestMark >= 0) {
             // the head is still here: nothing of this request went on, it is refused like a bad head
-            while (batch.size() > requestMark) batch.pollLast().release();
+            for (int i = batch.size() - 1; i >= requestMark; i--) batch.remove(i).release();
             inFlight--;
             reject(400);
             return;
@@ -429,9 +473,19 @@ final class H1FrontLayer extends ChannelDuplexHandler {
             // not upgraded: what followed is the next request
             state = State.HEAD;
             ctx.channel().config().setAutoRead(true);
-            process();
+            if (firing) resumeAfterFlush = true;  // answered while its head was being passed on: once that is done
+            else resumeHeld();
         }
         if (inputShut && state == State.HEAD && pending == null) ctx.close();
+    }
+
+    /** The bytes held while an upgrade's answer was due are parsed as the next requests. */
+    private void resumeHeld() {
+        if (state != State.HEAD) return;
+        process();
+        // reads passed on outside Netty's read loop must end as Netty ends one: Vert.x flushes what it
+        // wrote during a read only at the read's end, and would hold the responses to them unflushed
+        if (!inRead) ctx.fireChannelReadComplete();
     }
 
     /** The connection became a tunnel (101 sent): what the client sent meanwhile goes to the tunnel, next turn. */
@@ -442,8 +496,12 @@ final class H1FrontLayer extends ChannelDuplexHandler {
         pending = null;
         ctx.channel().config().setAutoRead(true);
         if (early != null) ctx.executor().execute(() -> {
-            if (ctx.channel().isActive()) ctx.fireChannelRead(early);  // raw tunnel bytes: not parsed
-            else early.release();
+            if (ctx.channel().isActive()) {
+                ctx.fireChannelRead(early);  // raw tunnel bytes: not parsed
+                ctx.fireChannelReadComplete();  // outside Netty's read loop: end the read (Vert.x flushes then)
+            } else {
+                early.release();
+            }
         });
     }
 

@@ -40,6 +40,10 @@ final class H1Head {
     boolean upgrade;
     /** The offset just after the head's empty line. */
     int end;
+    /** Over every Transfer-Encoding line, in order (HAProxy combines them): chunked came and is last so far; another coding came. */
+    boolean teChunked, teOther;
+    /** A default port (":80" for http, ":443" for https) left out of the absolute-form target / the Host value on the way out: where it starts, -1 for none. */
+    int uriPortStart = -1, uriPortEnd = -1, hostPortStart = -1;
 
     void reset() {
         count = 0;
@@ -51,6 +55,8 @@ final class H1Head {
         rewrite = forceClose = upgrade = false;
         minor = 1;
         end = 0;
+        teChunked = teOther = false;
+        uriPortStart = uriPortEnd = hostPortStart = -1;
     }
 
     /** After this request the client connection closes (HTTP/1.0 without keep-alive, "close", TE with CL). */

@@ -57,6 +57,21 @@ final class H1Parser {
 
     /** Parses the head in {@code [from, end)} (from {@link #headEnd}) into {@code h}; returns {@link #OK} or a status. */
     static int parse(ByteBuf b, int from, int end, H1Head h) {
+        return parse(b, from, end, h, false);
+    }
+
+    /**
+     * Checks the lines of a head that has not ended yet, {@code [from, end)} ending just after a
+     * LF: the request line and each complete header line as {@link #parse} would (HAProxy parses a
+     * head as it comes, so a bad line is answered when it arrives, not when the head is complete or
+     * the request times out). {@link #OK} when nothing is wrong so far; the checks that need the
+     * whole head (framing, Host against the target, upgrade) wait for it.
+     */
+    static int parsePartial(ByteBuf b, int from, int end, H1Head h) {
+        return parse(b, from, end, h, true);
+    }
+
+    private static int parse(ByteBuf b, int from, int end, H1Head h, boolean partial) {
         h.reset();
         h.end = end;
         int p = from;
@@ -90,6 +105,7 @@ final class H1Parser {
         if (status != OK) return status;
         // header lines until the empty one
         while (true) {
+            if (partial && p >= end) return OK;  // every complete line so far is fine
             int c = b.getByte(p);
             if (c == '\r' || c == '\n') break;
             if (c == ' ' || c == '\t') return 400;  // obs-fold: rejected (RFC 9112 5.2 allows it)
@@ -271,13 +287,15 @@ final class H1Parser {
     }
 
     /**
-     * h1_parse_xfer_enc_header for a request, as HAProxy 2.6.12 answers it: chunked twice, or a
-     * coding after chunked, or no chunked at the end is a 400; chunked last after other codings
-     * (an empty list element counts as one) is a 422, since vxlb only forwards chunked.
+     * h1_parse_xfer_enc_header for a request, as HAProxy 2.6.12 answers it: the codings of every
+     * Transfer-Encoding line are read as one list, in order. chunked twice or a coding after
+     * chunked (in this line or a later one) is a 400 at once; the decision on the whole list is
+     * made with the head ({@link #framing}): no chunked at the end is a 400, chunked last after
+     * other codings (an empty list element counts as one) a 422, since vxlb only forwards chunked.
      */
     private static int transferEncoding(ByteBuf b, H1Head h, int i) {
         int vs = h.valueStart[i], ve = h.valueEnd[i];
-        boolean chunkedLast = false, other = false;
+        boolean any = false;
         int p = vs;
         while (p < ve) {
             int c = b.getByte(p);
@@ -285,22 +303,23 @@ final class H1Parser {
                 p++;
                 continue;
             }
+            any = true;
             int s = p;
             while (p < ve && b.getByte(p) != ',') p++;
             int e = p;
             while (e > s && (b.getByte(e - 1) == ' ' || b.getByte(e - 1) == '\t')) e--;
-            if (equalsIgnoreCase(b, s, e, "chunked")) {
-                if (chunkedLast || h.transferEncoding >= 0) return 400;  // chunked twice
-                chunkedLast = true;
-            } else {
-                if (chunkedLast) return 400;  // a coding after chunked
-                other = true;
-            }
+            if (h.teChunked) return 400;  // chunked twice, or a coding after chunked
+            if (equalsIgnoreCase(b, s, e, "chunked")) h.teChunked = true;
+            else h.teOther = true;
             if (p < ve) p++;  // the comma
         }
-        if (!chunkedLast) return 400;
-        if (other) return 422;
-        h.transferEncoding = i;
+        if (!any) return 400;  // an empty Transfer-Encoding
+        if (h.transferEncoding < 0) {
+            h.transferEncoding = i;
+        } else {
+            h.drop[i] = true;  // one line goes on, "chunked" (a second line only passes with a 422 ahead)
+            h.rewrite = true;
+        }
         // a single "chunked" token (any case) goes on as it came
         if (!equalsIgnoreCase(b, vs, ve, "chunked")) h.rewrite = true;
         return OK;
@@ -308,16 +327,29 @@ final class H1Parser {
 
     /** The framing decided once for the body, and the checks that need the whole head. */
     private static int framing(ByteBuf b, H1Head h) {
-        if (h.host >= 0) {
-            int a = authorityStart(b, h);
-            if (a >= 0) {
-                int e = authorityEnd(b, a, h.uriEnd);
-                // scheme-based normalisation first (HAProxy's http_scheme_based_normalize): ":80" for http, ":443" for https
-                String port = a - h.uriStart == 7 ? ":80" : ":443";
-                int ae = withoutPort(b, a, e, port), hs = h.valueStart[h.host], he = withoutPort(b, hs, h.valueEnd[h.host], port);
+        if (h.transferEncoding >= 0 && !h.teChunked) return 400;  // the codings of all lines: chunked is not last
+        int a = authorityStart(b, h);
+        if (a >= 0) {
+            int e = authorityEnd(b, a, h.uriEnd);
+            // scheme-based normalisation (HAProxy's http_scheme_based_normalize): the default port of the
+            // scheme (":80" for http, ":443" for https) leaves the target and the Host value
+            String port = a - h.uriStart == 7 ? ":80" : ":443";
+            int ae = withoutPort(b, a, e, port);
+            if (ae != e) {
+                h.uriPortStart = ae;
+                h.uriPortEnd = e;
+                h.rewrite = true;
+            }
+            if (h.host >= 0) {
+                int hs = h.valueStart[h.host], he = withoutPort(b, hs, h.valueEnd[h.host], port);
                 if (!regionEqualsIgnoreCase(b, a, ae, hs, he)) return 400;
+                if (he != h.valueEnd[h.host]) {
+                    h.hostPortStart = he;
+                    h.rewrite = true;
+                }
             }
         }
+        if (h.teOther) return 422;  // chunked last after other codings: vxlb only forwards chunked (HAProxy 2.6: 422)
         // HTTP/1.0 GET/HEAD/DELETE with a body: HAProxy's 413
         if (h.minor == 0 && (h.transferEncoding >= 0 || h.contentLength > 0)
                 && (equalsAscii(b, h.methodStart, h.methodEnd, "GET") || equalsAscii(b, h.methodStart, h.methodEnd, "HEAD")

@@ -134,6 +134,67 @@ class H1ParserTest {
     }
 
     @Test
+    void transferEncodingLinesAreReadAsOneListAsHaproxy() {
+        // 028-te-x-chunked-two-lines: "x" then "chunked" is the list "x, chunked": a 422, not a 400 on the first line
+        parsed("POST / HTTP/1.1|Host: x|Transfer-Encoding: x|Transfer-Encoding: chunked||", 422);
+        parsed("POST / HTTP/1.1|Host: x|Transfer-Encoding: gzip, x|Transfer-Encoding: chunked||", 422);
+        // 027: a coding after chunked, in a later line: 400; chunked in two lines (003): 400
+        parsed("POST / HTTP/1.1|Host: x|Transfer-Encoding: chunked|Transfer-Encoding: x||", 400);
+        parsed("POST / HTTP/1.1|Host: x|Transfer-Encoding: chunked|Transfer-Encoding: chunked||", 400);
+        // no chunked at the end of all the lines: 400, and a 400 elsewhere in the head wins over the 422
+        parsed("POST / HTTP/1.1|Host: x|Transfer-Encoding: x|Transfer-Encoding: gzip||", 400);
+        parsed("POST / HTTP/1.1|Host: x|Transfer-Encoding: x|Transfer-Encoding: chunked|Bad Name: v||", 400);
+        parsed("POST / HTTP/1.1|Host: x|Transfer-Encoding: x|Transfer-Encoding: chunked|Content-Length: 1, 2||", 400);
+        // one line, as before
+        H1Head h = parsed("POST / HTTP/1.1|Host: x|Transfer-Encoding: chunked||", 0);
+        assertEquals(H1Head.Framing.CHUNKED, h.framing);
+        assertFalse(h.rewrite);
+    }
+
+    private static int partial(String text) {
+        ByteBuf b = bytes(text);
+        assertTrue(H1Parser.headEnd(b, 0, b.writerIndex()) < 0, "an unfinished head: " + text);
+        return H1Parser.parsePartial(b, 0, b.writerIndex(), new H1Head());
+    }
+
+    @Test
+    void theLinesOfAnUnfinishedHeadAreCheckedAsTheyCome() {
+        // 304-rl-method-digit: after a request without a body, chunk-like bytes are a request line: 400 at once (as HAProxy)
+        assertEquals(400, partial("5|hello|0|"));
+        assertEquals(400, partial("GET / HTTP/1.1|Host: a|Bad Name: v|"));
+        assertEquals(400, partial("GET / HTTP/1.1|Host: a|Host: b|"));
+        assertEquals(400, partial("GET / HTTP/1.1|Host: a|Transfer-Encoding: chunked|Transfer-Encoding: chunked|"));
+        assertEquals(400, partial("GET / HTTP/1.1|Host: a| folded|"));
+        assertEquals(501, partial("CONNECT a:443 HTTP/1.1|"));
+        // fine so far: what needs the whole head waits for it
+        assertEquals(0, partial("GET / HTTP/1.1|"));
+        assertEquals(0, partial("0POST / HTTP/1.1|Host: a|"));
+        assertEquals(0, partial("POST / HTTP/1.1|Host: a|Transfer-Encoding: x|"));
+        assertEquals(0, partial("GET /ws HTTP/1.1|Host: a|Upgrade: websocket|Connection: upgrade|"));
+        assertEquals(0, partial("GET http://b/ HTTP/1.1|Host: a|"));
+    }
+
+    @Test
+    void theSchemesDefaultPortLeavesTheTargetAndHostAsHaproxy() {
+        // 150-host-absolute-port: http://a.example:80/ goes on as http://a.example/ (http_scheme_based_normalize)
+        H1Head h = parsed("GET http://a.example:80/x HTTP/1.1|Host: a.example||", 0);
+        assertTrue(h.rewrite);
+        ByteBuf b = bytes("GET http://a.example:80/x HTTP/1.1|Host: a.example||");
+        assertEquals(":80", b.toString(h.uriPortStart, h.uriPortEnd - h.uriPortStart, StandardCharsets.ISO_8859_1));
+        H1Head s = parsed("GET https://a:443/x HTTP/1.1|Host: a:443||", 0);
+        assertTrue(s.uriPortStart > 0 && s.hostPortStart > 0 && s.rewrite);
+        // another port, or the other scheme's default, stays
+        H1Head o = parsed("GET http://a:8080/x HTTP/1.1|Host: a:8080||", 0);
+        assertEquals(-1, o.uriPortStart);
+        assertEquals(-1, o.hostPortStart);
+        assertFalse(o.rewrite);
+        parsed("GET http://a:443/x HTTP/1.1|Host: a||", 400);
+        // origin-form: Host is not normalised
+        H1Head n = parsed("GET / HTTP/1.1|Host: a:80||", 0);
+        assertEquals(-1, n.hostPortStart);
+    }
+
+    @Test
     void connectionNamesHeadersThatGoButNeverTheFraming() {
         H1Head h = parsed("POST / HTTP/1.1|Host: a|Content-Length: 3|X-Forwarded-For: 1.2.3.4|Connection: content-length, host, x-forwarded-for||", 0);
         assertEquals(H1Head.Framing.LENGTH, h.framing);

@@ -86,8 +86,8 @@ final class RawBackend implements AutoCloseable {
     private volatile long lastActivity = System.nanoTime();
 
     RawBackend(int port) throws IOException {
-        this.port = port;
         server = new ServerSocket(port, 64, InetAddress.getLoopbackAddress());
+        this.port = server.getLocalPort();  // 0: the kernel's pick, bound at once (no window for another process)
         Thread t = new Thread(this::accept, "raw-backend-" + port);
         t.setDaemon(true);
         t.start();
@@ -155,7 +155,7 @@ final class RawBackend implements AutoCloseable {
                 byte[] first = line(in, 65536);
                 if (first == null) return;
                 String requestLine = new String(first, StandardCharsets.ISO_8859_1);
-                if (!requestLine.matches("[A-Za-z]+ [^ ]+ HTTP/[0-9]\\.[0-9]")) {
+                if (!requestLine.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+ [^ ]+ HTTP/[0-9]\\.[0-9]")) {  // method = token (RFC 9110 9.1)
                     add(new Seen(id, "!garbage " + H1Corpus.escape(first, 0, Math.min(first.length, 60)), List.of(), new byte[0], false, "bad request line"));
                     return;
                 }
