@@ -100,20 +100,23 @@ public final class MapEdits {
     }
 
     /**
-     * A whole map from a request body: JSON {@code {"entries":[["k","v"],...]}} or
-     * {@code {"entries":{"k":"v",...}}}, or map-file text. Every entry is checked; duplicates in a
-     * JSON body are refused (a map file may hold them, a replace should not create them).
+     * A whole map from a JSON request body: {@code {"entries":[["k","v"],...]}},
+     * {@code {"entries":{"k":"v",...}}} or {@code {"text":"<map-file text>"}}. Every entry is
+     * checked; duplicates in JSON entries are refused (a map file may hold them, a replace should
+     * not create them).
      */
-    public static JsonArray parseWhole(String contentType, String body) {
+    public static JsonArray parseWhole(String body) {
         JsonArray out = new JsonArray();
-        if (contentType != null && contentType.startsWith("text/plain")) {
-            for (MapFile.Entry e : MapFile.parse("body", body).entries()) {
+        JsonObject j0 = json(body);
+        if (j0.getValue("text") instanceof String text && !j0.containsKey("entries")) {
+            for (MapFile.Entry e : MapFile.parse("body", text).entries()) {
                 checkKey(e.key());
+                checkValue(e.value());
                 out.add(new JsonArray().add(e.key()).add(e.value()));
             }
             return out;
         }
-        JsonObject j = json(body);
+        JsonObject j = j0;
         Object entries = j.getValue("entries");
         Set<String> seen = new LinkedHashSet<>();
         List<String[]> pairs = new ArrayList<>();
@@ -130,7 +133,7 @@ public final class MapEdits {
                 pairs.add(new String[] {kv.getString(0), kv.getString(1)});
             }
         } else {
-            throw new Rejected(400, "the body needs \"entries\": an object or an array of [key, value] (or send text/plain map-file text)");
+            throw new Rejected(400, "the body needs \"entries\": an object or an array of [key, value] (or {\"text\": map-file text})");
         }
         for (String[] p : pairs) {
             checkKey(p[0]);

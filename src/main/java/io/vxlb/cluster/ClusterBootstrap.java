@@ -58,6 +58,19 @@ public final class ClusterBootstrap {
         return c;
     }
 
+    /**
+     * The event bus over mutual TLS: this node's PEM certificate and key, and the CA (PEM) every
+     * node's certificate must be signed by; a process without such a certificate cannot open an
+     * event-bus connection to this node, nor accept one from it.
+     */
+    public static VertxOptions eventBusTls(VertxOptions options, String cert, String key, String ca) {
+        options.getEventBusOptions().setSsl(true)
+                .setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions().setCertPath(cert).setKeyPath(key))
+                .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(ca))
+                .setClientAuth(io.vertx.core.http.ClientAuth.REQUIRED);
+        return options;
+    }
+
     public static Future<Vertx> start(VertxOptions options, Config hazelcast) {
         quietHazelcast();
         return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered();

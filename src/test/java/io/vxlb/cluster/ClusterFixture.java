@@ -47,6 +47,8 @@ final class ClusterFixture implements AutoCloseable {
     final Map<String, Integer> ports = new HashMap<>();
     final Map<String, Started> nodes = new LinkedHashMap<>();
     final Path dir;
+    /** The cluster secret every node of this fixture seals its messages with. */
+    final ClusterSecret secret = ClusterSecret.random();
 
     /** A running node with its own frontend and admin ports. */
     record Started(String name, Node node, int fe, int admin, int fe2) {}
@@ -92,11 +94,14 @@ final class ClusterFixture implements AutoCloseable {
         assertTrue(r.ok(), () -> "config does not parse: " + r.diagnostics());
         Vertx v = await(ClusterBootstrap.start(new VertxOptions().setEventLoopPoolSize(2), hazelcast()));
         AdminOptions a = admin != null ? admin : AdminOptions.loopback(0);
-        Node n = await(Node.startOwning(v, r.config(), new Node.Options(name, a, env::get)));
+        Node n = await(Node.startOwning(v, r.config(), options.apply(new Node.Options(name, a, env::get).withSecret(secret))));
         Started s = new Started(name, n, fe, n.adminPort(), fe2);
         nodes.put(name, s);
         return s;
     }
+
+    /** Node options of the nodes started next (tests override: cluster size, maps dirs). */
+    java.util.function.UnaryOperator<Node.Options> options = o -> o;
 
     void stop(String name) {
         Started s = nodes.remove(name);
