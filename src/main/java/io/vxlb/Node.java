@@ -247,7 +247,13 @@ public final class Node {
                     return deployProxies();
                 })
                 .compose(v -> startNodeServices())
-                .compose(v -> members.start(name, options.admin() == null ? null : options.admin().address(), live -> reownHealth()))
+                .compose(v -> members.start(name, options.admin() == null ? null : options.admin().address(), live -> {
+                    reownHealth();
+                    int before = liveCount;
+                    liveCount = live.size();
+                    // a member joined, or a split healed: reconcile now, and again once Hazelcast's merge has settled
+                    if (live.size() > before && before > 0) for (long delay : new long[] {1, 2000, 5000}) vertx.setTimer(delay, t -> reconcile("members " + live.size() + " (were " + before + ")"));
+                }))
                 .compose(v -> startHealth())
                 .compose(v -> startUpdates())
                 .compose(v -> options.admin() == null ? Future.succeededFuture()
@@ -401,6 +407,20 @@ public final class Node {
             updateDeploymentId = id;
             return null;
         });
+    }
+
+    private int liveCount;
+
+    /**
+     * Reconciles this node with the cluster's stored state (after a member joined or a split
+     * healed): entries newer than this node's are applied, this node's newer ones are put back
+     * (newest wins by (version, writer), which never repeats), and the outcome is logged.
+     */
+    public Future<String> reconcile(String why) {
+        if (replica == null) return Future.succeededFuture("not started");
+        return shared.loadState().compose(replica::reconcile).onSuccess(result -> {
+            if (!result.startsWith("0 newer entries taken from the cluster, 0 ")) LOG.info("reconciled with the cluster (" + why + "): " + result);
+        }).onFailure(t -> LOG.warning("reconciliation with the cluster failed (" + why + "): " + t.getMessage()));
     }
 
     private void reownHealth() {

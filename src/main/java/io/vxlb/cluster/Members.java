@@ -134,6 +134,10 @@ public final class Members {
                 m.put(id, new Member(id, j.getString("name"), j.getString("admin")));
             }
             m.putIfAbsent(selfId, known.get(selfId));
+            // our own entry lost (removed by the other side during a split, or by Hazelcast's merge): publish it again
+            if (!entries.containsKey(selfId) && known.get(selfId) != null) {
+                registry().onSuccess(r -> r.put(selfId, secret.seal(MEMBER, known.get(selfId).toJson()).encode()));
+            }
             known = Map.copyOf(m);
             // forget members that left (any node may do it; removal is idempotent)
             for (String id : entries.keySet()) if (!nodes.contains(id)) registry().onSuccess(r -> r.remove(id));

@@ -348,14 +348,21 @@ public final class StateReplica {
                 if (!(value.getValue("text") instanceof String text)) throw new ApplyFailed("the configuration has no text");
                 String name = value.getValue("name") instanceof String n ? n : "api.cfg";
                 ParseResult r = new ConfigParser(env).parse(name, text);
-                if (!r.ok()) throw new ApplyFailed("the configuration does not parse here: " + r.errors().size() + " error(s), first: " + r.errors().get(0).format());
+                if (!r.ok()) {
+                    // the details stay in this node's log: they may hold this node's environment values
+                    r.errors().forEach(d -> LOG.severe("configuration from the cluster: " + d.format()));
+                    var at = r.errors().get(0).location();
+                    throw new ApplyFailed("the configuration does not parse here: " + r.errors().size() + " error(s)"
+                            + (at != null ? ", first at line " + at.line() + " column " + at.column() : "") + " (details in this node's log)");
+                }
                 List<String> refused = apiPolicy.check(r.config());
                 if (!refused.isEmpty()) throw new ApplyFailed("the configuration names files this node does not allow: " + refused);
                 Snapshot s;
                 try {
                     s = build(r.config(), apiPolicy, null);
                 } catch (RuntimeException e) {
-                    throw new ApplyFailed("the configuration does not compile here: " + e.getMessage());
+                    LOG.severe("configuration from the cluster does not compile: " + e.getMessage());
+                    throw new ApplyFailed("the configuration does not compile here" + (e instanceof FilePolicy.Refused ? ": " + e.getMessage() : " (details in this node's log)"));
                 }
                 if (replaced == null) replaced = config;
                 config = r.config();
