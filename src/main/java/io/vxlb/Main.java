@@ -164,6 +164,7 @@ public final class Main {
                     io.vxlb.cluster.ClusterBootstrap.eventBusTls(vo, t[0], t[1], t[2]);
                 }
                 io.vertx.core.Vertx vertx = io.vxlb.cluster.ClusterBootstrap.start(vo, hz).await();
+                if (clusterSize <= 0) err.println("[WARNING] no --cluster-size: during a network split both sides accept admin writes (the newest wins after the heal)");
                 node = Node.startOwning(vertx, result.config(), options).await();
             } else {
                 node = Node.start(result.config(), options).await();

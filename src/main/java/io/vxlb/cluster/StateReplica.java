@@ -132,7 +132,7 @@ public final class StateReplica {
         Snapshot first = build(config, FilePolicy.OPEN, named);
         List<Path> files = new ArrayList<>(FilePolicy.namedFiles(config));
         for (String f : named) files.add(Path.of(f));
-        this.apiPolicy = FilePolicy.restricted(mapsDirs == null ? List.of() : mapsDirs, files, FilePolicy.DEFAULT_MAX_BYTES);
+        this.apiPolicy = FilePolicy.restricted(mapsDirs == null ? List.of() : mapsDirs, files, FilePolicy.namedCerts(config), FilePolicy.DEFAULT_MAX_BYTES);
         compiled = first;
         SharedState.Entry cfg = state.get(StateKey.CONFIG.id());
         if (cfg != null) applyLogged(cfg.payload(), cfg.sealed());

@@ -22,7 +22,7 @@ import java.util.Set;
  */
 public final class FilePolicy {
     public static final long DEFAULT_MAX_BYTES = 64L * 1024 * 1024;
-    public static final FilePolicy OPEN = new FilePolicy(true, List.of(), Set.of(), Long.MAX_VALUE);
+    public static final FilePolicy OPEN = new FilePolicy(true, List.of(), Set.of(), Set.of(), Long.MAX_VALUE);
 
     /** A file the policy does not allow; the message names the path and the rule only. */
     public static final class Refused extends RuntimeException {
@@ -34,17 +34,25 @@ public final class FilePolicy {
     private final boolean open;
     private final List<Path> dirs;
     private final Set<Path> files;
+    /** Certificates (files or directories) the node's own configuration names: allowed as certificates only, never as maps or bodies. */
+    private final Set<Path> certs;
     private final long maxBytes;
 
-    private FilePolicy(boolean open, List<Path> dirs, Set<Path> files, long maxBytes) {
+    private FilePolicy(boolean open, List<Path> dirs, Set<Path> files, Set<Path> certs, long maxBytes) {
         this.open = open;
         this.dirs = List.copyOf(dirs);
         this.files = Set.copyOf(files);
+        this.certs = Set.copyOf(certs);
         this.maxBytes = maxBytes;
     }
 
     /** Files under {@code dirs} (resolved now; missing ones are skipped) or equal to one of {@code files}. */
     public static FilePolicy restricted(Collection<Path> dirs, Collection<Path> files, long maxBytes) {
+        return restricted(dirs, files, List.of(), maxBytes);
+    }
+
+    /** As above; {@code certs} are allowed as {@code bind ... crt} certificates only (a key must never become a map or a body). */
+    public static FilePolicy restricted(Collection<Path> dirs, Collection<Path> files, Collection<Path> certs, long maxBytes) {
         List<Path> d = new ArrayList<>();
         for (Path p : dirs) {
             try {
@@ -61,7 +69,19 @@ public final class FilePolicy {
                 f.add(p.toAbsolutePath().normalize());
             }
         }
-        return new FilePolicy(false, d, f, maxBytes > 0 ? maxBytes : DEFAULT_MAX_BYTES);
+        return new FilePolicy(false, d, f, real(certs), maxBytes > 0 ? maxBytes : DEFAULT_MAX_BYTES);
+    }
+
+    private static Set<Path> real(Collection<Path> paths) {
+        Set<Path> out = new LinkedHashSet<>();
+        for (Path p : paths) {
+            try {
+                out.add(p.toRealPath());
+            } catch (IOException e) {
+                out.add(p.toAbsolutePath().normalize());
+            }
+        }
+        return out;
     }
 
     public boolean isOpen() {
@@ -87,7 +107,7 @@ public final class FilePolicy {
                 f.add(p.toAbsolutePath().normalize());
             }
         }
-        return new FilePolicy(false, dirs, f, maxBytes);
+        return new FilePolicy(false, dirs, f, certs, maxBytes);
     }
 
     /** The file to read for {@code path} (as the configuration writes it), or {@link Refused}. */
@@ -114,6 +134,11 @@ public final class FilePolicy {
     public void readableFileOrDir(String path, String what) {
         if (open) return;
         Path p = Path.of(path);
+        try {
+            if (certs.contains(p.toRealPath())) return;
+        } catch (IOException e) {
+            throw new Refused(what + " '" + path + "' does not exist or cannot be resolved");
+        }
         if (Files.isDirectory(p)) {
             try {
                 Path real = p.toRealPath();
@@ -187,11 +212,17 @@ public final class FilePolicy {
         return out;
     }
 
-    /** Every file path a configuration names outside of its rules (to allow them for later API pushes). */
+    /** The dynamic-update targets a configuration names (to allow them for later API pushes). */
     public static List<Path> namedFiles(Config c) {
         List<Path> out = new ArrayList<>();
-        for (Proxy p : c.proxies()) for (Bind b : p.binds()) for (String crt : b.certificates()) out.add(Path.of(crt));
         for (MapUpdate u : c.mapUpdates()) out.add(Path.of(u.file()));
+        return out;
+    }
+
+    /** The certificates (files or directories) a configuration's binds name. */
+    public static List<Path> namedCerts(Config c) {
+        List<Path> out = new ArrayList<>();
+        for (Proxy p : c.proxies()) for (Bind b : p.binds()) for (String crt : b.certificates()) out.add(Path.of(crt));
         return out;
     }
 }

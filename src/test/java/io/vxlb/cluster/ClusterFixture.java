@@ -113,7 +113,7 @@ final class ClusterFixture implements AutoCloseable {
             v = await(Vertx.builder().with(vo)
                     .withClusterManager(new io.vertx.spi.cluster.hazelcast.HazelcastClusterManager(h)).buildClustered());
         } else {
-            v = await(ClusterBootstrap.start(new VertxOptions().setEventLoopPoolSize(2), hazelcast()));
+            v = await(ClusterBootstrap.start(vertxOptions.apply(new VertxOptions().setEventLoopPoolSize(2)), hazelcast()));
         }
         AdminOptions a = admin != null ? admin : AdminOptions.loopback(0);
         Node n = await(Node.startOwning(v, r.config(), options.apply(new Node.Options(name, a, env::get).withSecret(secret))));
@@ -121,6 +121,9 @@ final class ClusterFixture implements AutoCloseable {
         nodes.put(name, s);
         return s;
     }
+
+    /** Vert.x options of the nodes started next (e.g. event-bus TLS). */
+    java.util.function.UnaryOperator<VertxOptions> vertxOptions = o -> o;
 
     /** Node options of the nodes started next (tests override: cluster size, maps dirs). */
     java.util.function.UnaryOperator<Node.Options> options = o -> o;

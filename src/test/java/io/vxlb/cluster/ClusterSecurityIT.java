@@ -155,7 +155,13 @@ class ClusterSecurityIT {
         ClusterFixture.Reply r = fx.admin("a", HttpMethod.PUT, "/v1/maps/hosts.map/entries/example.com?wait=all", "{\"value\":\"be_b\"}");
         assertEquals(200, r.status(), r.body());
         for (String n : List.of("a", "b", "c")) assertEquals("B", route(n, "example.com"));
-        JsonObject servers = fx.admin("b", HttpMethod.GET, "/v1/servers", null).json().getJsonObject("servers");
+        JsonObject servers = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {  // until b has every member's report (c joined a moment ago)
+            servers = fx.admin("b", HttpMethod.GET, "/v1/servers", null).json().getJsonObject("servers");
+            if (servers.getJsonObject("be_a/a").getJsonObject("nodes").size() == 3) break;
+            Thread.sleep(100);
+        }
         for (String n : List.of("a", "b", "c")) assertTrue(servers.getJsonObject("be_a/a").getJsonObject("nodes").getJsonObject(n).getBoolean("up"), servers.encode());
     }
 
@@ -233,5 +239,40 @@ class ClusterSecurityIT {
         } catch (java.util.concurrent.ExecutionException e) {
             assertTrue(e.getCause().getMessage().contains("cluster secret"), e.getCause().getMessage());
         }
+    }
+
+    private static void openssl(Path dir, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("openssl"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+    }
+
+    @Test
+    void eventBusOverTlsKeepsAMemberWithoutACertificateOut() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("openssl", "version").start().waitFor() == 0, "openssl is not on the PATH");
+        Path d = fx.dir;
+        openssl(d, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=vxlb test CA");
+        openssl(d, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "node.key", "-out", "node.csr", "-subj", "/CN=127.0.0.1");
+        Files.writeString(d.resolve("san.ext"), "subjectAltName=IP:127.0.0.1\n");
+        openssl(d, "x509", "-req", "-in", "node.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "node.crt", "-days", "2", "-extfile", "san.ext");
+        fx.vertxOptions = o -> ClusterBootstrap.eventBusTls(o, d.resolve("node.crt").toString(), d.resolve("node.key").toString(), d.resolve("ca.crt").toString());
+        start("a", "b");  // the rogue (started by start()) has no certificate
+        java.util.concurrent.atomic.AtomicInteger overheard = new java.util.concurrent.atomic.AtomicInteger();
+        ClusterFixture.await(rogue.eventBus().consumer(SharedState.CHANGES, m -> overheard.incrementAndGet()).completion());
+        Thread.sleep(500);
+        // the nodes talk over TLS: a write is acknowledged by both
+        ClusterFixture.Reply r = fx.admin("a", HttpMethod.PUT, "/v1/maps/hosts.map/entries/example.com?wait=all", "{\"value\":\"be_b\"}");
+        assertEquals(200, r.status(), r.body());
+        assertEquals("all", r.json().getString("applied"));
+        for (String n : List.of("a", "b")) assertEquals("B", route(n, "example.com"));
+        // the rogue joined Hazelcast but cannot open an event-bus connection: it overhears nothing, and what it sends never arrives
+        Thread.sleep(500);
+        assertEquals(0, overheard.get(), "the rogue received no state change");
+        rogue.eventBus().publish(SharedState.CHANGES, fx.secret.seal(SharedState.STATE, mapChange(fx.dir.resolve("hosts.map").toString(),
+                System.currentTimeMillis() << SharedState.CLOCK_SHIFT, new JsonArray().add(new JsonArray().add("example.com").add("be_default")))));
+        settle();
+        for (String n : List.of("a", "b")) assertEquals("B", route(n, "example.com"), "nothing the rogue sent was delivered");
     }
 }

@@ -38,6 +38,11 @@ class FilePolicyTest {
         assertEquals(maps.toRealPath().resolve("new.map"), p.writable(maps.resolve("new.map").toString(), "dynamic-update file"));
         assertThrows(FilePolicy.Refused.class, () -> p.writable(dir.resolve("new.map").toString(), "dynamic-update file"));
         assertThrows(FilePolicy.Refused.class, () -> p.writable(maps.resolve("sub/new.map").toString(), "dynamic-update file"));
+        // a certificate the node's configuration names is allowed as a certificate, never as a map or a body
+        Path pem = Files.writeString(dir.resolve("site.pem"), "-----BEGIN PRIVATE KEY-----\n");
+        FilePolicy withCert = FilePolicy.restricted(List.of(maps), List.of(), List.of(pem), 1024);
+        withCert.readableFileOrDir(pem.toString(), "certificate");
+        assertThrows(FilePolicy.Refused.class, () -> withCert.readable(pem.toString(), "map file"));
         // the open policy (the operator's own files) allows anything
         assertEquals(Path.of("/etc/hostname"), FilePolicy.OPEN.readable("/etc/hostname", "file"));
     }
