@@ -529,6 +529,10 @@ public final class AdminVerticle extends VerticleBase {
      * plus {@code "error"} when it failed to apply it; a node that does not answer in time is pending.
      */
     private Future<List<JsonObject>> awaitAll(String key, long version, long timeout) {
+        return node.members().sync().otherwiseEmpty().compose(x -> askAll(key, version, timeout));
+    }
+
+    private Future<List<JsonObject>> askAll(String key, long version, long timeout) {
         List<Members.Member> members = node.members().members();
         List<Future<JsonObject>> asks = new ArrayList<>();
         JsonObject q = new JsonObject().put("key", key).put("version", version).put("timeout", timeout);

@@ -109,7 +109,25 @@ public final class Members {
         return vertx.sharedData().getAsyncMap(MEMBERS_MAP);
     }
 
+    private volatile Consumer<List<String>> changed = l -> {};
+
+    /**
+     * Reads the registry now (not at the next poll), so a member that finished starting a moment
+     * ago is counted: {@code ?wait=all} calls it before it collects acknowledgements.
+     */
+    public Future<Void> sync() {
+        List<String> now = clusterManager != null ? List.copyOf(clusterManager.getNodes()) : List.of(selfId);
+        List<String> sorted = new ArrayList<>(now);
+        sorted.sort(null);
+        nodes = List.copyOf(sorted);
+        Map<String, Member> k = known;
+        boolean unread = false;
+        for (String id : sorted) unread |= !k.containsKey(id) && !foreign.contains(id);
+        return unread ? read(changed) : Future.succeededFuture();  // every member read already: nothing to wait for
+    }
+
     private void refresh(Consumer<List<String>> changed) {
+        this.changed = changed;
         List<String> now = clusterManager != null ? List.copyOf(clusterManager.getNodes()) : List.of(selfId);
         List<String> sorted = new ArrayList<>(now);
         sorted.sort(null);
@@ -117,7 +135,11 @@ public final class Members {
         recompute(changed);
         if (reading) return;  // a read of the registry is still out (Hazelcast busy migrating): do not pile up blocking reads
         reading = true;
-        registry().compose(AsyncMap::entries).onComplete(ar -> reading = false).onSuccess(entries -> {
+        read(changed).onComplete(ar -> reading = false);
+    }
+
+    private Future<Void> read(Consumer<List<String>> changed) {
+        return registry().compose(AsyncMap::entries).map(entries -> {
             Map<String, Member> m = new LinkedHashMap<>();
             for (String id : nodes) {
                 String text = entries.get(id);
@@ -142,11 +164,12 @@ public final class Members {
             // forget members that left (any node may do it; removal is idempotent)
             for (String id : entries.keySet()) if (!nodes.contains(id)) registry().onSuccess(r -> r.remove(id));
             recompute(changed);
+            return null;
         });
     }
 
     /** Live = cluster nodes whose entry opened with the secret (and this node). */
-    private void recompute(Consumer<List<String>> changed) {
+    private synchronized void recompute(Consumer<List<String>> changed) {
         Map<String, Member> k = known;
         List<String> next = new ArrayList<>();
         for (String id : nodes) if (id.equals(selfId) || k.containsKey(id)) next.add(id);
