@@ -157,4 +157,41 @@ class ClusterConsistencyIT {
         assertEquals(3, after.json().getJsonArray("nodes").size(), after.body());
         for (String n : List.of("a", "b", "c")) assertEquals("A", route(n, "example.com"));
     }
+
+    @Test
+    void withoutAMajorityRuleBothSidesWriteAndTheNewestWinsEverywhereAfterTheHeal() throws Exception {
+        backends();
+        fx.firewalled = true;
+        fx.memberSlots = 3;
+        for (String n : List.of("a", "b", "c")) fx.start(n, CONFIG);  // no --cluster-size: both sides accept writes
+        waitFor(() -> fx.nodes.values().stream().allMatch(s -> s.node().members().live().size() == 3), 20, "three members");
+        fx.cut(List.of("a", "b"), List.of("c"));
+        fx.cutEventBus(List.of("c"));
+        waitFor(() -> fx.nodes.get("c").node().members().live().size() == 1 && fx.nodes.get("a").node().members().live().size() == 2, 30, "the split");
+        // the same key on both sides (c writes last, so c's is the newest), and one key on each side only
+        assertEquals(200, fx.admin("a", HttpMethod.PUT, "/v1/maps/hosts.map/entries/example.com?wait=all", "{\"value\":\"be_b\"}").status());
+        assertEquals(200, fx.admin("a", HttpMethod.PUT, "/v1/servers/be_a/a?wait=all", "{\"weight\":9}").status());
+        Thread.sleep(20);
+        ClusterFixture.Reply c = fx.admin("c", HttpMethod.PUT, "/v1/maps/hosts.map/entries/example.com?wait=all", "{\"value\":\"be_default\"}");
+        assertEquals(200, c.status(), c.body());
+        assertEquals(200, fx.admin("c", HttpMethod.PUT, "/v1/servers/be_b/b?wait=all", "{\"weight\":3}").status());
+        assertEquals("B", route("a", "example.com"));
+        assertEquals("DEF", route("c", "example.com"));
+
+        long t0 = System.nanoTime();
+        fx.heal();
+        waitFor(() -> {
+            Map<String, Long> v = fx.nodes.get("a").node().replica().versions();
+            return v.size() == 3 && fx.nodes.values().stream().allMatch(n -> n.node().replica().versions().equals(v));
+        }, 60, "one history on every node");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf("partition without majority: one history on every node %d ms after the heal%n", ms);
+        assertTrue(ms < 10_000, "converged in " + ms + " ms");
+        for (String n : List.of("a", "b", "c")) assertEquals("DEF", route(n, "example.com"), "the newest write (c's) wins on " + n);
+        for (String n : List.of("a", "b", "c")) {
+            JsonObject servers = fx.nodes.get(n).node().status().getJsonObject("servers");
+            assertEquals(9, servers.getJsonObject("be_a/a").getInteger("weight"), n + ": the majority's only write is kept");
+            assertEquals(3, servers.getJsonObject("be_b/b").getInteger("weight"), n + ": the minority's only write is kept");
+        }
+    }
 }
