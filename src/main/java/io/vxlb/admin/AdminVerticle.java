@@ -207,6 +207,10 @@ public final class AdminVerticle extends VerticleBase {
 
     /** Every live member's own report (name, versions, servers, stats), asked over the event bus. */
     private Future<List<JsonObject>> reports() {
+        return node.members().sync().otherwiseEmpty().compose(x -> askReports());
+    }
+
+    private Future<List<JsonObject>> askReports() {
         List<Future<JsonObject>> asks = new ArrayList<>();
         for (Members.Member m : node.members().members()) {
             asks.add(node.call(m.id(), "status", new JsonObject(), 3000)
@@ -234,6 +238,10 @@ public final class AdminVerticle extends VerticleBase {
     }
 
     private void nodeStatus(RoutingContext ctx) {
+        node.members().sync().otherwiseEmpty().onComplete(x -> nodeStatusSynced(ctx));
+    }
+
+    private void nodeStatusSynced(RoutingContext ctx) {
         Members.Member m = node.members().byName(ctx.pathParam("node"));
         if (m == null) {
             error(ctx, 404, "no live node named '" + ctx.pathParam("node") + "'");

@@ -15,7 +15,8 @@ import java.util.Set;
  * {@code clear map}, {@code prepare/commit map}) as pure functions over a map's entries, stored
  * as {@code {"entries":[["key","value"],...]}}. Input that a map file cannot hold is rejected
  * (400) before anything is written: a key is one word (no blank, no control character, not
- * starting with '#'), a value is one line.
+ * starting with '#'), a value is one line without control characters (tabs allowed). Every node
+ * checks the entries of a change again before it applies it.
  */
 public final class MapEdits {
     static final int MAX_KEY = 4096, MAX_VALUE = 65536;
@@ -45,6 +46,7 @@ public final class MapEdits {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c == '\n' || c == '\r' || c == 0) throw new Rejected(400, "a map value must be one line (no CR, LF or NUL)");
+            if ((c < ' ' && c != '\t') || c == 0x7f) throw new Rejected(400, "a map value must not contain control characters (character " + i + ")");
             if (c > 0xff) throw new Rejected(400, "a map value must be ISO-8859-1 (map files are bytes)");
         }
         if (!value.isEmpty() && (blank(value.charAt(0)) || blank(value.charAt(value.length() - 1)))) {

@@ -215,4 +215,20 @@ class AdminSecurityIT {
         assertEquals(401, raw("GET", "/v1/cluster", null).status());
         assertEquals(401, raw("GET", "/v1/cluster", null, "Authorization: Bearer wrong").status());
     }
+
+    @Test
+    void mapValuesAndKeysWithControlCharactersAreRefusedOnEveryPath() throws Exception {
+        String entry = "/v1/maps/hosts.map/entries/x.example.com";
+        for (String v : List.of("be\u0001", "be\u001b[31m", "be\u007f", "be\nexample.com be_evil", "be\r")) {
+            Reply r = json("PUT", entry, new JsonObject().put("value", v).encode());
+            assertEquals(400, r.status(), r.body());
+        }
+        assertEquals(400, json("POST", "/v1/maps/hosts.map/entries", new JsonObject().put("key", "k\u0002").put("value", "be").encode()).status());
+        assertEquals(400, json("PUT", "/v1/maps/hosts.map", new JsonObject().put("text", "a.example.com be\u0007\n").encode()).status());
+        assertEquals(400, json("PUT", "/v1/maps/hosts.map", new JsonObject().put("entries", new JsonObject().put("a.example.com", "be\u0000")).encode()).status());
+        assertEquals(0L, node.replica().version(), "nothing was written");
+        assertEquals("example.com be\n", Files.readString(mapsDir.resolve("hosts.map")));
+        // a tab inside a value is a map-file value like any other
+        assertEquals(200, json("PUT", entry, new JsonObject().put("value", "be\tx").encode()).status());
+    }
 }
