@@ -156,8 +156,10 @@ public final class Members {
                 m.put(id, new Member(id, j.getString("name"), j.getString("admin")));
             }
             m.putIfAbsent(selfId, known.get(selfId));
-            // our own entry lost (removed by the other side during a split, or by Hazelcast's merge): publish it again
-            if (!entries.containsKey(selfId) && known.get(selfId) != null) {
+            // our own entry lost (removed by the other side during a split, by Hazelcast's merge) or overwritten: publish it again
+            String mine = entries.get(selfId);
+            ClusterSecret.Opened own = mine == null ? null : secret.open(MEMBER, mine);
+            if ((own == null || own.payload() == null || !selfId.equals(own.payload().getString("id"))) && known.get(selfId) != null) {
                 registry().onSuccess(r -> r.put(selfId, secret.seal(MEMBER, known.get(selfId).toJson()).encode()));
             }
             known = Map.copyOf(m);

@@ -33,6 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("cluster")
 class ClusterSecurityIT {
     private final ClusterFixture fx = new ClusterFixture();
+    /** Held: java.util.logging keeps loggers weakly, and a collected logger loses its handler. */
+    private static final Logger VXLB_LOG = Logger.getLogger("io.vxlb");
     private final List<String> logged = new CopyOnWriteArrayList<>();
     private final Handler capture = new Handler() {
         @Override
@@ -67,13 +69,13 @@ class ClusterSecurityIT {
 
     @AfterEach
     void tearDown() {
-        Logger.getLogger("io.vxlb").removeHandler(capture);
+        VXLB_LOG.removeHandler(capture);
         if (rogue != null) ClusterFixture.await(rogue.close());
         fx.close();
     }
 
     private void start(String... nodes) throws Exception {
-        Logger.getLogger("io.vxlb").addHandler(capture);
+        VXLB_LOG.addHandler(capture);
         Files.writeString(fx.dir.resolve("hosts.map"), "example.com be_a\n");
         Files.writeString(fx.dir.resolve("victim.txt"), "precious\n");
         fx.backend("DEF");
@@ -163,6 +165,14 @@ class ClusterSecurityIT {
             Thread.sleep(100);
         }
         for (String n : List.of("a", "b", "c")) assertTrue(servers.getJsonObject("be_a/a").getJsonObject("nodes").getJsonObject(n).getBoolean("up"), servers.encode());
+
+        // the rogue overwrites b's member entry: b publishes it again, and stays a member for the others
+        String bId = fx.nodes.get("b").node().members().selfId();
+        ClusterFixture.await(rogue.sharedData().<String, String>getAsyncMap(Members.MEMBERS_MAP)
+                .compose(m -> m.put(bId, wrong.seal(Members.MEMBER, new JsonObject().put("id", bId).put("name", "evil")).encode())));
+        Thread.sleep(2000);
+        assertTrue(fx.nodes.get("a").node().members().live().contains(bId), "b is a member again");
+        assertEquals("b", fx.nodes.get("a").node().members().byName("b").name());
     }
 
     @Test
