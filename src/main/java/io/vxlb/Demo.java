@@ -47,12 +47,16 @@ final class Demo {
             parsed.errors().forEach(d -> err.println(d.format()));
             return 1;
         }
+        // the demo's admin API needs a token too (made for this run, printed below)
+        byte[] random = new byte[16];
+        new java.security.SecureRandom().nextBytes(random);
+        String token = java.util.HexFormat.of().formatHex(random);
         Vertx backends = Vertx.vertx();
         List<Future<HttpServer>> started = new ArrayList<>();
         for (int i = 0; i < BACKENDS.length; i++) started.add(startBackend(backends, BACKENDS[i], 9101 + i));
         try {
             Future.all(started).await();
-            Node.start(parsed.config(), new Node.Options("demo", io.vxlb.admin.AdminOptions.loopback(9900))).await();
+            Node.start(parsed.config(), new Node.Options("demo", new io.vxlb.admin.AdminOptions("127.0.0.1", 9900, token, null, null, 0))).await();
         } catch (Exception e) {
             err.println("[ALERT] demo failed to start: " + e.getMessage() + " (are ports 8080, 9900 and 9101-9105 free?)");
             backends.close();
@@ -65,10 +69,11 @@ final class Demo {
         out.println("  curl http://127.0.0.1:8080/api/users                           # path routing: api1, with X-Api-Version");
         out.println("  curl -H 'Host: admin.example.com' http://127.0.0.1:8080/panel  # host routing: admin1");
         out.println("  curl -H 'Host: static.example.com' http://127.0.0.1:8080/logo  # map_dom routing: static1");
-        out.println("The admin API is on http://127.0.0.1:9900 — change the map live, then route by it:");
-        out.println("  curl -X PUT -d '{\"value\":\"bk_api\"}' http://127.0.0.1:9900/v1/maps/hosts.map/entries/api.example.com");
+        out.println("The admin API is on http://127.0.0.1:9900 (token for this run: " + token + ") — change the map live, then route by it:");
+        out.println("  T='Authorization: Bearer " + token + "'");
+        out.println("  curl -H \"$T\" -H 'content-type: application/json' -X PUT -d '{\"value\":\"bk_api\"}' http://127.0.0.1:9900/v1/maps/hosts.map/entries/api.example.com");
         out.println("  curl -H 'Host: api.example.com' http://127.0.0.1:8080/x        # now api1");
-        out.println("  curl http://127.0.0.1:9900/v1/stats ; curl http://127.0.0.1:9900/metrics");
+        out.println("  curl -H \"$T\" http://127.0.0.1:9900/v1/stats ; curl -H \"$T\" http://127.0.0.1:9900/metrics");
         out.println("Access log lines appear below. Stop with Ctrl-C.");
         return -1;  // keep running
     }

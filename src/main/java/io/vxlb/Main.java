@@ -17,8 +17,10 @@ import java.util.List;
 public final class Main {
     static final String USAGE = """
             Usage: java -jar vxlb.jar -f FILE|DIR [-f ...] [-c] [-q]
-                          [--cluster [--cluster-config FILE]] [--node NAME]
-                          [--admin [HOST:]PORT [--admin-token-file FILE]]
+                          [--cluster --cluster-secret FILE [--cluster-config FILE] [--cluster-size N]
+                           [--cluster-tls CERT,KEY,CA]] [--node NAME]
+                          [--admin [HOST:]PORT [--admin-token-file FILE | --admin-no-auth]
+                           [--admin-cert CERT[,KEY]] [--maps-dir DIR ...]]
                    java -jar vxlb.jar demo
                    java -jar vxlb.jar -v | -vv
               -f FILE|DIR        configuration file, or directory whose *.cfg files load in name order
@@ -27,9 +29,16 @@ public final class Main {
               -v, -vv            print the version (and build details)
               --cluster          join the Hazelcast cluster (cluster.xml in the jar: TCP-IP on 127.0.0.1)
               --cluster-config F Hazelcast XML to use instead (or -Dvertx.hazelcast.config=F)
+              --cluster-secret F every cluster message is sealed (HMAC) with this file's secret; made
+                                 (0600) when missing: copy it to every node. Required with --cluster
+              --cluster-size N   configured members: writes need a majority of N live (split-brain)
+              --cluster-tls C,K,A  event bus over mutual TLS: PEM certificate, key, and CA
               --node NAME        this node's name in the cluster (default: host-pid)
-              --admin [H:]PORT   serve the admin REST API (default host 127.0.0.1); off loopback it
-                                 needs VXLB_ADMIN_TOKEN, --admin-token-file or VXLB_ADMIN_BASIC=user:pass
+              --admin [H:]PORT   serve the admin REST API (default host 127.0.0.1); it needs a token:
+                                 --admin-token-file F (made 0600 when missing; default ~/.vxlb/admin-token),
+                                 VXLB_ADMIN_TOKEN or VXLB_ADMIN_BASIC=user:pass; --admin-no-auth (loopback only)
+              --admin-cert C[,K] serve the admin API over HTTPS (required off loopback)
+              --maps-dir DIR     a configuration pushed through the API may name files under DIR
               demo               run the bundled demo: five backends and vxlb on 127.0.0.1:8080
             """;
 
@@ -50,6 +59,10 @@ public final class Main {
         List<Path> files = new ArrayList<>();
         boolean check = false, quiet = false, cluster = false;
         String clusterConfig = null, nodeName = null, admin = null, tokenFile = null;
+        String secretFile = null, clusterTls = null, adminCert = null;
+        int clusterSize = 0;
+        boolean noAuth = false;
+        List<Path> mapsDirs = new ArrayList<>();
         int version = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -59,6 +72,24 @@ public final class Main {
                 }
                 case "-c" -> check = true;
                 case "--cluster" -> cluster = true;
+                case "--admin-no-auth" -> noAuth = true;
+                case "--cluster-secret", "--cluster-size", "--cluster-tls", "--admin-cert", "--maps-dir" -> {
+                    if (i + 1 >= args.length) return usage(err, args[i] + " needs a value");
+                    String v = args[++i];
+                    switch (args[i - 1]) {
+                        case "--cluster-secret" -> secretFile = v;
+                        case "--cluster-tls" -> clusterTls = v;
+                        case "--admin-cert" -> adminCert = v;
+                        case "--maps-dir" -> mapsDirs.add(Path.of(v));
+                        default -> {
+                            try {
+                                clusterSize = Integer.parseInt(v);
+                            } catch (NumberFormatException e) {
+                                return usage(err, "--cluster-size needs a number");
+                            }
+                        }
+                    }
+                }
                 case "--cluster-config", "--node", "--admin", "--admin-token-file" -> {
                     if (i + 1 >= args.length) return usage(err, args[i] + " needs a value");
                     String v = args[++i];
@@ -116,16 +147,24 @@ public final class Main {
         try {
             io.vxlb.admin.AdminOptions adminOptions = null;
             if (admin != null) {
-                String token = System.getenv("VXLB_ADMIN_TOKEN");
-                if (tokenFile != null) token = Files.readString(Path.of(tokenFile)).strip();
-                adminOptions = io.vxlb.admin.AdminOptions.parse(admin, token, System.getenv("VXLB_ADMIN_BASIC"));
-            } else if (tokenFile != null) {
-                return usage(err, "--admin-token-file needs --admin");
+                adminOptions = adminOptions(admin, tokenFile, noAuth, adminCert, out);
+            } else if (tokenFile != null || noAuth || adminCert != null) {
+                return usage(err, "--admin-token-file, --admin-no-auth and --admin-cert need --admin");
             }
-            Node.Options options = new Node.Options(nodeName, adminOptions);
+            Node.Options options = new Node.Options(nodeName, adminOptions).withMapsDirs(mapsDirs).withClusterSize(clusterSize);
             if (cluster) {
+                if (secretFile == null) return usage(err, "--cluster needs --cluster-secret FILE (made when missing; every node needs the same file)");
+                options = options.withSecret(io.vxlb.cluster.ClusterSecret.load(Path.of(secretFile),
+                        f -> out.println("[NOTICE] made a new cluster secret in " + f + " (0600): copy this file to every node")));
                 var hz = io.vxlb.cluster.ClusterBootstrap.hazelcastConfig(clusterConfig == null ? null : Path.of(clusterConfig), null);
-                io.vertx.core.Vertx vertx = io.vxlb.cluster.ClusterBootstrap.start(Node.vertxOptions(result.config()), hz).await();
+                io.vertx.core.VertxOptions vo = Node.vertxOptions(result.config());
+                if (clusterTls != null) {
+                    String[] t = clusterTls.split(",");
+                    if (t.length != 3) return usage(err, "--cluster-tls needs CERT,KEY,CA (PEM files)");
+                    io.vxlb.cluster.ClusterBootstrap.eventBusTls(vo, t[0], t[1], t[2]);
+                }
+                io.vertx.core.Vertx vertx = io.vxlb.cluster.ClusterBootstrap.start(vo, hz).await();
+                if (clusterSize <= 0) err.println("[WARNING] no --cluster-size: during a network split both sides accept admin writes (the newest wins after the heal)");
                 node = Node.startOwning(vertx, result.config(), options).await();
             } else {
                 node = Node.start(result.config(), options).await();
@@ -141,6 +180,34 @@ public final class Main {
                     + (node.adminPort() > 0 ? ", admin API on port " + node.adminPort() : ""));
         }
         return -1;
+    }
+
+    /**
+     * The admin API's options: a token by default (from --admin-token-file, else VXLB_ADMIN_TOKEN
+     * or VXLB_ADMIN_BASIC, else the default token file, made and printed on first start), none only
+     * with --admin-no-auth on loopback; HTTPS with --admin-cert, which off loopback is required.
+     */
+    private static io.vxlb.admin.AdminOptions adminOptions(String spec, String tokenFile, boolean noAuth, String cert, PrintStream out) throws java.io.IOException {
+        String token = System.getenv("VXLB_ADMIN_TOKEN"), basic = System.getenv("VXLB_ADMIN_BASIC");
+        if (noAuth) {
+            if (tokenFile != null) throw new IllegalArgumentException("--admin-no-auth and --admin-token-file exclude each other");
+            token = null;
+            basic = null;
+        } else if (tokenFile != null || (token == null || token.isEmpty()) && (basic == null || basic.isEmpty())) {
+            Path f = tokenFile != null ? Path.of(tokenFile) : io.vxlb.admin.AdminToken.defaultFile();
+            token = io.vxlb.admin.AdminToken.load(f, t -> out.println("[NOTICE] admin API token made in " + f + " (0600): " + t));
+        }
+        io.vxlb.admin.AdminOptions o = io.vxlb.admin.AdminOptions.parse(spec, token, basic);
+        if (noAuth && !o.onLoopback()) throw new IllegalArgumentException("--admin-no-auth is for a loopback address only");
+        if (cert != null) {
+            String[] c = cert.split(",", 2);
+            o = o.withCert(c[0], c.length > 1 ? c[1] : null);
+        } else if (!o.onLoopback()) {
+            throw new IllegalArgumentException("admin API on " + o.address() + " is not on loopback: it needs TLS (--admin-cert CERT[,KEY]) so the token is not sent in clear");
+        }
+        String names = System.getenv("VXLB_ADMIN_HOSTS");
+        if (names != null && !names.isBlank()) o = o.withHostNames(List.of(names.split("[, ]+")));
+        return o;
     }
 
     private static int usage(PrintStream err, String message) {

@@ -47,15 +47,36 @@ public final class Node {
      * {@code "${VAR}"} reads when a configuration reloaded through the API is parsed here (so one
      * shared text can bind per-node addresses; default: the process environment).
      */
-    public record Options(String name, AdminOptions admin, java.util.function.Function<String, String> env) {
+    public record Options(String name, AdminOptions admin, java.util.function.Function<String, String> env,
+                          io.vxlb.cluster.ClusterSecret secret, List<java.nio.file.Path> mapsDirs, int clusterSize) {
         public static final Options DEFAULT = new Options(null, null, null);
 
         public Options(String name, AdminOptions admin) {
             this(name, admin, null);
         }
 
+        public Options(String name, AdminOptions admin, java.util.function.Function<String, String> env) {
+            this(name, admin, env, null, List.of(), 0);
+        }
+
         public Options {
             if (env == null) env = System::getenv;
+            mapsDirs = mapsDirs == null ? List.of() : List.copyOf(mapsDirs);
+        }
+
+        /** The same with the cluster secret every message is sealed with (required when clustered). */
+        public Options withSecret(io.vxlb.cluster.ClusterSecret s) {
+            return new Options(name, admin, env, s, mapsDirs, clusterSize);
+        }
+
+        /** The same with the directories a configuration pushed through the admin API may name files in. */
+        public Options withMapsDirs(List<java.nio.file.Path> dirs) {
+            return new Options(name, admin, env, secret, dirs, clusterSize);
+        }
+
+        /** The same with the configured number of members: writes need a majority of them (0: no majority needed). */
+        public Options withClusterSize(int n) {
+            return new Options(name, admin, env, secret, mapsDirs, n);
         }
     }
 
@@ -75,12 +96,33 @@ public final class Node {
     private AdminVerticle admin;
     private List<String> bindSignature;
 
-    private Node(Vertx vertx, boolean ownsVertx, String name) {
+    private final io.vxlb.cluster.ClusterSecret secret;
+    private final Options options;
+    /** Refused messages since the last log line about them (logged at most once a second). */
+    private final Map<String, long[]> dropped = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Node(Vertx vertx, boolean ownsVertx, Options options) {
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
-        this.shared = new SharedState(vertx);
-        this.members = new Members(vertx);
-        this.name = name != null ? name : defaultName(members.selfId());
+        this.options = options;
+        this.secret = options.secret() != null ? options.secret() : io.vxlb.cluster.ClusterSecret.random();
+        this.members = new Members(vertx, secret);
+        this.shared = new SharedState(vertx, secret, members.selfId(), () -> members.live().size(), options.clusterSize());
+        this.name = options.name() != null ? options.name() : defaultName(members.selfId());
+    }
+
+    /** Logs a refused cluster message (rate-limited: a flood of forgeries does not flood the log). */
+    private void refused(String what, String why) {
+        long[] d = dropped.computeIfAbsent(what, k -> new long[2]);  // {refused since the last line, time of the last line}
+        long n;
+        synchronized (d) {
+            n = ++d[0];
+            long now = System.currentTimeMillis();
+            if (now - d[1] < 1000) return;
+            d[1] = now;
+            d[0] = 0;
+        }
+        LOG.warning("refused " + what + ": " + why + (n > 1 ? " (" + (n - 1) + " more refused since the last report)" : ""));
     }
 
     private static String defaultName(String id) {
@@ -126,7 +168,12 @@ public final class Node {
     }
 
     private static Future<Node> start(Vertx vertx, boolean owns, Config config, Options options) {
-        Node node = new Node(vertx, owns, options.name());
+        if (((io.vertx.core.internal.VertxInternal) vertx).clusterManager() != null && options.secret() == null) {
+            Future<Void> closing = owns ? vertx.close() : Future.succeededFuture();
+            return closing.transform(x -> Future.failedFuture(new IllegalArgumentException(
+                    "a clustered node needs the cluster secret (--cluster-secret FILE): without it any process that reaches Hazelcast could change every node")));
+        }
+        Node node = new Node(vertx, owns, options);
         return node.boot(config, options)
                 .map(v -> node)
                 .recover(t -> {
@@ -139,28 +186,47 @@ public final class Node {
         env = options.env();
         // 1. follow changes first (buffered), so nothing published while we load is missed
         // (the consumers may run on another thread than the hand-over below: both lock "early")
-        List<JsonObject> early = new ArrayList<>();
-        MessageConsumer<JsonObject> changes = vertx.eventBus().consumer(SharedState.CHANGES, m -> {
+        List<JsonObject[]> early = new ArrayList<>();
+        MessageConsumer<Object> changes = vertx.eventBus().consumer(SharedState.CHANGES, m -> {
+            io.vxlb.cluster.ClusterSecret.Opened o = secret.open(SharedState.STATE, m.body());
+            if (o.payload() == null) {
+                refused("a state change", o.refusal());
+                return;
+            }
+            JsonObject sealed = (JsonObject) m.body();
             synchronized (early) {
                 if (replica == null) {
-                    early.add(m.body());
+                    early.add(new JsonObject[] {o.payload(), sealed});
                     return;
                 }
             }
-            replica.apply(m.body());
+            replica.apply(o.payload(), sealed);
         });
         consumers.add(changes);
-        List<HealthEvent> earlyHealth = new ArrayList<>();
-        MessageConsumer<JsonObject> healthEvents = vertx.eventBus().consumer(SharedState.HEALTH_EVENTS, m -> {
-            HealthEvent e = HealthEvent.fromJson(m.body());
+        List<JsonObject> earlyHealth = new ArrayList<>();
+        MessageConsumer<Object> healthEvents = vertx.eventBus().consumer(SharedState.HEALTH_EVENTS, m -> {
+            io.vxlb.cluster.ClusterSecret.Opened o = secret.open(SharedState.HEALTH, m.body());
+            if (o.payload() == null) {
+                refused("a health verdict", o.refusal());
+                return;
+            }
+            JsonObject payload = o.payload();
+            HealthEvent e;
+            try {
+                e = HealthEvent.fromJson(payload);
+            } catch (RuntimeException ex) {
+                refused("a health verdict", "malformed");
+                return;
+            }
             synchronized (early) {
                 if (replica == null) {
-                    earlyHealth.add(e);
+                    earlyHealth.add(payload);
                     return;
                 }
             }
-            replica.applyHealth(e);
-            if (health != null && !members.selfId().equals(m.body().getString("node"))) {
+            replica.applyHealth(payload);
+            if (health != null && !members.selfId().equals(payload.getString("node"))
+                    && e.time() <= System.currentTimeMillis() + 60_000) {
                 HealthVerticle h = health;
                 h.context().runOnContext(x -> h.observe(e));
             }
@@ -170,18 +236,24 @@ public final class Node {
         return Future.all(changes.completion(), healthEvents.completion())
                 .compose(v -> Future.all(shared.loadState(), shared.loadHealth()))
                 .compose(loaded -> vertx.executeBlocking(() -> new StateReplica(vertx, fileConfig, maps, options.env(),
-                        loaded.resultAt(0), loaded.resultAt(1), this::configChanged)))
+                        loaded.resultAt(0), loaded.resultAt(1), this::configChanged, shared, options.mapsDirs())))
                 .compose(r -> {
                     synchronized (early) {  // nothing published meanwhile is lost or applied out of turn
                         replica = r;
-                        for (JsonObject c : early) r.apply(c);
-                        for (HealthEvent e : earlyHealth) r.applyHealth(e);
+                        for (JsonObject[] c : early) r.apply(c[0], c[1]);
+                        for (JsonObject e : earlyHealth) r.applyHealth(e);
                     }
                     bindSignature = bindSignature(r.config());
                     return deployProxies();
                 })
                 .compose(v -> startNodeServices())
-                .compose(v -> members.start(name, options.admin() == null ? null : options.admin().address(), live -> reownHealth()))
+                .compose(v -> members.start(name, options.admin() == null ? null : options.admin().address(), live -> {
+                    reownHealth();
+                    int before = liveCount;
+                    liveCount = live.size();
+                    // a member joined, or a split healed: reconcile now, and again once Hazelcast's merge has settled
+                    if (live.size() > before && before > 0) for (long delay : new long[] {1, 2000, 5000}) vertx.setTimer(delay, t -> reconcile("members " + live.size() + " (were " + before + ")"));
+                }))
                 .compose(v -> startHealth())
                 .compose(v -> startUpdates())
                 .compose(v -> options.admin() == null ? Future.succeededFuture()
@@ -205,21 +277,64 @@ public final class Node {
                 });
     }
 
-    /** Per-node event-bus services other nodes' admin APIs call. */
+    /**
+     * Per-node event-bus services other nodes' admin APIs call ({@link #call}): {@code status} (this
+     * node's report) and {@code await} (this node's acknowledgement of one change: applied, failed
+     * with the error, or still pending at the deadline). Calls and replies are sealed with the
+     * cluster secret and a reply echoes the call's nonce, so neither can be forged or replayed.
+     */
     private Future<Void> startNodeServices() {
-        MessageConsumer<JsonObject> await = vertx.eventBus().consumer(nodeAddress(members.selfId(), "await"), m -> {
-            JsonObject b = m.body();
-            long timeout = b.getLong("timeout", 5000L);
-            long timer = vertx.setTimer(timeout, t -> m.fail(504, "version " + b.getLong("version") + " of " + b.getString("key") + " not applied"));
-            replica.await(b.getString("key"), b.getLong("version")).onSuccess(v -> {
-                vertx.cancelTimer(timer);
-                m.reply(new JsonObject().put("node", name).put("version", replica.version()));
-            });
+        MessageConsumer<Object> calls = vertx.eventBus().consumer(nodeAddress(members.selfId(), "call"), m -> {
+            io.vxlb.cluster.ClusterSecret.Opened o = secret.open(SharedState.NODE_CALL, m.body());
+            if (o.payload() == null || !members.selfId().equals(o.payload().getString("to"))) {
+                refused("a node call", o.payload() == null ? o.refusal() : "addressed to another node");
+                m.fail(403, "refused");
+                return;
+            }
+            JsonObject call = o.payload();
+            String nonce = call.getString("nonce");
+            java.util.function.Consumer<JsonObject> reply = body -> m.reply(secret.seal(SharedState.NODE_REPLY,
+                    new JsonObject().put("nonce", nonce).put("from", members.selfId()).put("name", name).put("body", body)));
+            switch (String.valueOf(call.getString("op"))) {
+                case "status" -> reply.accept(status());
+                case "await" -> {
+                    String key = call.getString("key");
+                    long version = call.getLong("version", 0L);
+                    long timeout = Math.min(60_000, Math.max(1, call.getLong("timeout", 5000L)));
+                    java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
+                    long timer = vertx.setTimer(timeout, t -> {
+                        if (answered.compareAndSet(false, true)) {
+                            reply.accept(new JsonObject().put("applied", false).put("pending", true).put("version", replica.versions().getOrDefault(key, 0L)));
+                        }
+                    });
+                    replica.await(key, version).onComplete(ar -> {
+                        if (!answered.compareAndSet(false, true)) return;
+                        vertx.cancelTimer(timer);
+                        if (ar.succeeded()) reply.accept(new JsonObject().put("applied", true).put("version", replica.versions().getOrDefault(key, 0L)));
+                        else reply.accept(new JsonObject().put("applied", false).put("error", String.valueOf(ar.cause().getMessage())));
+                    });
+                }
+                default -> m.fail(400, "unknown call");
+            }
         });
-        MessageConsumer<JsonObject> status = vertx.eventBus().consumer(nodeAddress(members.selfId(), "status"), m -> m.reply(status()));
-        consumers.add(await);
-        consumers.add(status);
-        return Future.all(await.completion(), status.completion()).mapEmpty();
+        consumers.add(calls);
+        return calls.completion();
+    }
+
+    /** Calls another node's service {@code op} (sealed); its reply body, opened and checked. */
+    public Future<JsonObject> call(String nodeId, String op, JsonObject args, long timeoutMs) {
+        String nonce = java.util.UUID.randomUUID().toString();
+        JsonObject call = args.copy().put("op", op).put("to", nodeId).put("nonce", nonce);
+        return vertx.eventBus().request(nodeAddress(nodeId, "call"), secret.seal(SharedState.NODE_CALL, call),
+                new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(timeoutMs)).compose(msg -> {
+            io.vxlb.cluster.ClusterSecret.Opened o = secret.open(SharedState.NODE_REPLY, msg.body());
+            if (o.payload() == null) return Future.failedFuture("the reply was refused: " + o.refusal());
+            if (!nonce.equals(o.payload().getString("nonce")) || !nodeId.equals(o.payload().getString("from"))) {
+                return Future.failedFuture("the reply was refused: it answers another call");
+            }
+            JsonObject body = o.payload().getJsonObject("body");
+            return body == null ? Future.failedFuture("empty reply") : Future.succeededFuture(body);
+        });
     }
 
     public static String nodeAddress(String nodeId, String op) {
@@ -234,8 +349,10 @@ public final class Node {
             ServerState st = e.getValue();
             servers.put(e.getKey(), new JsonObject().put("up", st.up()).put("admin", st.admin().name().toLowerCase()).put("weight", st.weight()));
         }
+        JsonObject failed = new JsonObject();
+        replica.failures().forEach((k, f) -> failed.put(k, new JsonObject().put("version", f.version()).put("error", f.error())));
         return new JsonObject().put("id", members.selfId()).put("name", name).put("version", replica.version())
-                .put("versions", new JsonObject(new HashMap<>(replica.versions()))).put("servers", servers)
+                .put("versions", new JsonObject(new HashMap<>(replica.versions()))).put("failed", failed).put("servers", servers)
                 .put("checks", new io.vertx.core.json.JsonArray(checkedHere(s)))
                 .put("stats", io.vxlb.admin.Stats.of(s, counters));
     }
@@ -265,8 +382,9 @@ public final class Node {
             MessageConsumer<JsonObject> local = vertx.eventBus().<JsonObject>localConsumer(localHealthAddress, m -> {
                 JsonObject ev = m.body().copy().put("node", members.selfId());
                 HealthEvent e = HealthEvent.fromJson(ev);
-                shared.putHealth(e.key(), ev);
-                vertx.eventBus().publish(SharedState.HEALTH_EVENTS, ev);
+                JsonObject sealed = secret.seal(SharedState.HEALTH, ev);
+                shared.putHealth(e.key(), sealed);
+                vertx.eventBus().publish(SharedState.HEALTH_EVENTS, sealed);
             });
             consumers.add(local);
         }
@@ -289,6 +407,20 @@ public final class Node {
             updateDeploymentId = id;
             return null;
         });
+    }
+
+    private int liveCount;
+
+    /**
+     * Reconciles this node with the cluster's stored state (after a member joined or a split
+     * healed): entries newer than this node's are applied, this node's newer ones are put back
+     * (newest wins by (version, writer), which never repeats), and the outcome is logged.
+     */
+    public Future<String> reconcile(String why) {
+        if (replica == null) return Future.succeededFuture("not started");
+        return shared.loadState().compose(replica::reconcile).onSuccess(result -> {
+            if (!result.startsWith("0 newer entries taken from the cluster, 0 ")) LOG.info("reconciled with the cluster (" + why + "): " + result);
+        }).onFailure(t -> LOG.warning("reconciliation with the cluster failed (" + why + "): " + t.getMessage()));
     }
 
     private void reownHealth() {
@@ -349,6 +481,11 @@ public final class Node {
 
     public SharedState shared() {
         return shared;
+    }
+
+    /** The secret this node seals and opens cluster messages with. */
+    public io.vxlb.cluster.ClusterSecret secret() {
+        return secret;
     }
 
     /** The map files this node serves (contents as last applied). */

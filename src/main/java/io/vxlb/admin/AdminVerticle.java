@@ -12,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vxlb.Node;
 import io.vxlb.cluster.Members;
+import io.vxlb.cluster.StateKey;
 import io.vxlb.cluster.SharedState.Rejected;
 import io.vxlb.config.Config;
 import io.vxlb.config.ConfigParser;
@@ -74,13 +75,15 @@ public final class AdminVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         Router r = Router.router(vertx);
+        r.route().handler(this::checkOrigin);
         r.route().handler(this::authenticate);
+        r.route().handler(this::checkContentType);
         r.route().handler(BodyHandler.create().setBodyLimit(options.bodyLimit()).setHandleFileUploads(false));
         r.get("/v1/cluster").handler(this::cluster);
         r.get("/v1/nodes/:node").handler(this::nodeStatus);
         r.get("/v1/maps").handler(this::listMaps);
         r.get("/v1/maps/:map").handler(this::showMap);
-        r.put("/v1/maps/:map").handler(ctx -> writeMap(ctx, old -> MapEdits.parseWhole(ctx.request().getHeader("content-type"), body(ctx))));
+        r.put("/v1/maps/:map").handler(ctx -> writeMap(ctx, old -> MapEdits.parseWhole(body(ctx))));
         r.delete("/v1/maps/:map/entries").handler(ctx -> writeMap(ctx, old -> new JsonArray()));
         r.post("/v1/maps/:map/entries").handler(ctx -> {
             JsonObject b = MapEdits.json(body(ctx));
@@ -100,8 +103,73 @@ public final class AdminVerticle extends VerticleBase {
         r.post("/v1/config").handler(this::reload);
         r.route().last().handler(ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().method() + " " + ctx.request().path()));
         r.route().failureHandler(this::failure);
-        return vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.port()))
-                .requestHandler(r).listen().onSuccess(s -> server = s);
+        HttpServerOptions so = new HttpServerOptions().setHost(options.host()).setPort(options.port());
+        if (options.certPath() != null) {
+            so.setSsl(true).setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions().setCertPath(options.certPath())
+                    .setKeyPath(options.keyPath() != null ? options.keyPath() : options.certPath()));
+        }
+        return vertx.createHttpServer(so).requestHandler(r).listen().onSuccess(s -> server = s);
+    }
+
+    // ---- browsers: DNS rebinding, cross-site requests ---------------------------------------
+
+    /**
+     * A web page in the operator's browser must not reach the API: the Host header must name this
+     * API as an address (an IP literal, localhost, this machine's name or a name in
+     * {@link AdminOptions#hostNames()}), not a name an attacker's DNS points here (DNS rebinding);
+     * a request a browser marks as coming from another site ({@code Origin} other than this API,
+     * {@code Sec-Fetch-Site: cross-site|same-site}) is refused with 403.
+     */
+    private void checkOrigin(RoutingContext ctx) {
+        String host = ctx.request().getHeader("host");
+        if (host != null && !options.hostAllowed(hostName(host))) {
+            error(ctx, 403, "Host '" + io.vxlb.cluster.SharedState.printable(host) + "' is not this admin API's address (set VXLB_ADMIN_HOSTS to allow a name)");
+            return;
+        }
+        String site = ctx.request().getHeader("sec-fetch-site");
+        if (site != null && !site.equalsIgnoreCase("same-origin") && !site.equalsIgnoreCase("none")) {
+            error(ctx, 403, "cross-site requests are refused");
+            return;
+        }
+        String origin = ctx.request().getHeader("origin");
+        if (origin != null) {
+            String scheme = options.certPath() != null ? "https://" : "http://";
+            if (host == null || !origin.equalsIgnoreCase(scheme + host)) {
+                error(ctx, 403, "requests from another origin are refused");
+                return;
+            }
+        }
+        ctx.next();
+    }
+
+    /** The host part of a Host header ("h", "h:p", "[v6]:p"). */
+    static String hostName(String host) {
+        if (host.startsWith("[")) {
+            int end = host.indexOf(']');
+            return end > 0 ? host.substring(1, end) : host;
+        }
+        int colon = host.indexOf(':');
+        return colon >= 0 && host.indexOf(':', colon + 1) < 0 ? host.substring(0, colon) : host;
+    }
+
+    /**
+     * Writes carry JSON: every POST, and every request with a body, must say
+     * {@code application/json}. A browser cannot send that cross-site without a CORS preflight,
+     * which this API never grants (so a form or {@code text/plain} body from a web page is refused).
+     */
+    private void checkContentType(RoutingContext ctx) {
+        io.vertx.core.http.HttpMethod m = ctx.request().method();
+        boolean body = ctx.request().getHeader("content-length") != null && !"0".equals(ctx.request().getHeader("content-length"))
+                || ctx.request().getHeader("transfer-encoding") != null;
+        if (m == io.vertx.core.http.HttpMethod.POST || (body && m != io.vertx.core.http.HttpMethod.GET && m != io.vertx.core.http.HttpMethod.HEAD)) {
+            String ct = ctx.request().getHeader("content-type");
+            String type = ct == null ? "" : ct.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+            if (!type.equals("application/json") && !(type.startsWith("application/") && type.endsWith("+json"))) {
+                error(ctx, 415, "writes take JSON: send content-type application/json (configuration text as {\"text\":...}, map-file text as {\"text\":...})");
+                return;
+            }
+        }
+        ctx.next();
     }
 
     // ---- auth ------------------------------------------------------------------------------
@@ -139,11 +207,14 @@ public final class AdminVerticle extends VerticleBase {
 
     /** Every live member's own report (name, versions, servers, stats), asked over the event bus. */
     private Future<List<JsonObject>> reports() {
+        return node.members().sync().otherwiseEmpty().compose(x -> askReports());
+    }
+
+    private Future<List<JsonObject>> askReports() {
         List<Future<JsonObject>> asks = new ArrayList<>();
         for (Members.Member m : node.members().members()) {
-            asks.add(vertx.eventBus().<JsonObject>request(Node.nodeAddress(m.id(), "status"), new JsonObject(),
-                            new DeliveryOptions().setSendTimeout(3000))
-                    .map(msg -> msg.body().put("admin", m.admin()))
+            asks.add(node.call(m.id(), "status", new JsonObject(), 3000)
+                    .map(body -> body.put("admin", m.admin()))
                     .otherwise(t -> new JsonObject().put("id", m.id()).put("name", m.name()).put("error", String.valueOf(t.getMessage()))));
         }
         return Future.all(asks).map(cf -> {
@@ -167,13 +238,17 @@ public final class AdminVerticle extends VerticleBase {
     }
 
     private void nodeStatus(RoutingContext ctx) {
+        node.members().sync().otherwiseEmpty().onComplete(x -> nodeStatusSynced(ctx));
+    }
+
+    private void nodeStatusSynced(RoutingContext ctx) {
         Members.Member m = node.members().byName(ctx.pathParam("node"));
         if (m == null) {
             error(ctx, 404, "no live node named '" + ctx.pathParam("node") + "'");
             return;
         }
-        vertx.eventBus().<JsonObject>request(Node.nodeAddress(m.id(), "status"), new JsonObject(), new DeliveryOptions().setSendTimeout(3000))
-                .onSuccess(msg -> ok(ctx, 200, msg.body()))
+        node.call(m.id(), "status", new JsonObject(), 3000)
+                .onSuccess(body -> ok(ctx, 200, body))
                 .onFailure(t -> error(ctx, 502, "node " + m.name() + " did not answer: " + t.getMessage()));
     }
 
@@ -181,7 +256,10 @@ public final class AdminVerticle extends VerticleBase {
 
     /** Map paths the running configuration uses, in order of first use. */
     private List<String> mapPaths() {
-        return node.maps().paths();
+        List<String> out = new ArrayList<>(node.replica().declaredMaps());
+        for (var u : node.replica().config().mapUpdates()) if (u.map() && !out.contains(u.file())) out.add(u.file());
+        out.sort(null);
+        return out;
     }
 
     /** The configured path a URL names: the path itself, or a unique file name. */
@@ -208,7 +286,7 @@ public final class AdminVerticle extends VerticleBase {
         JsonArray out = new JsonArray();
         for (String p : mapPaths()) {
             MapFile f = current(p);
-            out.add(new JsonObject().put("name", p).put("entries", f.size()).put("version", node.replica().versions().getOrDefault("map:" + p, 0L)));
+            out.add(new JsonObject().put("name", p).put("entries", f.size()).put("version", node.replica().versions().getOrDefault(new StateKey.MapKey(p).id(), 0L)));
         }
         ok(ctx, 200, new JsonObject().put("maps", out));
     }
@@ -216,7 +294,7 @@ public final class AdminVerticle extends VerticleBase {
     private void showMap(RoutingContext ctx) {
         String p = resolveMap(ctx.pathParam("map"));
         MapFile f = current(p);
-        ok(ctx, 200, new JsonObject().put("name", p).put("version", node.replica().versions().getOrDefault("map:" + p, 0L))
+        ok(ctx, 200, new JsonObject().put("name", p).put("version", node.replica().versions().getOrDefault(new StateKey.MapKey(p).id(), 0L))
                 .put("entries", MapEdits.toJson(f.entries())));
     }
 
@@ -235,7 +313,7 @@ public final class AdminVerticle extends VerticleBase {
     /** Read-modify-write of one map under the cluster lock (base: the shared value, else the file). */
     private void writeMap(RoutingContext ctx, UnaryOperator<JsonArray> edit) {
         String p = resolveMap(ctx.pathParam("map"));
-        write(ctx, "map:" + p, stored -> {
+        write(ctx, new StateKey.MapKey(p), stored -> {
             JsonArray base = stored != null ? stored.getJsonArray("entries") : MapEdits.toJson(current(p).entries());
             JsonArray next = edit.apply(base);
             return new JsonObject().put("entries", next);
@@ -281,7 +359,7 @@ public final class AdminVerticle extends VerticleBase {
         if (admin == null && weight == null) throw new Rejected(400, "set \"admin\" and/or \"weight\"");
         String a = admin;
         Integer w = weight;
-        write(ctx, "server:" + backend + "/" + name, stored -> {
+        write(ctx, new StateKey.ServerKey(backend, name), stored -> {
             JsonObject next = stored != null ? stored.copy() : new JsonObject().put("admin", srv.disabled() ? "maint" : "ready").put("weight", srv.weight());
             if (a != null) next.put("admin", a);
             if (w != null) next.put("weight", w);
@@ -316,55 +394,91 @@ public final class AdminVerticle extends VerticleBase {
 
     // ---- config ----------------------------------------------------------------------------
 
-    /** Parses and compiles a configuration text; the errors as JSON (empty when valid). */
-    private JsonArray check(String name, String text, Config[] out) {
-        ParseResult r = new ConfigParser(node.env()).parse(name, text);
+    /**
+     * Parses and compiles a configuration text as this node would apply it; the errors as JSON
+     * (empty when valid). What comes back never reflects the environment or a file: a diagnostic
+     * of a line that reads environment variables keeps its position but not its words, values of
+     * the variables the text reads are masked in every message, and a file the configuration
+     * names is refused (path and rule only) unless {@link io.vxlb.config.FilePolicy} allows it —
+     * one that does not load is reported without its contents.
+     */
+    private JsonArray check(String name, String text) {
+        ConfigText.Env refs = ConfigText.envReferences(text);
+        java.util.function.Function<String, String> env = node.env();
+        List<String> secrets = new ArrayList<>();
+        for (String var : refs.names()) {
+            String v = env.apply(var);
+            if (v != null && v.length() >= 3) secrets.add(v);
+        }
+        ParseResult r = new ConfigParser(env).parse(name, text);
         JsonArray errors = new JsonArray();
-        for (Diagnostic d : r.errors()) errors.add(diagnostic(d));
+        for (Diagnostic d : r.errors()) errors.add(diagnostic(d, refs.lines(), secrets));
         if (r.ok()) {
-            try {
-                // maps and files must load too: a reload that cannot compile is refused whole
-                new SnapshotCompiler(new FileMapSource(), Map.of()).compile(0, r.config(), SnapshotCompiler.initialStates(r.config()));
-                out[0] = r.config();
-            } catch (RuntimeException e) {
-                errors.add(new JsonObject().put("file", name).put("message", e.getMessage()));
+            io.vxlb.config.FilePolicy policy = node.replica().apiPolicy();
+            for (String refusal : policy.check(r.config())) errors.add(new JsonObject().put("file", name).put("message", ConfigText.mask(refusal, secrets)));
+            if (errors.isEmpty()) {
+                java.util.Set<String> read = new java.util.LinkedHashSet<>();
+                try {
+                    io.vxlb.cluster.StateReplica.trialCompile(r.config(), policy, read);
+                } catch (RuntimeException e) {
+                    String msg = String.valueOf(e.getMessage());
+                    if (!(e instanceof io.vxlb.config.FilePolicy.Refused)) {
+                        for (String f : read) {
+                            if (msg.contains(f)) {
+                                msg = "'" + f + "' does not load as the configuration uses it (its contents are not shown)";
+                                break;
+                            }
+                        }
+                    }
+                    errors.add(new JsonObject().put("file", name).put("message", ConfigText.mask(msg, secrets)));
+                }
             }
         }
         return errors;
     }
 
-    private static JsonObject diagnostic(Diagnostic d) {
-        JsonObject j = new JsonObject().put("severity", d.severity().name().toLowerCase()).put("message", d.message());
+    private static JsonObject diagnostic(Diagnostic d, java.util.Set<Integer> envLines, List<String> secrets) {
+        JsonObject j = new JsonObject().put("severity", d.severity().name().toLowerCase());
         if (d.location() != null) j.put("file", d.location().file()).put("line", d.location().line()).put("column", d.location().column());
         if (d.section() != null) j.put("section", d.section());
-        if (d.keyword() != null) j.put("keyword", d.keyword());
-        if (d.hint() != null) j.put("hint", d.hint());
-        j.put("text", d.format());
+        if (d.location() != null && envLines.contains(d.location().line())) {
+            j.put("message", "this line reads environment variables: the error is not shown through the API (environment values are never echoed); check it with 'vxlb -c' on the node");
+            return j;
+        }
+        j.put("message", ConfigText.mask(d.message(), secrets));
+        if (d.keyword() != null) j.put("keyword", ConfigText.mask(d.keyword(), secrets));
+        if (d.hint() != null) j.put("hint", ConfigText.mask(d.hint(), secrets));
+        j.put("text", ConfigText.mask(d.format(), secrets));
         return j;
     }
 
-    private String configName(RoutingContext ctx) {
-        String n = ctx.queryParams().get("name");
-        return n != null && !n.isBlank() ? n : "api.cfg";
+    /** The configuration of a body {@code {"text":"...","name":"api.cfg"}} ({@code ?name=} also names it). */
+    private record ConfigBody(String name, String text) {}
+
+    private ConfigBody configBody(RoutingContext ctx) {
+        JsonObject b = MapEdits.json(body(ctx));
+        if (!(b.getValue("text") instanceof String text) || text.isBlank()) throw new Rejected(400, "the body must be {\"text\": \"<configuration>\"}");
+        String n = b.getValue("name") instanceof String bn && !bn.isBlank() ? bn : ctx.queryParams().get("name");
+        if (n == null || n.isBlank()) n = "api.cfg";
+        for (int i = 0; i < n.length(); i++) if (n.charAt(i) < ' ' || n.charAt(i) == '/' || n.length() > 200) throw new Rejected(400, "a configuration name is a plain file name");
+        return new ConfigBody(n, text);
     }
 
     private void validate(RoutingContext ctx) {
-        String name = configName(ctx);
-        String text = body(ctx);
-        vertx.<JsonArray>executeBlocking(() -> check(name, text, new Config[1])).onSuccess(errors ->
+        ConfigBody c = configBody(ctx);
+        vertx.<JsonArray>executeBlocking(() -> check(c.name(), c.text())).onSuccess(errors ->
                 ok(ctx, 200, new JsonObject().put("valid", errors.isEmpty()).put("errors", errors))).onFailure(ctx::fail);
     }
 
     private void reload(RoutingContext ctx) {
-        String name = configName(ctx);
-        String text = body(ctx);
-        if (text == null || text.isBlank()) throw new Rejected(400, "the body must be the configuration text");
-        vertx.<JsonArray>executeBlocking(() -> check(name, text, new Config[1])).onSuccess(errors -> {
+        ConfigBody c = configBody(ctx);
+        String name = c.name(), text = c.text();
+        vertx.<JsonArray>executeBlocking(() -> check(name, text)).onSuccess(errors -> {
             if (!errors.isEmpty()) {
                 ok(ctx, 400, new JsonObject().put("error", "configuration rejected, nothing changed").put("status", 400).put("errors", errors));
                 return;
             }
-            write(ctx, "config", stored -> new JsonObject().put("name", name).put("text", text),
+            write(ctx, StateKey.CONFIG, stored -> new JsonObject().put("name", name).put("text", text),
                     msg -> new JsonObject().put("config", name));
         }).onFailure(ctx::fail);
     }
@@ -373,9 +487,11 @@ public final class AdminVerticle extends VerticleBase {
 
     /**
      * Writes one key of the shared state and answers with its new version; with {@code ?wait=all}
-     * only after every live node reports the version applied (else 504 naming the laggards).
+     * only after every live node acknowledged it: 200 {@code "applied":"all"} when each applied it,
+     * 409 naming the nodes that failed to apply it (with their errors), 504 naming the nodes that
+     * did not answer or had not applied it within {@code ?timeout=MS}.
      */
-    private void write(RoutingContext ctx, String key, UnaryOperator<JsonObject> change, java.util.function.Function<JsonObject, JsonObject> answer) {
+    private void write(RoutingContext ctx, StateKey key, UnaryOperator<JsonObject> change, java.util.function.Function<JsonObject, JsonObject> answer) {
         boolean waitAll = "all".equals(ctx.queryParams().get("wait"));
         long timeout = parseTimeout(ctx.queryParams().get("timeout"));
         node.shared().update(key, change).onSuccess(msg -> {
@@ -385,9 +501,22 @@ public final class AdminVerticle extends VerticleBase {
                 ok(ctx, 200, body);
                 return;
             }
-            awaitAll(key, version, timeout).onSuccess(missing -> {
-                if (missing.isEmpty()) ok(ctx, 200, body.put("applied", "all"));
-                else ok(ctx, 504, body.put("error", "not applied everywhere within " + timeout + " ms").put("status", 504).put("pending", missing));
+            awaitAll(key.id(), version, timeout).onSuccess(acks -> {
+                JsonArray failed = new JsonArray(), pending = new JsonArray();
+                for (JsonObject a : acks) {
+                    if (a.getBoolean("applied", false)) continue;
+                    if (a.getString("error") != null) failed.add(new JsonObject().put("node", a.getString("node")).put("error", a.getString("error")));
+                    else pending.add(a.getString("node"));
+                }
+                body.put("nodes", new JsonArray(new ArrayList<>(acks)));
+                if (!failed.isEmpty()) {
+                    ok(ctx, 409, body.put("error", "not applied on " + failed.size() + " node(s): they refused the change").put("status", 409)
+                            .put("failed", failed).put("pending", pending));
+                } else if (!pending.isEmpty()) {
+                    ok(ctx, 504, body.put("error", "not applied everywhere within " + timeout + " ms").put("status", 504).put("pending", pending));
+                } else {
+                    ok(ctx, 200, body.put("applied", "all"));
+                }
             });
         }).onFailure(ctx::fail);
     }
@@ -403,19 +532,28 @@ public final class AdminVerticle extends VerticleBase {
         throw new Rejected(400, "timeout must be 1 to 60000 ms");
     }
 
-    /** Names of the live nodes that have not applied {@code key}@{@code version} in time. */
-    private Future<JsonArray> awaitAll(String key, long version, long timeout) {
+    /**
+     * Every live node's acknowledgement of {@code key}@{@code version}: {@code {"node","applied"}}
+     * plus {@code "error"} when it failed to apply it; a node that does not answer in time is pending.
+     */
+    private Future<List<JsonObject>> awaitAll(String key, long version, long timeout) {
+        return node.members().sync().otherwiseEmpty().compose(x -> askAll(key, version, timeout));
+    }
+
+    private Future<List<JsonObject>> askAll(String key, long version, long timeout) {
         List<Members.Member> members = node.members().members();
-        List<Future<String>> asks = new ArrayList<>();
+        List<Future<JsonObject>> asks = new ArrayList<>();
         JsonObject q = new JsonObject().put("key", key).put("version", version).put("timeout", timeout);
         for (Members.Member m : members) {
-            asks.add(vertx.eventBus().<JsonObject>request(Node.nodeAddress(m.id(), "await"), q, new DeliveryOptions().setSendTimeout(timeout + 1000))
-                    .map(x -> (String) null).otherwise(t -> m.name()));
+            asks.add(node.call(m.id(), "await", q, timeout + 1000)
+                    .map(b -> b.put("node", m.name()))
+                    .otherwise(t -> new JsonObject().put("node", m.name()).put("applied", false).put("pending", true)
+                            .put("reason", String.valueOf(t.getMessage()))));
         }
         return Future.all(asks).map(cf -> {
-            JsonArray missing = new JsonArray();
-            for (int i = 0; i < asks.size(); i++) if (cf.resultAt(i) != null) missing.add(cf.<String>resultAt(i));
-            return missing;
+            List<JsonObject> out = new ArrayList<>();
+            for (int i = 0; i < asks.size(); i++) out.add(cf.resultAt(i));
+            return out;
         });
     }
 

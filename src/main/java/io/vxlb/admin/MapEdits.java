@@ -15,7 +15,8 @@ import java.util.Set;
  * {@code clear map}, {@code prepare/commit map}) as pure functions over a map's entries, stored
  * as {@code {"entries":[["key","value"],...]}}. Input that a map file cannot hold is rejected
  * (400) before anything is written: a key is one word (no blank, no control character, not
- * starting with '#'), a value is one line.
+ * starting with '#'), a value is one line without control characters (tabs allowed). Every node
+ * checks the entries of a change again before it applies it.
  */
 public final class MapEdits {
     static final int MAX_KEY = 4096, MAX_VALUE = 65536;
@@ -45,6 +46,7 @@ public final class MapEdits {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c == '\n' || c == '\r' || c == 0) throw new Rejected(400, "a map value must be one line (no CR, LF or NUL)");
+            if ((c < ' ' && c != '\t') || c == 0x7f) throw new Rejected(400, "a map value must not contain control characters (character " + i + ")");
             if (c > 0xff) throw new Rejected(400, "a map value must be ISO-8859-1 (map files are bytes)");
         }
         if (!value.isEmpty() && (blank(value.charAt(0)) || blank(value.charAt(value.length() - 1)))) {
@@ -100,20 +102,23 @@ public final class MapEdits {
     }
 
     /**
-     * A whole map from a request body: JSON {@code {"entries":[["k","v"],...]}} or
-     * {@code {"entries":{"k":"v",...}}}, or map-file text. Every entry is checked; duplicates in a
-     * JSON body are refused (a map file may hold them, a replace should not create them).
+     * A whole map from a JSON request body: {@code {"entries":[["k","v"],...]}},
+     * {@code {"entries":{"k":"v",...}}} or {@code {"text":"<map-file text>"}}. Every entry is
+     * checked; duplicates in JSON entries are refused (a map file may hold them, a replace should
+     * not create them).
      */
-    public static JsonArray parseWhole(String contentType, String body) {
+    public static JsonArray parseWhole(String body) {
         JsonArray out = new JsonArray();
-        if (contentType != null && contentType.startsWith("text/plain")) {
-            for (MapFile.Entry e : MapFile.parse("body", body).entries()) {
+        JsonObject j0 = json(body);
+        if (j0.getValue("text") instanceof String text && !j0.containsKey("entries")) {
+            for (MapFile.Entry e : MapFile.parse("body", text).entries()) {
                 checkKey(e.key());
+                checkValue(e.value());
                 out.add(new JsonArray().add(e.key()).add(e.value()));
             }
             return out;
         }
-        JsonObject j = json(body);
+        JsonObject j = j0;
         Object entries = j.getValue("entries");
         Set<String> seen = new LinkedHashSet<>();
         List<String[]> pairs = new ArrayList<>();
@@ -130,7 +135,7 @@ public final class MapEdits {
                 pairs.add(new String[] {kv.getString(0), kv.getString(1)});
             }
         } else {
-            throw new Rejected(400, "the body needs \"entries\": an object or an array of [key, value] (or send text/plain map-file text)");
+            throw new Rejected(400, "the body needs \"entries\": an object or an array of [key, value] (or {\"text\": map-file text})");
         }
         for (String[] p : pairs) {
             checkKey(p[0]);

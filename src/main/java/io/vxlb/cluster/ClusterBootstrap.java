@@ -21,9 +21,10 @@ public final class ClusterBootstrap {
     /** Held so the level sticks: Hazelcast's INFO start-up banner and member lists are noise in a proxy's log. */
     private static final java.util.logging.Logger HAZELCAST_LOG = java.util.logging.Logger.getLogger("com.hazelcast");
     /**
-     * vxlb uses Vert.x's cluster lock and counter (Hazelcast CP structures in "unsafe" mode, no
-     * CP group): fine for admin writes serialised by the lock; the warning every member prints
-     * about it is not actionable, so it is silenced. Documented in the README.
+     * vertx-hazelcast's cluster lock is a plain Hazelcast map entry (no CP group is configured):
+     * it serialises admin writes within one side of a split only; majority writes and
+     * reconciliation after a heal are vxlb's (see SharedState). Hazelcast's warning about CP
+     * structures in "unsafe" mode is not actionable here, so it is silenced. Documented in the README.
      */
     private static final java.util.logging.Logger CP_LOG = java.util.logging.Logger.getLogger("com.hazelcast.cp.CPSubsystem");
 
@@ -56,6 +57,19 @@ public final class ClusterBootstrap {
         }
         if (clusterName != null) c.setClusterName(clusterName);
         return c;
+    }
+
+    /**
+     * The event bus over mutual TLS: this node's PEM certificate and key, and the CA (PEM) every
+     * node's certificate must be signed by; a process without such a certificate cannot open an
+     * event-bus connection to this node, nor accept one from it.
+     */
+    public static VertxOptions eventBusTls(VertxOptions options, String cert, String key, String ca) {
+        options.getEventBusOptions().setSsl(true)
+                .setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions().setCertPath(cert).setKeyPath(key))
+                .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(ca))
+                .setClientAuth(io.vertx.core.http.ClientAuth.REQUIRED);
+        return options;
     }
 
     public static Future<Vertx> start(VertxOptions options, Config hazelcast) {

@@ -71,8 +71,12 @@ public final class DynamicUpdateVerticle extends VerticleBase {
         busy.add(u);
         fetch(u, Math.max(1, u.retries())).compose(text -> {
             List<MapFile.Entry> entries = MapFile.parse(u.file(), text).entries();
+            for (MapFile.Entry e : entries) {  // what every node would refuse is refused here, before it is shared
+                MapEdits.checkKey(e.key());
+                MapEdits.checkValue(e.value());
+            }
             if (sameEntries(entries, current(u))) return Future.succeededFuture();
-            return shared.update("map:" + u.file(), stored -> new JsonObject().put("entries", MapEdits.toJson(entries)))
+            return shared.update(new StateKey.MapKey(u.file()), stored -> new JsonObject().put("entries", MapEdits.toJson(entries)))
                     .onSuccess(msg -> LOG.info("dynamic-update: " + u.file() + " from " + u.url() + " is version " + msg.getLong("version")));
         }).onComplete(ar -> {
             busy.remove(u);

@@ -21,6 +21,11 @@ import java.util.function.Consumer;
  * member. Health-check ownership is rendezvous hashing over the live members: every node computes
  * the same owner for a server from the same member list, and when a member leaves only its
  * servers move.
+ *
+ * <p>Only vxlb nodes count as members: a Hazelcast member is one when its entry in the members
+ * map opens with the cluster secret. Another process that joins Hazelcast (the cluster name is
+ * no secret) is not given health checks to own, is not waited for by {@code ?wait=all}, and does
+ * not count towards a write majority.
  */
 public final class Members {
     public static final String MEMBERS_MAP = "vxlb.members";
@@ -33,19 +38,28 @@ public final class Members {
         }
     }
 
+    public static final String MEMBER = "vxlb-member-v1";
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Members.class.getName());
     private final Vertx vertx;
+    private final ClusterSecret secret;
     private final ClusterManager clusterManager;
+    /** Cluster nodes, sorted (what the cluster manager lists, vxlb or not). */
+    private volatile List<String> nodes;
+    /** Hazelcast members whose entry did not open with the secret (logged once each). */
+    private final java.util.Set<String> foreign = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final String selfId;
     private volatile List<String> live;
     private volatile Map<String, Member> known = Map.of();
     private long timer = -1;
     private boolean reading;
 
-    public Members(Vertx vertx) {
+    public Members(Vertx vertx, ClusterSecret secret) {
         this.vertx = vertx;
+        this.secret = secret;
         this.clusterManager = ((VertxInternal) vertx).clusterManager();
         this.selfId = clusterManager != null ? clusterManager.getNodeId() : "local";
         this.live = List.of(selfId);
+        this.nodes = List.of(selfId);
     }
 
     public String selfId() {
@@ -60,7 +74,7 @@ public final class Members {
     public Future<Void> start(String name, String admin, Consumer<List<String>> changed) {
         Member self = new Member(selfId, name, admin);
         known = Map.of(selfId, self);
-        return registry().compose(m -> m.put(selfId, self.toJson().encode())).onSuccess(v -> {
+        return registry().compose(m -> m.put(selfId, secret.seal(MEMBER, self.toJson()).encode())).onSuccess(v -> {
             refresh(changed);
             timer = vertx.setPeriodic(POLL_MS, id -> refresh(changed));
             listenToHazelcast(changed);
@@ -95,30 +109,76 @@ public final class Members {
         return vertx.sharedData().getAsyncMap(MEMBERS_MAP);
     }
 
-    private void refresh(Consumer<List<String>> changed) {
+    private volatile Consumer<List<String>> changed = l -> {};
+
+    /**
+     * Reads the registry now (not at the next poll), so a member that finished starting a moment
+     * ago is counted: {@code ?wait=all} calls it before it collects acknowledgements.
+     */
+    public Future<Void> sync() {
         List<String> now = clusterManager != null ? List.copyOf(clusterManager.getNodes()) : List.of(selfId);
         List<String> sorted = new ArrayList<>(now);
         sorted.sort(null);
-        boolean differs = !sorted.equals(live);
-        live = List.copyOf(sorted);
-        if (reading) {  // a read of the registry is still out (Hazelcast busy migrating): do not pile up blocking reads
-            if (differs) changed.accept(live);
-            return;
-        }
+        nodes = List.copyOf(sorted);
+        Map<String, Member> k = known;
+        boolean unread = false;
+        for (String id : sorted) unread |= !k.containsKey(id) && !foreign.contains(id);
+        return unread ? read(changed) : Future.succeededFuture();  // every member read already: nothing to wait for
+    }
+
+    private void refresh(Consumer<List<String>> changed) {
+        this.changed = changed;
+        List<String> now = clusterManager != null ? List.copyOf(clusterManager.getNodes()) : List.of(selfId);
+        List<String> sorted = new ArrayList<>(now);
+        sorted.sort(null);
+        nodes = List.copyOf(sorted);
+        recompute(changed);
+        if (reading) return;  // a read of the registry is still out (Hazelcast busy migrating): do not pile up blocking reads
         reading = true;
-        registry().compose(AsyncMap::entries).onComplete(ar -> reading = false).onSuccess(entries -> {
+        read(changed).onComplete(ar -> reading = false);
+    }
+
+    private Future<Void> read(Consumer<List<String>> changed) {
+        return registry().compose(AsyncMap::entries).map(entries -> {
             Map<String, Member> m = new LinkedHashMap<>();
-            for (String id : sorted) {
-                String json = entries.get(id);
-                if (json == null) continue;
-                JsonObject j = new JsonObject(json);
+            for (String id : nodes) {
+                String text = entries.get(id);
+                if (text == null) continue;
+                ClusterSecret.Opened o = secret.open(MEMBER, text);
+                if (o.payload() == null || !id.equals(o.payload().getString("id"))) {
+                    if (foreign.add(id)) {
+                        LOG.warning("Hazelcast member " + id + " is not a vxlb node of this cluster (" + (o.payload() == null ? o.refusal() : "entry of another member")
+                                + "): it owns no checks and counts for no majority");
+                    }
+                    continue;
+                }
+                JsonObject j = o.payload();
                 m.put(id, new Member(id, j.getString("name"), j.getString("admin")));
             }
             m.putIfAbsent(selfId, known.get(selfId));
+            // our own entry lost (removed by the other side during a split, by Hazelcast's merge) or overwritten: publish it again
+            String mine = entries.get(selfId);
+            ClusterSecret.Opened own = mine == null ? null : secret.open(MEMBER, mine);
+            if ((own == null || own.payload() == null || !selfId.equals(own.payload().getString("id"))) && known.get(selfId) != null) {
+                registry().onSuccess(r -> r.put(selfId, secret.seal(MEMBER, known.get(selfId).toJson()).encode()));
+            }
             known = Map.copyOf(m);
             // forget members that left (any node may do it; removal is idempotent)
-            for (String id : entries.keySet()) if (!sorted.contains(id)) registry().onSuccess(r -> r.remove(id));
+            for (String id : entries.keySet()) if (!nodes.contains(id)) registry().onSuccess(r -> r.remove(id));
+            recompute(changed);
+            return null;
         });
+    }
+
+    /** Live = cluster nodes whose entry opened with the secret (and this node). */
+    private synchronized void recompute(Consumer<List<String>> changed) {
+        Map<String, Member> k = known;
+        List<String> next = new ArrayList<>();
+        for (String id : nodes) if (id.equals(selfId) || k.containsKey(id)) next.add(id);
+        if (!next.contains(selfId)) next.add(selfId);
+        next.sort(null);
+        boolean differs = !next.equals(live);
+        live = List.copyOf(next);
         if (differs) changed.accept(live);
     }
 

@@ -46,6 +46,7 @@ public final class SnapshotCompiler {
     private final Map<String, ServerRuntime> previous;
     /** Balancers of the snapshot being replaced, by backend: stateful ones (roundrobin) carry on. */
     private final Map<String, Balancer> previousBalancers;
+    private final java.util.function.Function<String, Path> files;
 
     public SnapshotCompiler(MapSource maps, Map<String, ServerRuntime> previous) {
         this(maps, previous, null);
@@ -53,7 +54,17 @@ public final class SnapshotCompiler {
 
     /** {@code replaced}: the snapshot the new one replaces (null for the first), for counters and balancer state. */
     public SnapshotCompiler(MapSource maps, Map<String, ServerRuntime> previous, Snapshot replaced) {
-        this.rules = new RuleCompiler(maps, SnapshotCompiler::readPatternFile);
+        this(maps, previous, replaced, Path::of);
+    }
+
+    /**
+     * {@code files}: the file to read for a path the configuration names ({@code return file}, ACL
+     * {@code -f}); it may refuse by throwing (a configuration pushed through the admin API may
+     * only name allowed files, see {@link io.vxlb.config.FilePolicy}).
+     */
+    public SnapshotCompiler(MapSource maps, Map<String, ServerRuntime> previous, Snapshot replaced, java.util.function.Function<String, Path> files) {
+        this.files = files;
+        this.rules = new RuleCompiler(maps, this::readPatternFile);
         this.previous = previous;
         Map<String, Balancer> b = new HashMap<>();
         if (replaced != null) for (CompiledBackend cb : replaced.backends().values()) b.put(cb.name(), cb.balancer());
@@ -61,18 +72,18 @@ public final class SnapshotCompiler {
     }
 
     /** "return file F": read once when the snapshot is built, never on the request path. */
-    private static io.vertx.core.buffer.Buffer readBody(String path) {
+    private io.vertx.core.buffer.Buffer readBody(String path) {
         try {
-            return io.vertx.core.buffer.Buffer.buffer(Files.readAllBytes(Path.of(path)));
+            return io.vertx.core.buffer.Buffer.buffer(Files.readAllBytes(files.apply(path)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read 'return file " + path + "': " + e.getMessage(), e);
         }
     }
 
-    private static List<String> readPatternFile(String path) {
+    private List<String> readPatternFile(String path) {
         try {
             // bytes as HAProxy sees them: one char per byte, lines split on LF only
-            String text = Files.readString(Path.of(path), java.nio.charset.StandardCharsets.ISO_8859_1);
+            String text = Files.readString(files.apply(path), java.nio.charset.StandardCharsets.ISO_8859_1);
             return List.of(text.split("\n", -1));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read pattern file '" + path + "': " + e.getMessage(), e);

@@ -53,6 +53,11 @@ class ClusterIT {
                 server b 127.0.0.1:@B@
             """;
 
+    /** A configuration text as the API takes it: {@code {"text": ...}} (writes are JSON only). */
+    static String configJson(String text) {
+        return new JsonObject().put("text", text).encode();
+    }
+
     private void startBackends() throws Exception {
         Files.writeString(fx.dir.resolve("hosts.map"), "# host -> backend\nexample.com be_a\n");
         fx.backend("DEF");
@@ -203,13 +208,13 @@ class ClusterIT {
         fx.start("a", CONFIG);
         fx.start("b", CONFIG);
         String broken = fx.text(CONFIG).replace("server b 127.0.0.1", "servr b 127.0.0.1");
-        ClusterFixture.Reply r = fx.http(HttpMethod.POST, fx.nodes.get("a").admin(), "/v1/config", broken, "content-type", "text/plain");
+        ClusterFixture.Reply r = fx.http(HttpMethod.POST, fx.nodes.get("a").admin(), "/v1/config", configJson(broken), "content-type", "application/json");
         assertEquals(400, r.status(), r.body());
         JsonObject err = r.json().getJsonArray("errors").getJsonObject(0);
         assertEquals(14, err.getInteger("line"), err.encode());
         assertEquals("servr", err.getString("keyword"), err.encode());
         assertTrue(err.getString("text").contains("server"), "did-you-mean: " + err.encode());
-        ClusterFixture.Reply validate = fx.http(HttpMethod.POST, fx.nodes.get("b").admin(), "/v1/config/validate", broken, "content-type", "text/plain");
+        ClusterFixture.Reply validate = fx.http(HttpMethod.POST, fx.nodes.get("b").admin(), "/v1/config/validate", configJson(broken), "content-type", "application/json");
         assertFalse(validate.json().getBoolean("valid"));
         for (String n : List.of("a", "b")) {
             assertEquals("A", route(n, "example.com"));
@@ -218,7 +223,7 @@ class ClusterIT {
 
         // a valid reload reaches both nodes: be_a now points at backend B
         String next = fx.text(CONFIG).replace("server a 127.0.0.1:" + fx.port("A"), "server a 127.0.0.1:" + fx.port("B"));
-        ClusterFixture.Reply ok = fx.http(HttpMethod.POST, fx.nodes.get("b").admin(), "/v1/config?wait=all", next, "content-type", "text/plain");
+        ClusterFixture.Reply ok = fx.http(HttpMethod.POST, fx.nodes.get("b").admin(), "/v1/config?wait=all", configJson(next), "content-type", "application/json");
         assertEquals(200, ok.status(), ok.body());
         for (String n : List.of("a", "b")) assertEquals("B", route(n, "example.com"));
         // and a node joining later gets the reloaded configuration, not its file's
@@ -351,7 +356,7 @@ class ClusterIT {
                     bind "127.0.0.1:${FE2}"
                     default_backend be_b
                 """;
-        ClusterFixture.Reply ok = fx.http(HttpMethod.POST, fx.nodes.get("a").admin(), "/v1/config?wait=all", next, "content-type", "text/plain");
+        ClusterFixture.Reply ok = fx.http(HttpMethod.POST, fx.nodes.get("a").admin(), "/v1/config?wait=all", configJson(next), "content-type", "application/json");
         assertEquals(200, ok.status(), ok.body());
         for (String n : List.of("a", "b")) {
             int port = fx.nodes.get(n).fe2();

@@ -54,7 +54,8 @@ class ClusterPairIT {
     private Process node(String name, int fe, int admin, Path config, Path hz) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-jar", JAR.toString(), "-f", config.toString(),
-                "--cluster-config", hz.toString(), "--node", name, "--admin", "127.0.0.1:" + admin)
+                "--cluster-config", hz.toString(), "--cluster-secret", dir.resolve("cluster.secret").toString(), "--node", name,
+                "--admin", "127.0.0.1:" + admin, "--admin-token-file", dir.resolve("admin.token").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
         pb.environment().put("FE", String.valueOf(fe));
         Process p = pb.start();
@@ -64,7 +65,10 @@ class ClusterPairIT {
 
     private JsonObject adminGet(int port, String path) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+            Path tokenFile = dir.resolve("admin.token");
+            if (!Files.exists(tokenFile)) return null;  // made by the first node on its start
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5))
+                            .header("authorization", "Bearer " + Files.readString(tokenFile).strip()).build(),
                     HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? new JsonObject(r.body()) : null;
         } catch (IOException | InterruptedException e) {
