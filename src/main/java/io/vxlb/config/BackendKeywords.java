@@ -18,14 +18,14 @@ final class BackendKeywords {
             "on-marked-down", "on-marked-up", "error-limit", "slowstart", "resolvers", "resolve-prefer", "init-addr", "alpn",
             "proto", "pool-max-conn", "pool-purge-delay", "max-reuse", "agent-port", "agent-inter", "agent-send", "agent-addr",
             "check-alpn", "check-proto", "check-sni", "resolve-net", "resolve-opts", "ws", "tcp-ut", "log-proto", "pool-low-conn",
-            "crt", "ca-file", "crl-file", "ciphers", "ciphersuites", "ssl-min-ver", "ssl-max-ver", "redir", "namespace", "usesrc",
+            "crt", "ca-file", "verifyhost", "crl-file", "ciphers", "ciphersuites", "ssl-min-ver", "ssl-max-ver", "redir", "namespace", "usesrc",
             "interface", "shard", "set-proxy-v2-tlv-fmt", "proxy-v2-options", "curves", "sigalgs", "client-sigalgs", "health-check-port");
     /** Options whose effect vxlb leaves to the JVM/Netty: accepted with a warning. */
     private static final Set<String> IGNORED = Set.of("init-addr", "resolvers", "resolve-prefer", "resolve-net", "resolve-opts",
             "tfo", "pool-max-conn", "pool-purge-delay", "pool-low-conn", "max-reuse", "tcp-ut", "ciphers", "ciphersuites",
             "ssl-min-ver", "ssl-max-ver", "no-sslv3", "no-tlsv10", "no-tlsv11", "curves", "sigalgs", "client-sigalgs",
             "allow-0rtt", "no-tls-tickets", "ssl-reuse", "no-ssl-reuse", "shard");
-    private static final Set<String> UNSUPPORTED = Set.of("redir", "namespace", "usesrc", "interface", "crt", "ca-file", "crl-file",
+    private static final Set<String> UNSUPPORTED = Set.of("redir", "namespace", "usesrc", "interface", "crt", "crl-file",
             "agent-send", "agent-addr", "set-proxy-v2-tlv-fmt", "proxy-v2-options", "socks4", "check-via-socks4", "proto", "ws",
             "log-proto", "health-check-port");
     private static final Set<String> FLAGS = Set.of("check", "no-check", "backup", "no-backup", "disabled", "enabled", "ssl",
@@ -264,7 +264,7 @@ final class BackendKeywords {
                 case "enabled" -> b.disabled = false;
                 case "ssl" -> b.ssl = true;
                 case "no-ssl" -> b.ssl = false;
-                case "send-proxy", "send-proxy-v2" -> b.sendProxy = true;
+                case "send-proxy", "send-proxy-v2" -> throw new ConfigException(i, "server option '" + o + "' is not supported by vxlb yet (the PROXY protocol header would not be sent)", null);
                 case "no-send-proxy" -> b.sendProxy = false;
                 case "check-ssl" -> b.checkSsl = true;
                 case "agent-check" -> b.agentCheck = true;
@@ -320,7 +320,16 @@ final class BackendKeywords {
                     if (!v.equals("none") && !v.equals("required")) throw new ConfigException(i, "unknown verify mode '" + v + "'", "use 'none' or 'required'");
                     b.verifyNone = v.equals("none");
                 }
-                case "sni" -> b.sni = ProxyKeywords.stringArg(line, ++i, "a sample expression");
+                case "sni" -> {
+                    String expr = ProxyKeywords.stringArg(line, ++i, "a sample expression");
+                    // the name is fixed per server connection pool: only a constant is supported so far
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("str\\(([^()]+)\\)").matcher(expr);
+                    if (!m.matches()) throw new ConfigException(i, "'sni " + expr + "': only a constant name is supported by vxlb so far",
+                            "write 'sni str(NAME)' (a per-request expression such as req.hdr(host) is not supported yet)");
+                    b.sni = m.group(1);
+                }
+                case "ca-file" -> b.caFile = ProxyKeywords.stringArg(line, ++i, "a CA file (PEM)");
+                case "verifyhost" -> b.verifyHost = ProxyKeywords.stringArg(line, ++i, "a host name");
                 case "observe" -> {
                     String v = ProxyKeywords.stringArg(line, ++i, "layer4 or layer7");
                     if (!v.equals("layer4") && !v.equals("layer7")) throw new ConfigException(i, "unknown observe mode '" + v + "'", "use 'layer4' or 'layer7'");

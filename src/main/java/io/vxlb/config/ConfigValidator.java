@@ -106,7 +106,22 @@ final class ConfigValidator {
         for (AclLine acl : p.acls()) {
             for (SampleExpr e : acl.acl().sampleExprs()) exprRefs(p, e, acl.location(), "acl " + acl.name());
         }
-        for (Server s : p.servers()) track(p, s);
+        for (Server s : p.servers()) {
+            track(p, s);
+            tls(p, s);
+        }
+    }
+
+    /** TLS to a server as HAProxy 2.6 allows it: verified by default, so a CA file or an explicit "verify none". */
+    private void tls(Proxy p, Server s) {
+        if (!s.ssl()) return;
+        String label = p.kind().word() + " " + p.name();
+        if (!s.verifyNone() && s.caFile() == null) {
+            ctx.error(s.location(), label, "server", "'server " + p.name() + "/" + s.name() + "': verify is enabled by default but no CA file specified",
+                    "add 'ca-file FILE', or 'verify none' if you are certain to trust the server's certificate (HAProxy refuses the same line)");
+        } else if (s.caFile() != null && !new java.io.File(s.caFile()).canRead()) {
+            ctx.error(s.location(), label, "server", "'server " + p.name() + "/" + s.name() + "': cannot read ca-file '" + s.caFile() + "'", "give a readable PEM file of CA certificates");
+        }
     }
 
     private void backendRef(Proxy from, String name, Location at, String kw) {

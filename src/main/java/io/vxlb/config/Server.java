@@ -4,6 +4,9 @@ package io.vxlb.config;
  * A {@code server} line after {@code default-server} values were applied. {@code port} is 0 when
  * the line gave none (HAProxy then uses the port the client connected to). Durations in ms.
  * {@code trackBackend} is this server's own backend when {@code track SERVER} names no backend.
+ * TLS to the server ({@code ssl}): certificates verified against {@code caFile} unless
+ * {@code verifyNone}; {@code sni} the name sent (a {@code str()} value), {@code verifyHost} the
+ * name the certificate must carry (default: the SNI name when there is one).
  */
 public record Server(String name, Location location, String address, int port, int id,
                      boolean check, long inter, long fastinter, long downinter, int rise, int fall,
@@ -11,7 +14,7 @@ public record Server(String name, Location location, String address, int port, i
                      int weight, int maxconn, int minconn, int maxqueue,
                      boolean backup, boolean disabled, String trackBackend, String trackServer,
                      String cookie, String source, boolean ssl, boolean sendProxy, String sni,
-                     boolean verifyNone, boolean observeLayer7) {
+                     boolean verifyNone, boolean observeLayer7, String caFile, String verifyHost) {
 
     public boolean tracks() {
         return trackServer != null;

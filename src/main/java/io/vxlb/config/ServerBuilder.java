@@ -21,7 +21,7 @@ final class ServerBuilder {
     String trackBackend, trackServer;
     String cookie, source;
     boolean ssl, sendProxy, verifyNone, observeLayer7;
-    String sni;
+    String sni, caFile, verifyHost;
 
     ServerBuilder copy() {
         ServerBuilder b = new ServerBuilder();
@@ -48,6 +48,8 @@ final class ServerBuilder {
         b.verifyNone = verifyNone;
         b.observeLayer7 = observeLayer7;
         b.sni = sni;
+        b.caFile = caFile;
+        b.verifyHost = verifyHost;
         return b;
     }
 
@@ -55,6 +57,6 @@ final class ServerBuilder {
         return new Server(name, location, address, port, id, check, inter, fastinter > 0 ? fastinter : inter,
                 downinter > 0 ? downinter : inter, rise, fall, checkPort, checkAddress, checkSsl, agentCheck,
                 weight, maxconn, minconn, maxqueue, backup, disabled, trackBackend, trackServer, cookie, source,
-                ssl, sendProxy, sni, verifyNone, observeLayer7);
+                ssl, sendProxy, sni, verifyNone, observeLayer7, caFile, verifyHost);
     }
 }

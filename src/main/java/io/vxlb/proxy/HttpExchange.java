@@ -503,6 +503,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
                 .setURI(uri)
                 .setFollowRedirects(false);
         if (be.timeouts().connect() > 0) options.setConnectTimeout(be.timeouts().connect());
+        if (s.server.ssl()) options.setSsl(true).setSslOptions(upgradeTls(s));
         verticle.client(s.sourceAddress, !backend.proxy().options().httpReuseNever()).request(options).onComplete(ar -> {
             if (ar.failed()) {
                 connectFailed(ar.cause());
@@ -511,6 +512,14 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
             log.connected = System.nanoTime();
             sendUpgrade(ar.result());
         });
+    }
+
+    /** TLS for an upgrade through Vert.x's client, as the server line says (ServerConnection's own TLS is in ServerPool). */
+    private static io.vertx.core.net.ClientSSLOptions upgradeTls(ServerRuntime s) {
+        io.vertx.core.net.ClientSSLOptions o = new io.vertx.core.net.ClientSSLOptions();
+        if (s.server.verifyNone()) return o.setTrustAll(true).setHostnameVerificationAlgorithm("");
+        o.setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(s.server.caFile()));
+        return o.setHostnameVerificationAlgorithm(s.verifiedName() != null ? "HTTPS" : "");
     }
 
     private void connectFailed(Throwable cause) {
@@ -567,9 +576,8 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
     private void acquireConnection(boolean fresh) {
         ServerRuntime s = server;
         Proxy be = backend.proxy();
-        String key = s.poolKey != null ? s.poolKey : ServerRuntime.poolKey(s.server.address(), connectPort, s.sourceAddress);
-        verticle.serverPool().acquire(key, s.server.address(), connectPort, s.sourceAddress, (int) be.timeouts().connect(),
-                !be.options().httpReuseNever(), fresh, this);
+        String key = s.poolKey != null ? s.poolKey : ServerRuntime.poolKey(s.server.address(), connectPort, s.sourceAddress, s.tlsIdentity());
+        verticle.serverPool().acquire(key, s, connectPort, (int) be.timeouts().connect(), !be.options().httpReuseNever(), fresh, this);
     }
 
     @Override

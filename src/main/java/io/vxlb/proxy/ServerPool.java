@@ -55,7 +55,8 @@ final class ServerPool {
      * (false for {@code http-reuse never}: a new one, closed after its response); {@code fresh}:
      * a new one even when one is idle.
      */
-    void acquire(String key, String host, int port, String source, int connectTimeoutMs, boolean reuse, boolean fresh, Acquired to) {
+    void acquire(String key, io.vxlb.runtime.ServerRuntime server, int port, int connectTimeoutMs, boolean reuse, boolean fresh, Acquired to) {
+        String host = server.server.address(), source = server.sourceAddress;
         if (reuse && !fresh) {
             ArrayDeque<ServerConnection> q = idle.get(key);
             if (q != null) {
@@ -72,7 +73,7 @@ final class ServerPool {
         byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
         if (literal != null) {
             try {
-                connect(key, new InetSocketAddress(InetAddress.getByAddress(host, literal), port), source, connectTimeoutMs, reuse, to);
+                connect(key, new InetSocketAddress(InetAddress.getByAddress(host, literal), port), server, connectTimeoutMs, reuse, to);
             } catch (java.net.UnknownHostException e) {
                 to.acquireFailed(e);  // not for a 4- or 16-byte address
             }
@@ -81,27 +82,57 @@ final class ServerPool {
         // a server name: resolved without blocking the loop (Vert.x's resolver and its cache)
         vertx.nameResolver().resolve(host).onComplete(ar -> {
             if (ar.failed()) to.acquireFailed(ar.cause());
-            else connect(key, new InetSocketAddress(ar.result(), port), source, connectTimeoutMs, reuse, to);
+            else connect(key, new InetSocketAddress(ar.result(), port), server, connectTimeoutMs, reuse, to);
         });
     }
 
-    private void connect(String key, InetSocketAddress remote, String source, int connectTimeoutMs, boolean reuse, Acquired to) {
+    private void connect(String key, InetSocketAddress remote, io.vxlb.runtime.ServerRuntime server, int connectTimeoutMs, boolean reuse, Acquired to) {
+        String source = server.sourceAddress;
         Bootstrap b = bootstrap.clone();
         if (connectTimeoutMs > 0) b.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMs);
         ServerConnection[] made = new ServerConnection[1];
+        io.netty.handler.ssl.SslHandler[] tls = new io.netty.handler.ssl.SslHandler[1];
         b.handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 ServerConnection c = new ServerConnection(ch, ServerPool.this, key, reuse);
                 made[0] = c;
+                if (server.sslContext != null) {
+                    tls[0] = tlsHandler(ch, server, remote);
+                    ch.pipeline().addLast("tls", tls[0]);
+                }
                 ch.pipeline().addLast("decoder", c.decoder()).addLast("server", c);
             }
         });
         ChannelFuture f = source == null ? b.connect(remote) : b.connect(remote, new InetSocketAddress(source, 0));
         f.addListener(done -> {
-            if (done.isSuccess()) to.acquired(made[0]);
-            else to.acquireFailed(done.cause());
+            if (!done.isSuccess()) {
+                to.acquireFailed(done.cause());
+            } else if (tls[0] == null) {
+                to.acquired(made[0]);
+            } else {
+                // a TLS server is only connected once the handshake (and the certificate check) passed:
+                // a failure is a connection failure, retried and logged as one ("SC")
+                tls[0].handshakeFuture().addListener(hs -> {
+                    if (hs.isSuccess()) to.acquired(made[0]);
+                    else to.acquireFailed(hs.cause());
+                });
+            }
         });
+    }
+
+    /** The client side of TLS to a server: SNI from "sni", the certificate's name checked when there is one to check. */
+    private static io.netty.handler.ssl.SslHandler tlsHandler(Channel ch, io.vxlb.runtime.ServerRuntime server, InetSocketAddress remote) {
+        String name = server.verifiedName();
+        String sni = server.server.sni();
+        io.netty.handler.ssl.SslHandler h = server.sslContext.newHandler(ch.alloc(), name != null ? name : sni != null ? sni : remote.getHostString(), remote.getPort());
+        javax.net.ssl.SSLEngine engine = h.engine();
+        javax.net.ssl.SSLParameters p = engine.getSSLParameters();
+        if (sni != null) p.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName(sni)));
+        else p.setServerNames(java.util.List.of());  // HAProxy sends no SNI without "sni"
+        if (name != null) p.setEndpointIdentificationAlgorithm("HTTPS");
+        engine.setSSLParameters(p);
+        return h;
     }
 
     /** A connection whose response ended cleanly waits here for the next request. */

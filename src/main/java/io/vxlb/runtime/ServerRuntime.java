@@ -38,14 +38,52 @@ public final class ServerRuntime {
         this.backend = backend;
         this.key = backend + "/" + server.name();
         this.sourceAddress = Server.sourceHost(server.source());
-        this.poolKey = server.port() == 0 ? null : poolKey(server.address(), server.port(), sourceAddress);
+        this.sslContext = server.ssl() ? sslContext(server) : null;
+        this.poolKey = server.port() == 0 ? null : poolKey(server.address(), server.port(), sourceAddress, tlsIdentity());
         this.queue = server.maxconn() > 0 ? new RequestQueue() : null;
     }
 
-    /** The idle-connection key of a server address as connected (see {@link #poolKey}). */
-    public static String poolKey(String host, int port, String source) {
+    /**
+     * The idle-connection key of a server address as connected (see {@link #poolKey}). A TLS
+     * connection is only reused by the server it was verified for ({@code tls}: its identity):
+     * another server line at the same address may send another SNI or trust other CAs.
+     */
+    public static String poolKey(String host, int port, String source, String tls) {
         String k = host + ':' + port;
+        if (tls != null) k = "tls:" + tls + '|' + k;
         return source == null ? k : k + '@' + source;
+    }
+
+    /** What a TLS connection to this server was made and verified for; null without ssl. */
+    public String tlsIdentity() {
+        // the settings too: a reload that changes them must not reuse what the old ones verified
+        return server.ssl() ? key + '|' + server.sni() + '|' + server.verifyHost() + '|' + server.caFile() + '|' + server.verifyNone() : null;
+    }
+
+    /**
+     * TLS to this server ({@code ssl}), built once per snapshot: the CA file's certificates as the
+     * only trust unless {@code verify none}; null without {@code ssl}.
+     */
+    public final io.netty.handler.ssl.SslContext sslContext;
+
+    private static io.netty.handler.ssl.SslContext sslContext(Server server) {
+        try {
+            io.netty.handler.ssl.SslContextBuilder b = io.netty.handler.ssl.SslContextBuilder.forClient();
+            if (server.verifyNone()) b.trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE);
+            else b.trustManager(new java.io.File(server.caFile()));
+            return b.build();
+        } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("server " + server.name() + ": cannot use ca-file '" + server.caFile() + "': " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The name the server's certificate must carry: {@code verifyhost}, else the SNI name; null:
+     * the chain is checked, not the name (as HAProxy without SNI or verifyhost), or verify none.
+     */
+    public String verifiedName() {
+        if (server.verifyNone()) return null;
+        return server.verifyHost() != null ? server.verifyHost() : server.sni();
     }
 
     /**

@@ -73,6 +73,29 @@ class ConfigErrorsTest {
         assertError(errorAt(r, 6), 6, 3, "defaults", "timout", "unknown keyword 'timout' in 'defaults' section", "did you mean 'timeout'?");
     }
 
+    /**
+     * TLS to a server never silently turns into plaintext: HAProxy 2.6 refuses "ssl" without a CA
+     * file or an explicit "verify none" (same wording), and what vxlb cannot do yet is refused, not
+     * ignored: a per-request sni expression, the PROXY protocol (send-proxy).
+     */
+    @Test
+    void serverTlsWithoutVerificationOrWithUnsupportedPartsIsRefused() {
+        ParseResult r = check(HTTP_DEFAULTS + """
+                backend b
+                  server s1 10.0.0.1:443 ssl
+                  server s2 10.0.0.1:443 ssl verify none sni req.hdr(host)
+                  server s3 10.0.0.1:80 send-proxy
+                  server s4 10.0.0.1:443 ssl verify none sni str(ok.test)
+                """);
+        assertFalse(r.ok());
+        Diagnostic noCa = errorAt(r, 7);
+        assertTrue(noCa.message().contains("verify is enabled by default but no CA file specified"), noCa.toString());
+        assertTrue(noCa.hint().contains("ca-file") && noCa.hint().contains("verify none"), noCa.toString());
+        assertTrue(errorAt(r, 8).message().contains("only a constant name is supported"), errorAt(r, 8).toString());
+        assertTrue(errorAt(r, 9).message().contains("'send-proxy' is not supported"), errorAt(r, 9).toString());
+        assertEquals(3, r.errors().size(), r.errors().toString());
+    }
+
     @Test
     void unknownOptionSuggestsTheClosestOne() {
         ParseResult r = check(HTTP_DEFAULTS + """

@@ -973,7 +973,7 @@ class ConfigParserTest {
                   server bak 10.0.0.2:80 backup disabled
                   server noport 10.0.0.3
                   server named app.internal:81
-                  server v6 [2001:db8::1]:443 ssl verify none sni str(example.com) send-proxy
+                  server v6 [2001:db8::1]:443 ssl verify none sni str(example.com)
                   server any 0.0.0.0:9090
                   server trk 10.0.0.4:80 track full
                   server trk2 10.0.0.5:80 track b/full
@@ -982,7 +982,7 @@ class ConfigParserTest {
         Server full = server(b, "full");
         assertEquals(new Server("full", new Location("test.cfg", 7, 10), "10.0.0.1", 8080, 7, true, 2_000, 1_000, 5_000, 3, 2,
                 9000, "10.0.0.9", false, false, 30, 200, 10, 50, false, false, null, null, "c1", "10.0.0.200",
-                false, false, null, false, true), full);
+                false, false, null, false, true, null, null), full);
         Server bak = server(b, "bak");
         assertTrue(bak.backup());
         assertTrue(bak.disabled());
@@ -995,8 +995,7 @@ class ConfigParserTest {
         assertEquals("[2001:db8::1]:443", v6.endpoint());
         assertTrue(v6.ssl());
         assertTrue(v6.verifyNone());
-        assertEquals("str(example.com)", v6.sni());
-        assertTrue(v6.sendProxy());
+        assertEquals("example.com", v6.sni(), "the constant of sni str(NAME)");
         assertEquals("0.0.0.0", server(b, "any").address());
         Server trk = server(b, "trk");
         assertTrue(trk.tracks());

@@ -151,6 +151,60 @@ class TlsIT {
         assertNull(fx.backends.get(0).last().header("x-sni"));
     }
 
+    /**
+     * {@code server ... ssl}: TLS to the server, the certificate verified against {@code ca-file}
+     * and the name {@code sni} sends (HAProxy's default "verify required"), or not at all with
+     * {@code verify none}. The server here speaks TLS only, so a plaintext request could not pass;
+     * a certificate that does not verify is a connection failure (503 "SC"), never plaintext.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void serverSslVerifiesTheServerOrSaysVerifyNone() throws Exception {
+        Path caKey = ca("backend-ca", null);
+        Path leafKey = key("backend");
+        Path leaf = sign("backend", leafKey, "backend.test", caKey, "subjectAltName=DNS:backend.test\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n");
+        Path otherCa = ca("other-ca", null);
+        fx = new ProxyFixture();
+        DatagramSocket syslog = fx.vertx.createDatagramSocket();
+        syslog.handler(p -> logLines.add(p.data().toString()));
+        ProxyFixture.await(syslog.listen(fx.port("SYSLOG"), "127.0.0.1"));
+        ProxyFixture.await(fx.vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setSsl(true).setSni(true)
+                        .setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions().addCertPath(leaf.toString()).addKeyPath(leafKey.toString())))
+                .requestHandler(req -> req.response().end("tls sni=" + req.connection().indicatedServerName()))
+                .listen(fx.port("TLSBE"), "127.0.0.1"));
+        fx.start(BASE + """
+                frontend fe
+                    bind 127.0.0.1:${FE}
+                    use_backend trusted if { path /trusted }
+                    use_backend wrongname if { path /wrongname }
+                    use_backend otherca if { path /otherca }
+                    default_backend insecure
+                backend insecure
+                    server s1 127.0.0.1:${TLSBE} ssl verify none
+                backend trusted
+                    server s1 127.0.0.1:${TLSBE} ssl ca-file %s sni str(backend.test)
+                backend wrongname
+                    retries 0
+                    server s1 127.0.0.1:${TLSBE} ssl ca-file %s sni str(wrong.test)
+                backend otherca
+                    retries 0
+                    server s1 127.0.0.1:${TLSBE} ssl ca-file %s sni str(backend.test)
+                """.formatted(dir.resolve("backend-ca.crt"), dir.resolve("backend-ca.crt"), dir.resolve("other-ca.crt")));
+        ProxyFixture.Response insecure = fx.get("FE", "/");
+        assertEquals(200, insecure.status());
+        assertEquals("tls sni=null", insecure.body(), "no SNI without 'sni', as HAProxy");
+        ProxyFixture.Response trusted = fx.get("FE", "/trusted");
+        assertEquals(200, trusted.status());
+        assertEquals("tls sni=backend.test", trusted.body());
+        assertEquals(503, fx.get("FE", "/wrongname").status(), "a certificate for another name is refused");
+        assertEquals(503, fx.get("FE", "/otherca").status(), "a certificate from another CA is refused");
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 4; i++) lines.add(nextLogLine());
+        assertTrue(lines.stream().anyMatch(l -> l.contains(" wrongname/s1 ") && l.contains(" SC-- ")), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.contains(" otherca/s1 ") && l.contains(" SC-- ")), lines.toString());
+        assertTrue(Files.exists(otherCa));
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------
 
     private void start(String config) {
