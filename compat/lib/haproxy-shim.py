@@ -61,6 +61,9 @@ def pump(src, dst):
         pass
 
 
+VXLB_GONE = threading.Event()
+
+
 def relay_one(client, port):
     deadline = time.monotonic() + 15
     upstream = None
@@ -68,7 +71,7 @@ def relay_one(client, port):
         try:
             upstream = socket.create_connection(("127.0.0.1", port))
         except OSError:
-            if time.monotonic() > deadline:
+            if time.monotonic() > deadline or VXLB_GONE.is_set():
                 client.close()
                 return
             time.sleep(0.02)
@@ -89,6 +92,16 @@ def relay(listener, port):
         except OSError:
             return
         threading.Thread(target=relay_one, args=(client, port), daemon=True).start()
+
+
+def refuse(listener):
+    """Accepts and closes at once (used once vxlb has exited)."""
+    while True:
+        try:
+            c, _ = listener.accept()
+        except OSError:
+            return
+        c.close()
 
 
 def unix_ports(tmpdir):
@@ -213,8 +226,11 @@ def main(argv):
         threading.Thread(target=relay, args=(listener, port), daemon=True).start()
     cmd = [JAVA] + JVM_OPTS + ["-jar", VXLB_JAR] + args
     child = subprocess.Popen(cmd)
+    stopping = False
 
     def forward(sig, _frame):
+        nonlocal stopping
+        stopping = True
         try:
             child.send_signal(sig)
         except OSError:
@@ -222,14 +238,20 @@ def main(argv):
 
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGUSR1, signal.SIGUSR2, signal.SIGHUP):
         signal.signal(sig, forward)
-    while True:
-        try:
-            rc = child.wait()
-            break
-        except InterruptedError:
-            continue
+    rc = child.wait()
     if rc < 0:
         rc = 128 - rc
+    if rc != 0 and "-c" not in args and relays and not stopping:
+        # vxlb refused to start: VTest still holds the listening sockets, so its clients would
+        # wait for a reply until their timeout. Close each connection at once instead, so the
+        # test fails fast, and exit with vxlb's status when VTest stops "haproxy".
+        VXLB_GONE.set()
+        for listener, _ in relays:
+            threading.Thread(target=refuse, args=(listener,), daemon=True).start()
+        signal.signal(signal.SIGINT, lambda *_: os._exit(rc))
+        signal.signal(signal.SIGTERM, lambda *_: os._exit(rc))
+        while True:
+            time.sleep(3600)
     sys.stdout.flush()
     os._exit(rc)
 
