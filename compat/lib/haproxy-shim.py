@@ -17,14 +17,14 @@ through sockets it created itself. What vxlb cannot do yet, this shim does:
   ``-p``, ``-c``, ``-cc``, ``-f``, ``-q`` go to vxlb unchanged.
 
 Nothing else in the configuration is touched: what vxlb refuses is what the table reports.
-Signals (SIGINT, SIGTERM, SIGUSR1) go to vxlb; the shim exits with vxlb's status.
+The shim then execs vxlb, so that vxlb is the process VTest started (its pid, signals and
+exit status); the relays run in a child process that stops when vxlb has exited.
 """
 import fcntl
 import os
 import re
 import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -62,6 +62,7 @@ def pump(src, dst):
 
 
 VXLB_GONE = threading.Event()
+LINGER_SECONDS = 25
 
 
 def relay_one(client, port):
@@ -142,7 +143,7 @@ def rewrite(cfg_text, tmpdir, relays):
     return "\n".join(out)
 
 
-ADDR_RE = re.compile(r'"?(fd@\$\{(\w+)\}|fd@(\d+)|unix@([^\s"]+)|abns@([^\s"]+)|(?<=\s)(/[^\s"]+\.sock\b[^\s"]*))"?')
+ADDR_RE = re.compile(r'"?(fd@\$\{(\w+)\}|fd@(\d+)|unix@([^\s"]+)|abns@([^\s"]+)|(?<=[\s"])(/[^\s"]+\.sock\b[^\s"]*))"?')
 
 
 def rewrite_line(line, kw, port_for, relays):
@@ -222,39 +223,38 @@ def main(argv):
             with open(shim_cfg, "w") as f:
                 f.write(new)
             args[idx] = shim_cfg
-    for listener, port in relays:
-        threading.Thread(target=relay, args=(listener, port), daemon=True).start()
     cmd = [JAVA] + JVM_OPTS + ["-jar", VXLB_JAR] + args
-    child = subprocess.Popen(cmd)
-    stopping = False
-
-    def forward(sig, _frame):
-        nonlocal stopping
-        stopping = True
-        try:
-            child.send_signal(sig)
-        except OSError:
+    if not relays:
+        os.execvp(cmd[0], cmd)
+    # vxlb must run as the very process VTest started (VTest signals it, waits for its exit
+    # status, compares its pid with the pid file and with the pid in its syslog lines), so the
+    # shim becomes vxlb with exec, and the relays live on in a child process. The child learns
+    # that vxlb has exited when the pipe vxlb inherited closes.
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(w)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):  # VTest reads haproxy's output until EOF: the relay must not hold it
+            os.dup2(devnull, fd)
+        for listener, port in relays:
+            threading.Thread(target=relay, args=(listener, port), daemon=True).start()
+        while os.read(r, 1):
             pass
-
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGUSR1, signal.SIGUSR2, signal.SIGHUP):
-        signal.signal(sig, forward)
-    rc = child.wait()
-    if rc < 0:
-        rc = 128 - rc
-    if rc != 0 and "-c" not in args and relays and not stopping:
-        # vxlb refused to start: VTest still holds the listening sockets, so its clients would
-        # wait for a reply until their timeout. Close each connection at once instead, so the
-        # test fails fast, and exit with vxlb's status when VTest stops "haproxy".
+        # vxlb is gone (stopped, or it refused its configuration). VTest still holds the
+        # listening sockets, so its clients would wait for a reply until their timeout: close
+        # each connection at once for a while, so such a test fails fast, then leave.
         VXLB_GONE.set()
         for listener, _ in relays:
             threading.Thread(target=refuse, args=(listener,), daemon=True).start()
-        signal.signal(signal.SIGINT, lambda *_: os._exit(rc))
-        signal.signal(signal.SIGTERM, lambda *_: os._exit(rc))
-        while True:
-            time.sleep(3600)
+        time.sleep(LINGER_SECONDS)
+        os._exit(0)
+    os.close(r)
+    os.set_inheritable(w, True)
+    for listener, _ in relays:
+        listener.close()  # the relay child holds them; vxlb never accepts on them
     sys.stdout.flush()
-    os._exit(rc)
-
+    os.execvp(cmd[0], cmd)
 
 if __name__ == "__main__":
     main(sys.argv[1:])
