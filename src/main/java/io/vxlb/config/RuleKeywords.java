@@ -183,7 +183,8 @@ final class RuleKeywords {
     /** Adds a rule, reading its condition (the words from the first if/unless on). */
     private static void add(ParseContext ctx, ConfigLine line, String side, HttpAction action) {
         namedDefaultsOnly(ctx, line);
-        Condition cond = condition(ctx, line, 2, false);
+        // a redirect's condition was read with the action (ignore-empty adds a term to it)
+        Condition cond = action instanceof HttpAction.RedirectAction r ? r.redirect().condition() : condition(ctx, line, 2, false);
         HttpRule rule = new HttpRule(line.location(1), action, cond);
         (side.equals("http-request") ? ctx.proxy.httpRequestRules : ctx.proxy.httpResponseRules).add(rule);
     }
@@ -326,6 +327,43 @@ final class RuleKeywords {
         return new HttpAction.Return(status, contentType, kind, body, bodyFormat, headers);
     }
 
+    /**
+     * {@code ignore-empty}: the rule is skipped when its target evaluates to an empty string.
+     * For a target that is one {@code %[expr]}, that is the condition {@code { expr -m len gt 0 }}
+     * ANDed with the rule's own; a target with text around it is never empty. Other forms are
+     * refused rather than ignored.
+     */
+    private static Condition ignoreEmpty(ConfigLine line, int at, LogFormat target, Condition cond) {
+        List<io.vxlb.rules.LogFormatPart> parts = target.parts();
+        boolean literalOnly = parts.stream().allMatch(p -> p instanceof io.vxlb.rules.LogFormatPart.Literal l && !l.text().isEmpty());
+        if (!parts.isEmpty() && literalOnly) return cond;
+        if (parts.size() != 1 || !(parts.get(0) instanceof io.vxlb.rules.LogFormatPart.Sample sample)) {
+            throw new ConfigException(at, "'ignore-empty' is supported only when the target is one %[...] expression",
+                    "e.g. 'redirect location %[path,map_str(redirects.map)] ignore-empty'");
+        }
+        if (cond != null && cond.unless()) {
+            throw new ConfigException(at, "'ignore-empty' with an 'unless' condition is not supported yet", "write the condition with 'if' and '!'");
+        }
+        io.vxlb.rules.AclDef nonEmpty;
+        try {
+            nonEmpty = AclParser.parse("", List.of(sample.expr().text(), "-m", "len", "gt", "0"));
+        } catch (RuleException e) {
+            throw new ConfigException(at, e.getMessage(), e.hint());
+        }
+        io.vxlb.rules.CondTerm term = new io.vxlb.rules.CondTerm(false, null, nonEmpty, at);
+        List<List<io.vxlb.rules.CondTerm>> groups = new ArrayList<>();
+        if (cond == null) {
+            groups.add(List.of(term));
+        } else {
+            for (List<io.vxlb.rules.CondTerm> g : cond.orOfAnds()) {
+                List<io.vxlb.rules.CondTerm> withTerm = new ArrayList<>(g);
+                withTerm.add(0, term);
+                groups.add(withTerm);
+            }
+        }
+        return new Condition(false, groups, cond == null ? List.of() : cond.warnings());
+    }
+
     private static Redirect redirect(ParseContext ctx, ConfigLine line, int i) {
         // http_parse_redirect_rule(): the type and its target, 'code N' and the flags come in any order
         Redirect.Type type = null;
@@ -334,6 +372,7 @@ final class RuleKeywords {
         int code = 302;
         boolean dropQuery = false, appendSlash = false;
         String setCookie = null, clearCookie = null;
+        int ignoreEmptyAt = -1;
         int end = conditionStart(line, i);
         String usage = "'redirect location|prefix|scheme TARGET [code N] [drop-query] [append-slash] [if COND]'";
         for (int j = i; j < end; j++) {
@@ -358,7 +397,7 @@ final class RuleKeywords {
                 case "append-slash" -> appendSlash = true;
                 case "set-cookie" -> setCookie = ProxyKeywords.stringArg(line, ++j, "NAME[=VALUE]");
                 case "clear-cookie" -> clearCookie = ProxyKeywords.stringArg(line, ++j, "NAME");
-                case "ignore-empty" -> { }
+                case "ignore-empty" -> ignoreEmptyAt = j;
                 default -> {
                     if (type == null) throw new ConfigException(j, "unknown redirect type '" + w + "'", usage);
                     throw new ConfigException(j, "unknown redirect option '" + w + "'",
@@ -369,6 +408,7 @@ final class RuleKeywords {
         if (type == null) throw new ConfigException(i, "missing redirect type", usage);
         i = typeAt;
         Condition cond = condition(ctx, line, end, true);
+        if (ignoreEmptyAt >= 0) cond = ignoreEmpty(line, ignoreEmptyAt, target, cond);
         return new Redirect(line.location(i), type, target, code, dropQuery, appendSlash, setCookie, clearCookie, cond);
     }
 }

@@ -201,4 +201,28 @@ class RegTestSyntaxTest {
         assertTrue(e.negate());
         assertEquals(CheckStep.ExpectKind.RSTRING, e.kind());
     }
+
+    @Test
+    void ignoreEmptyBecomesANonEmptyCondition() {
+        Config c = parse(DEFAULTS + """
+                frontend a
+                  bind 127.0.0.1:8001
+                  http-request redirect code 301 location %[path,lower] ignore-empty
+                  http-request redirect prefix %[req.hdr(host)] ignore-empty if { path /a } || { path /b }
+                  http-request redirect location /fixed ignore-empty
+                """);
+        List<HttpRule> rules = proxy(c, "a").httpRequestRules();
+        var first = rules.get(0).condition();
+        assertEquals(1, first.orOfAnds().size());
+        var term = first.orOfAnds().get(0).get(0).anonymous();
+        assertEquals("path,lower", term.sample().text());
+        var second = rules.get(1).condition();
+        assertEquals(2, second.orOfAnds().size(), "ANDed into each OR group");
+        assertEquals(2, second.orOfAnds().get(1).size());
+        assertEquals(null, rules.get(2).condition(), "a literal target is never empty");
+        assertTrue(errors(DEFAULTS + "frontend a\n bind 127.0.0.1:8001\n http-request redirect location /x%[path] ignore-empty\n")
+                .get(0).contains("'ignore-empty' is supported only when the target is one %[...] expression"));
+        assertTrue(errors(DEFAULTS + "frontend a\n bind 127.0.0.1:8001\n http-request redirect location %[path] ignore-empty unless { path /x }\n")
+                .get(0).contains("'unless' condition is not supported yet"));
+    }
 }
