@@ -148,7 +148,17 @@ ADDR_RE = re.compile(r'"?(fd@\$\{(\w+)\}|fd@(\d+)|unix@([^\s"]+)|abns@([^\s"]+)|
 
 def rewrite_line(line, kw, port_for, relays):
     if kw == "stats" and "socket" in line:
-        return line  # the runtime CLI is vxlb's admin API: leave the line for vxlb to report
+        # the runtime CLI is vxlb's admin API: leave the line for vxlb to report, but close
+        # VTest's CLI connections at once (port None) so a CLI test fails without a timeout
+        m = re.search(r'fd@\$\{(\w+)\}', line)
+        if m and (os.environ.get(m.group(1)) or "").isdigit():
+            try:
+                listener = socket.socket(fileno=int(os.environ[m.group(1)]))
+                listener.getsockname()
+                relays.append((listener, None))
+            except OSError:
+                pass
+        return line
     if kw == "log":
         return line  # syslog to a unix socket: left for vxlb to report
 
@@ -238,15 +248,16 @@ def main(argv):
         for fd in (0, 1, 2):  # VTest reads haproxy's output until EOF: the relay must not hold it
             os.dup2(devnull, fd)
         for listener, port in relays:
-            threading.Thread(target=relay, args=(listener, port), daemon=True).start()
+            threading.Thread(target=relay if port else refuse, args=(listener, port) if port else (listener,), daemon=True).start()
         while os.read(r, 1):
             pass
         # vxlb is gone (stopped, or it refused its configuration). VTest still holds the
         # listening sockets, so its clients would wait for a reply until their timeout: close
         # each connection at once for a while, so such a test fails fast, then leave.
         VXLB_GONE.set()
-        for listener, _ in relays:
-            threading.Thread(target=refuse, args=(listener,), daemon=True).start()
+        for listener, port in relays:
+            if port:
+                threading.Thread(target=refuse, args=(listener,), daemon=True).start()
         time.sleep(LINGER_SECONDS)
         os._exit(0)
     os.close(r)

@@ -122,8 +122,17 @@ def failure_reason(log):
             return "refused: " + text[len("[ALERT] "):]
         if m and "cannot start" in m.group(0):
             return "start: " + m.group(0)[len("[ALERT] "):]
+    last_step = ""
+    last_send = ""
     for line in log.splitlines():
+        m = re.match(r"\*\*\s+(\S+)\s+=== (.*)", line)
+        if m:
+            last_step = m.group(1)
+            if m.group(1).startswith("h") and m.group(2).startswith("send "):
+                last_send = m.group(2)[5:].strip().strip('"')
         if line.startswith("---- "):
+            if last_step.startswith("h") and (last_send or "CLI" in line):
+                return "runtime CLI: vxlb has no stats socket (" + (last_send[:50] or "connect") + ")"
             text = re.sub(r"\s+", " ", line[5:]).strip()
             return "mismatch: " + text
     if "TEST TIMED OUT" in log or "timeout" in log.lower():
@@ -248,8 +257,14 @@ def main():
 
 def cause_key(reason):
     """Groups reasons: the keyword vxlb refused, or the kind of mismatch."""
-    m = re.match(r"refused: \S+ : \[[^\]]*\] '([^']+)'", reason)
+    if reason.startswith("runtime CLI"):
+        return "runtime CLI: the test drives the stats socket"
+    m = re.match(r"refused: \S+ : \[[^\]]*\] '([^']+)': (?:(bind|server) option '([^']+)'|UNIX socket|unknown 'option' keyword '([^']+)')?", reason)
     if m:
+        if m.group(3):
+            return "refused '%s ... %s'" % (m.group(2), m.group(3))
+        if m.group(4):
+            return "refused 'option %s'" % m.group(4)
         return "refused '%s'" % m.group(1)
     m = re.match(r"refused: .*?(unknown (?:keyword|converter|fetch|sample fetch)[^:,(]*'[^']+')", reason)
     if m:
