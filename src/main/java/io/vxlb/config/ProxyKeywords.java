@@ -271,6 +271,9 @@ final class ProxyKeywords {
         }
         t.add("option http-use-htx", ALL_PROXIES, Support.IGNORED, "HTX is always on in HAProxy 2.1+; nothing to do", (ctx, line) ->
                 ctx.warn(line, 1, "'option http-use-htx' is obsolete and ignored", "remove the line"));
+        t.reject("option httpslog", FRONT_SIDE, Support.UNSUPPORTED, "not supported yet: its format ends with the TLS error and session"
+                + " fields %[fc_err]/%[ssl_fc_err,hex]/%[ssl_c_err]/%[ssl_c_ca_err]/%[ssl_fc_is_resumed], which vxlb does not record;"
+                + " use 'option httplog', or a log-format with %[ssl_fc_sni] and %sslv/%sslc");
         t.reject("option transparent", ALL_PROXIES, Support.UNSUPPORTED, "transparent proxying needs kernel support vxlb does not use");
         t.reject("option socks4", ALL_PROXIES, Support.UNSUPPORTED, "not supported");
         t.reject("option spop-check", ALL_PROXIES, Support.UNSUPPORTED, "not supported");

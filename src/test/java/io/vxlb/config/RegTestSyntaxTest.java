@@ -225,4 +225,10 @@ class RegTestSyntaxTest {
         assertTrue(errors(DEFAULTS + "frontend a\n bind 127.0.0.1:8001\n http-request redirect location %[path] ignore-empty unless { path /x }\n")
                 .get(0).contains("'unless' condition is not supported yet"));
     }
+
+    @Test
+    void httpslogIsNamedAndRefusedWithTheReason() {
+        String e = errors(DEFAULTS + "  option httpslog\n").get(0);
+        assertTrue(e.contains("'option httpslog' is not supported by vxlb") && e.contains("%[fc_err]") && e.contains("use 'option httplog'"), e);
+    }
 }
