@@ -38,12 +38,34 @@ PASS_FLAGS = {"-d", "-db", "-W", "-c", "-q", "-V", "-vv", "-v"}
 PASS_WITH_VALUE = {"-f", "-p", "-cc"}
 
 
+def _ephemeral_range():
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low, high = (int(x) for x in f.read().split())
+            return low, high
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
+EPHEMERAL = _ephemeral_range()
+
+
 def free_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    """A loopback port for vxlb to bind, outside the kernel's ephemeral range: so that no other
+    socket's automatic port can take it before vxlb binds it, and so that the relay's retried
+    connect() can never be a TCP self-connection (source port == destination port)."""
+    import random
+    for _ in range(200):
+        port = random.randint(20000, EPHEMERAL[0] - 1) if EPHEMERAL[0] > 21000 else random.randint(EPHEMERAL[1] + 1, 65000)
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            s.bind(("127.0.0.1", port))
+            return port
+        except OSError:
+            continue
+        finally:
+            s.close()
+    raise RuntimeError("no free loopback port outside the ephemeral range")
 
 
 def pump(src, dst):
@@ -71,6 +93,10 @@ def relay_one(client, port):
     while upstream is None:
         try:
             upstream = socket.create_connection(("127.0.0.1", port))
+            if upstream.getsockname() == upstream.getpeername():  # a self-connection: nobody listens yet
+                upstream.close()
+                upstream = None
+                raise OSError("self-connect")
         except OSError:
             if time.monotonic() > deadline or VXLB_GONE.is_set():
                 client.close()

@@ -138,6 +138,8 @@ public final class Main {
             if (!quiet) out.println("Configuration file is valid");
             return 0;
         }
+        // before anything listens: a stop signal that arrives while vxlb starts ends it as haproxy's would
+        StopSignals.install(masterWorker);
         Node node;
         try {
             io.vxlb.admin.AdminOptions adminOptions = null;
@@ -157,7 +159,6 @@ public final class Main {
                 node = Node.start(result.config(), options).await();
             }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> node.close().await(), "vxlb-shutdown"));
-            StopSignals.install(masterWorker);
             if (pidFile != null) Files.writeString(Path.of(pidFile), ProcessHandle.current().pid() + "\n");
         } catch (Exception e) {
             err.println("[ALERT] cannot start: " + e.getMessage());
