@@ -311,7 +311,24 @@ final class RuleKeywords {
                     bodyFormat = logFormat(line, i + 1);
                     i += 2;
                 }
-                case "lf-file" -> throw new ConfigException(i, "'lf-file' in 'return' is not supported yet", "use 'lf-string' or 'file'");
+                case "lf-file" -> {
+                    // HAProxy reads the file when it parses the rule and evaluates its content as a log-format
+                    String path = ProxyKeywords.stringArg(line, i + 1, "a file");
+                    String content;
+                    try {
+                        content = java.nio.file.Files.readString(java.nio.file.Path.of(path), java.nio.charset.StandardCharsets.ISO_8859_1);
+                    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                        throw new ConfigException(i + 1, "failed to open file '" + path + "' of 'lf-file': " + e.getMessage(), "check the path (relative paths start from vxlb's working directory)");
+                    }
+                    try {
+                        bodyFormat = LogFormatParser.parse(content);
+                    } catch (RuleException e) {
+                        throw new ConfigException(i + 1, "in 'lf-file' " + path + ": " + e.getMessage(), e.hint());
+                    }
+                    kind = HttpAction.Return.BodyKind.LF_STRING;
+                    body = content;
+                    i += 2;
+                }
                 case "hdr" -> {
                     String name = ProxyKeywords.stringArg(line, i + 1, "a header name");
                     headers.add(new HttpAction.Return.Header(name, logFormat(line, i + 2)));
@@ -323,7 +340,29 @@ final class RuleKeywords {
                         ClosestName.hint(w, List.of("status", "content-type", "string", "lf-string", "file", "lf-file", "hdr")));
             }
         }
-        if (body != null && contentType == null) throw new ConfigException(i - 1, "a 'return' body needs 'content-type'", "e.g. content-type text/plain");
+        boolean emptyPayload = switch (kind) {
+            case STRING, LF_STRING -> body.isEmpty();
+            case FILE -> {
+                try {
+                    yield java.nio.file.Files.size(java.nio.file.Path.of(body)) == 0;
+                } catch (java.io.IOException | RuntimeException e) {
+                    yield false;
+                }
+            }
+            default -> true;
+        };
+        if (body != null && contentType == null && !emptyPayload) throw new ConfigException(i - 1, "a 'return' body needs 'content-type'", "e.g. content-type text/plain");
+        if ((kind == HttpAction.Return.BodyKind.STRING || kind == HttpAction.Return.BodyKind.FILE) && emptyPayload && contentType != null) {
+            // parse_http_reply(): a raw payload that is empty drops its content-type, with a warning
+            ctx.warn(line, 1, "content-type '" + contentType + "' ignored by the http reply when used with an empty payload", null);
+            contentType = null;
+        }
+        if (kind == HttpAction.Return.BodyKind.NONE && contentType != null) {
+            // http_htx.c parse_http_reply(): an empty reply drops its content-type, with a warning
+            ctx.warn(line, 1, "content-type '" + contentType + "' ignored by the http reply because neither errorfile nor payload defined",
+                    "remove 'content-type', or give the reply a body ('string', 'lf-string', 'file', 'lf-file')");
+            contentType = null;
+        }
         return new HttpAction.Return(status, contentType, kind, body, bodyFormat, headers);
     }
 

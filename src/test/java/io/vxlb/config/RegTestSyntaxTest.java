@@ -231,4 +231,31 @@ class RegTestSyntaxTest {
         String e = errors(DEFAULTS + "  option httpslog\n").get(0);
         assertTrue(e.contains("'option httpslog' is not supported by vxlb") && e.contains("%[fc_err]") && e.contains("use 'option httplog'"), e);
     }
+
+    @Test
+    void returnLfFileReadsTheFileAsALogFormat(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path f = java.nio.file.Files.writeString(dir.resolve("lf.txt"), "path is %[url]\n");
+        Config c = parse(DEFAULTS + "frontend a\n  bind 127.0.0.1:8001\n  http-request return content-type text/plain lf-file " + f + " if { path /x }\n");
+        HttpAction.Return r = (HttpAction.Return) proxy(c, "a").httpRequestRules().get(0).action();
+        assertEquals(HttpAction.Return.BodyKind.LF_STRING, r.bodyKind());
+        assertEquals("path is %[url]\n", r.bodyFormat().text());
+        String e = errors(DEFAULTS + "frontend a\n  bind 127.0.0.1:8001\n  http-request return content-type text/plain lf-file " + dir.resolve("none") + "\n").get(0);
+        assertTrue(e.contains("failed to open file") && e.contains("'lf-file'"), e);
+    }
+
+    @Test
+    void anEmptyReturnDropsItsContentTypeWithAWarning() {
+        ParseResult r = result(DEFAULTS + "frontend a\n  bind 127.0.0.1:8001\n  http-request return content-type text/plain if { path /x }\n", Map.of());
+        assertTrue(r.ok(), r.diagnostics().toString());
+        HttpAction.Return ret = (HttpAction.Return) r.config().proxy("a").orElseThrow().httpRequestRules().get(0).action();
+        assertEquals(null, ret.contentType());
+        assertTrue(r.warnings().stream().anyMatch(d -> d.message().equals(
+                "content-type 'text/plain' ignored by the http reply because neither errorfile nor payload defined")), r.warnings().toString());
+        ParseResult empty = result(DEFAULTS + "frontend a\n  bind 127.0.0.1:8001\n  http-request return content-type text/plain file /dev/null\n"
+                + "  http-request return string \"\"\n", Map.of());
+        assertTrue(empty.ok(), empty.diagnostics().toString());
+        assertEquals(null, ((HttpAction.Return) empty.config().proxy("a").orElseThrow().httpRequestRules().get(0).action()).contentType());
+        assertTrue(empty.warnings().stream().anyMatch(d -> d.message().equals(
+                "content-type 'text/plain' ignored by the http reply when used with an empty payload")), empty.warnings().toString());
+    }
 }
