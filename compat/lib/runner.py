@@ -112,8 +112,32 @@ def read_excluded():
 ALERT_RE = re.compile(r"\[ALERT\][^\n]*")
 
 
+def conf_check_reason(log):
+    """For a failed '-conf-OK' / '-conf-BAD' step: what vxlb said, or None."""
+    step, mode, alerts = None, None, []
+    for line in log.splitlines():
+        m = re.match(r"\*\*\s+top\s+=== haproxy (h\w*) (-conf-OK|-conf-BAD)", line)
+        if m:
+            step, mode, alerts = m.group(1), m.group(2), []
+            continue
+        a = ALERT_RE.search(line)
+        if a and step and "Fatal errors found" not in a.group(0):
+            alerts.append(re.sub(r"\S*/vtc\.[^/\s]+/h\w*/cfg(\.vxlb)?", "cfg", a.group(0)[len("[ALERT] "):]))
+        if line.startswith("---- "):
+            actor = line.split()[1]
+            if step and actor == step:
+                if mode == "-conf-OK":
+                    return "-conf-OK %s: vxlb refused a valid configuration: %s" % (step, alerts[0] if alerts else "(no message)")
+                return "-conf-BAD %s: vxlb accepted, or reported otherwise, a configuration haproxy refuses" % step
+            return None
+    return None
+
+
 def failure_reason(log):
     """One line: the first configuration error vxlb printed, else the first VTest failure."""
+    conf = conf_check_reason(log)
+    if conf:
+        return conf
     for line in log.splitlines():
         m = ALERT_RE.search(line)
         if m and "Fatal errors found" not in m.group(0) and "cannot start" not in m.group(0):
@@ -257,6 +281,10 @@ def main():
 
 def cause_key(reason):
     """Groups reasons: the keyword vxlb refused, or the kind of mismatch."""
+    if reason.startswith("-conf-BAD"):
+        return "-conf-BAD: vxlb accepts a configuration haproxy refuses (or words the error otherwise)"
+    if reason.startswith("-conf-OK"):
+        return cause_key("refused: " + reason.split(": ", 2)[2]) + " (in a -conf-OK check)"
     if reason.startswith("runtime CLI"):
         return "runtime CLI: the test drives the stats socket"
     m = re.match(r"refused: \S+ : \[[^\]]*\] '([^']+)': (?:(bind|server) option '([^']+)'|UNIX socket|unknown 'option' keyword '([^']+)')?", reason)

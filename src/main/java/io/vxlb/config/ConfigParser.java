@@ -272,6 +272,14 @@ public final class ConfigParser {
                             Objects.requireNonNullElse(ClosestName.hint(from, namedDefaults.keySet()), "declare 'defaults " + from + "' above this section"));
                 }
             }
+            if (parent.hasRules() && kind == ProxyKind.DEFAULTS && from != null) {
+                ctx.proxy = b;
+                b.inheritFrom(parent);
+                if (!name.isEmpty()) namedDefaults.put(name, b);
+                lastDefaults = b;
+                throw new ConfigException(fromWord, "defaults section '" + from + "' defines http-request/http-response rules: it cannot be used by another defaults section",
+                        "use it from frontend or backend sections only, or move the rules");
+            }
             if (parent.hasRules() && kind != ProxyKind.DEFAULTS) {
                 // configuration.txt: "the same defaults section cannot be used by proxies with the
                 // frontend capability and by proxies with the backend capability"

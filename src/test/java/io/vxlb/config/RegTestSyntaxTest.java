@@ -185,6 +185,8 @@ class RegTestSyntaxTest {
         String dup = errors(rules.replace(" http-request deny\n", " acl a path /a\n http-request deny if a\n")
                 + "frontend f from d\n bind 127.0.0.1:8001\n acl a path /b\n http-request return status 200\n").get(0);
         assertTrue(dup.contains("ACL 'a' is also declared in defaults section 'd'"), dup);
+        String chained = errors(rules + "defaults from d\n mode http\n").get(0);
+        assertTrue(chained.contains("defaults section 'd' defines http-request/http-response rules: it cannot be used by another defaults section"), chained);
     }
 
     @Test
