@@ -164,6 +164,21 @@ def failure_reason(log):
     return "failed (see log)"
 
 
+def end_session(sid):
+    """SIGKILLs every process left in session <sid> (the haproxy/vxlb instances and relays of one test)."""
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                stat = f.read()
+            fields = stat[stat.rindex(")") + 2:].split()
+            if int(fields[3]) == sid:  # field 6 of stat: the session id
+                os.kill(int(d), 9)
+        except (OSError, ValueError, IndexError):
+            continue
+
+
 def run_tests(tests, mode, jobs, timeout, logdir):
     env = ref_env()
     if mode == "vxlb":
@@ -183,14 +198,17 @@ def run_tests(tests, mode, jobs, timeout, logdir):
         while pending and len(procs) < jobs:
             t = pending.pop(0)
             log = open(os.path.join(logdir, t.replace("/", "__") + ".log"), "w")
+            # a session of its own: when a test times out VTest does not stop its haproxy
+            # instances, so whatever is left in the session is ended once VTest has exited
             p = subprocess.Popen([VTEST, "-b", str(2 << 20), "-t", str(timeout), "-v", t],
-                                 cwd=SRC, env=env, stdout=log, stderr=subprocess.STDOUT)
+                                 cwd=SRC, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
             procs[p] = (t, log, time.monotonic())
         time.sleep(0.05)
         for p in list(procs):
             if p.poll() is None:
                 continue
             t, log, t0 = procs.pop(p)
+            end_session(p.pid)
             log.close()
             with open(log.name, errors="replace") as f:
                 text = f.read()
