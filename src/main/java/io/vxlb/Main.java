@@ -27,6 +27,10 @@ public final class Main {
               -c                 check the configuration and exit (0 = valid, 1 = errors)
               -q                 quiet: do not print warnings
               -v, -vv            print the version (and build details)
+              -d, -db            stay in the foreground (vxlb always does; accepted as haproxy's)
+              -W                 master-worker mode as haproxy's: a signal ends vxlb with 128+signal
+              -p FILE            write the process id to FILE
+              -cc CONDITION      evaluate a '.if' condition: exit 0 if true, 1 if false, 2 on error
               --cluster          join the Hazelcast cluster (cluster.xml in the jar: TCP-IP on 127.0.0.1)
               --cluster-config F Hazelcast XML to use instead (or -Dvertx.hazelcast.config=F)
               --cluster-secret F every cluster message is sealed (HMAC) with this file's secret; made
@@ -57,12 +61,13 @@ public final class Main {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 1 && args[0].equals("demo")) return Demo.run(out, err);
         List<Path> files = new ArrayList<>();
-        boolean check = false, quiet = false, cluster = false;
-        String clusterConfig = null, nodeName = null, admin = null, tokenFile = null;
+        boolean check = false, quiet = false, cluster = false, masterWorker = false;
+        String clusterConfig = null, nodeName = null, admin = null, tokenFile = null, pidFile = null;
         String secretFile = null, clusterTls = null, adminCert = null;
         int clusterSize = 0;
         boolean noAuth = false;
         List<Path> mapsDirs = new ArrayList<>();
+        List<String> ignoredFlags = new ArrayList<>();
         int version = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -90,6 +95,21 @@ public final class Main {
                         }
                     }
                 }
+                case "-d", "-db" -> { }  // haproxy's foreground / debug mode: vxlb never forks
+                case "-W" -> masterWorker = true;
+                case "-p", "-cc" -> {
+                    if (i + 1 >= args.length) return usage(err, args[i] + (args[i].equals("-p") ? " needs a file" : " needs a condition"));
+                    if (args[i].equals("-p")) {
+                        pidFile = args[++i];
+                    } else {
+                        return checkCondition(args[++i], err);
+                    }
+                }
+                case "-dM", "-dG", "-dS", "-dV", "-dW", "-dD", "-dr", "-de", "-dp", "-dK", "-V" -> ignoredFlags.add(args[i]);
+                case "-D" -> {
+                    err.println("[ALERT] -D (daemon mode) is not supported: vxlb runs in the foreground; start it under systemd or another supervisor");
+                    return 1;
+                }
                 case "--cluster-config", "--node", "--admin", "--admin-token-file" -> {
                     if (i + 1 >= args.length) return usage(err, args[i] + " needs a value");
                     String v = args[++i];
@@ -111,6 +131,10 @@ public final class Main {
                     return 0;
                 }
                 default -> {
+                    if (args[i].startsWith("-dM")) {
+                        ignoredFlags.add(args[i]);
+                        continue;
+                    }
                     return usage(err, "unknown option '" + args[i] + "'");
                 }
             }
@@ -131,6 +155,9 @@ public final class Main {
                 return 1;
             }
         }
+        if (!ignoredFlags.isEmpty() && !quiet) {
+            err.println("[WARNING] haproxy debugging switches ignored by vxlb: " + String.join(" ", ignoredFlags));
+        }
         ParseResult result = new ConfigParser().parseFiles(files);
         for (Diagnostic d : result.diagnostics()) {
             if (d.isError() || !quiet) err.println(d.format());
@@ -143,6 +170,8 @@ public final class Main {
             if (!quiet) out.println("Configuration file is valid");
             return 0;
         }
+        // before anything listens: a stop signal that arrives while vxlb starts ends it as haproxy's would
+        StopSignals.install(masterWorker);
         Node node;
         try {
             io.vxlb.admin.AdminOptions adminOptions = null;
@@ -170,6 +199,7 @@ public final class Main {
                 node = Node.start(result.config(), options).await();
             }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> node.close().await(), "vxlb-shutdown"));
+            if (pidFile != null) Files.writeString(Path.of(pidFile), ProcessHandle.current().pid() + "\n");
         } catch (Exception e) {
             err.println("[ALERT] cannot start: " + e.getMessage());
             return 1;
@@ -208,6 +238,23 @@ public final class Main {
         String names = System.getenv("VXLB_ADMIN_HOSTS");
         if (names != null && !names.isBlank()) o = o.withHostNames(List.of(names.split("[, ]+")));
         return o;
+    }
+
+    /** haproxy -cc: 0 when the condition is true, 1 when false, 2 when it cannot be evaluated. */
+    static int checkCondition(String text, PrintStream err) {
+        java.util.List<io.vxlb.config.Word> words;
+        try {
+            words = new io.vxlb.config.LineTokenizer(System::getenv).tokenize(text);
+        } catch (io.vxlb.config.LineTokenizer.TokenException e) {
+            err.println("[ALERT] Syntax Error in condition: " + e.getMessage());
+            return 2;
+        }
+        try {
+            return io.vxlb.config.CfgCondition.eval(String.join(" ", words.stream().map(io.vxlb.config.Word::text).toList()), System::getenv) ? 0 : 1;
+        } catch (IllegalArgumentException e) {
+            err.println("[ALERT] Failed to evaluate condition: " + e.getMessage());
+            return 2;
+        }
     }
 
     private static int usage(PrintStream err, String message) {

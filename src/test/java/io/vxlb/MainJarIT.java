@@ -98,4 +98,40 @@ class MainJarIT {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("vxlb version 0.1.0"), r.out());
     }
+
+    /** haproxy's stop signals: SIGINT/SIGTERM end vxlb with status 0, or 128+signal with -W (what VTest expects). */
+    @ParameterizedTest(name = "kill -{0} with {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"INT, -d, 0", "TERM, -db, 0", "INT, -W, 130", "TERM, -W, 143"})
+    void stopSignalsEndLikeHaproxy(String signal, String mode, int expected) throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Path cfg = Files.writeString(tmp.resolve("sig.cfg"), """
+                defaults
+                  mode http
+                  timeout connect 5s
+                  timeout client 30s
+                  timeout server 30s
+                frontend fe
+                  bind 127.0.0.1:%d
+                  http-request return status 200
+                """.formatted(port));
+        Path pid = tmp.resolve("pid");
+        Process p = new ProcessBuilder(java(), "-jar", JAR.toString(), "-q", mode, "-f", cfg.toString(), "-p", pid.toString())
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!(Files.exists(pid) && Files.readString(pid).endsWith("\n"))) {
+                if (System.nanoTime() > deadline || !p.isAlive()) fail("no pid file: " + Files.readString(tmp.resolve("log")));
+                Thread.sleep(20);
+            }
+            assertEquals(p.pid() + "\n", Files.readString(pid));
+            new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "vxlb did not stop on SIG" + signal);
+            assertEquals(expected, p.exitValue(), Files.readString(tmp.resolve("log")));
+        } finally {
+            p.destroyForcibly();
+        }
+    }
 }

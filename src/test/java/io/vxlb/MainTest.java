@@ -184,4 +184,30 @@ class MainTest {
         assertEquals("[ALERT] Could not open configuration file " + missing + " : No such file or directory\n", r.err().replace("\r\n", "\n"));
         assertEquals("", r.out());
     }
+
+    @Test
+    void haproxyForegroundAndDebugSwitchesAreAccepted() throws IOException {
+        Path cfg = write("ok.cfg", VALID);
+        for (String flag : List.of("-d", "-db", "-W", "-dM", "-dMno-merge", "-dV")) {
+            Run r = run(flag, "-c", "-f", cfg.toString());
+            assertEquals(0, r.code(), flag + ": " + r.err());
+            assertTrue(r.out().contains("Configuration file is valid"), r.out());
+        }
+        Run daemon = run("-D", "-f", cfg.toString());
+        assertEquals(1, daemon.code());
+        assertTrue(daemon.err().contains("-D (daemon mode) is not supported"), daemon.err());
+        assertTrue(run("-c", "-f", cfg.toString(), "-p").err().contains("-p needs a file"));
+    }
+
+    @Test
+    void checkConditionAnswersLikeHaproxyCc() {
+        assertEquals(0, run("-cc", "version_atleast(2.5-dev0)").code());
+        assertEquals(1, run("-cc", "version_before(2.6)").code());
+        assertEquals(0, run("-cc", "feature(OPENSSL) && !feature(LUA)").code());
+        assertEquals(1, run("-cc", "0").code());
+        assertEquals(0, run("-cc", "'streq(\"a b\",a b)'").code(), "words are rejoined with one space, as haproxy does");
+        Run bad = run("-cc", "nosuch(1)");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().startsWith("[ALERT] Failed to evaluate condition: unparsable conditional expression 'nosuch(1)'"), bad.err());
+    }
 }

@@ -193,6 +193,11 @@ final class CheckKeywords {
             i++;
         }
         String kindWord = line.arg(i);
+        if (kindWord.startsWith("!") && kindWord.length() > 1) {
+            // tcpcheck.c: the '!' may be glued to the match ("!rstring"), and each one inverts
+            negate = !negate;
+            kindWord = kindWord.substring(1);
+        }
         List<String> allowed = http ? List.of("status", "rstatus", "string", "rstring") : List.of("string", "rstring", "binary", "rbinary");
         if (!allowed.contains(kindWord)) {
             String hint = "use " + String.join(", ", allowed);

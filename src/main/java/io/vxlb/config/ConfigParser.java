@@ -86,6 +86,7 @@ public final class ConfigParser {
         /** Current section: "global", "proxy", "dynamic-update", "ignored", or null before any section. */
         String current;
         boolean sawGlobal;
+        ConditionalBlocks blocks = new ConditionalBlocks();
 
         SectionReader(ParseContext ctx) {
             this.ctx = ctx;
@@ -104,14 +105,70 @@ public final class ConfigParser {
                     ctx.error(new Location(file, i + 1, e.column()), ctx.sectionLabel, "", e.getMessage(), null);
                     continue;
                 }
+                for (String w : tokenizer.takeWarnings()) {
+                    ctx.warn(new Location(file, i + 1, 1), ctx.sectionLabel, "", w, "HAProxy expands an unset variable to nothing; set it, or give a default with ${NAME-default}");
+                }
                 if (words.isEmpty()) continue;
                 ConfigLine line = new ConfigLine(file, i + 1, raw, words);
+                if (line.arg(0).startsWith(".")) {
+                    try {
+                        conditional(line);
+                    } catch (ConfigException e) {
+                        ctx.error(line, e.wordIndex(), e.getMessage(), e.hint());
+                    }
+                    continue;
+                }
+                if (!blocks.active()) continue;
                 try {
                     if (!openSection(line)) dispatch(line);
                 } catch (ConfigException e) {
                     ctx.error(line, e.wordIndex(), e.getMessage(), e.hint());
                     if (ctx.proxy != null && ctx.keyword.equals("bind")) ctx.brokenBinds.add(ctx.proxy.location);
                 }
+            }
+            if (blocks.open() != null) {
+                ConfigLine open = blocks.open();
+                ctx.error(open, 0, "non-terminated '" + open.arg(0) + "' block at the end of " + file, "close it with '.endif'");
+            }
+            blocks = new ConditionalBlocks();
+        }
+
+        /** The preprocessor lines of HAProxy 2.4+: .if/.elif/.else/.endif and .diag/.notice/.warning/.alert. */
+        void conditional(ConfigLine line) {
+            String d = line.arg(0);
+            String saved = ctx.keyword;
+            ctx.keyword = d;
+            try {
+                switch (d) {
+                    case ".if", ".elif" -> blocks.condition(line, d, () -> {
+                        String cond = String.join(" ", line.args(1));
+                        try {
+                            return CfgCondition.eval(cond, env);
+                        } catch (IllegalArgumentException e) {
+                            throw new ConfigException(1, "failed to evaluate condition: " + e.getMessage(),
+                                    "e.g. '.if defined(NAME)', '.if streq(\"$NAME\",value)', '.if version_atleast(2.4) && feature(OPENSSL)'");
+                        }
+                    });
+                    case ".else" -> blocks.otherwise(line);
+                    case ".endif" -> blocks.end(line);
+                    case ".diag", ".notice", ".warning", ".alert" -> {
+                        if (!blocks.active()) return;
+                        String msg = String.join(" ", line.args(1));
+                        switch (d) {
+                            case ".alert" -> ctx.error(line, 0, msg, null);
+                            case ".warning", ".notice" -> ctx.warn(line, 0, msg, null);
+                            default -> { }  // .diag: only in diagnostic mode (-dD), which vxlb does not have
+                        }
+                    }
+                    default -> {
+                        if (blocks.active()) {
+                            throw new ConfigException(0, "unknown directive '" + d + "'",
+                                    "known: .if, .elif, .else, .endif, .diag, .notice, .warning, .alert");
+                        }
+                    }
+                }
+            } finally {
+                ctx.keyword = saved;
             }
         }
 
@@ -214,6 +271,33 @@ public final class ConfigParser {
                     throw new ConfigException(fromWord, "no defaults section named '" + from + "' declared before this line",
                             Objects.requireNonNullElse(ClosestName.hint(from, namedDefaults.keySet()), "declare 'defaults " + from + "' above this section"));
                 }
+            }
+            if (parent.hasRules() && kind == ProxyKind.DEFAULTS && from != null) {
+                ctx.proxy = b;
+                b.inheritFrom(parent);
+                if (!name.isEmpty()) namedDefaults.put(name, b);
+                lastDefaults = b;
+                throw new ConfigException(fromWord, "defaults section '" + from + "' defines http-request/http-response rules: it cannot be used by another defaults section",
+                        "use it from frontend or backend sections only, or move the rules");
+            }
+            if (parent.hasRules() && kind != ProxyKind.DEFAULTS) {
+                // configuration.txt: "the same defaults section cannot be used by proxies with the
+                // frontend capability and by proxies with the backend capability"
+                String side = kind == ProxyKind.LISTEN ? "listen" : kind == ProxyKind.FRONTEND ? "frontend" : "backend";
+                String dname = parent.name.isEmpty() ? "(anonymous)" : parent.name;
+                ctx.proxy = b;
+                proxies.add(b);
+                b.inheritFrom(parent);
+                if (kind == ProxyKind.LISTEN) {
+                    throw new ConfigException(0, "a 'listen' section cannot use defaults section '" + dname + "', which defines http-request/http-response rules",
+                            "use a frontend and a backend, or move the rules into the listen section");
+                }
+                if (parent.rulesUsedBy != null && !parent.rulesUsedBy.equals(side)) {
+                    throw new ConfigException(0, "defaults section '" + dname + "' defines rules and is already used by a " + parent.rulesUsedBy
+                            + "; it cannot also be used by a " + side, "give frontends and backends their own defaults sections");
+                }
+                parent.rulesUsedBy = side;
+                return;
             }
             b.inheritFrom(parent);
             ctx.proxy = b;

@@ -14,6 +14,7 @@ import java.util.function.Function;
  */
 public final class LineTokenizer {
     private final Function<String, String> env;
+    private final List<String> warnings = new ArrayList<>();
 
     public LineTokenizer(Function<String, String> env) {
         this.env = env;
@@ -118,7 +119,16 @@ public final class LineTokenizer {
             p++;
         }
         if (value != null) out.append(value);
+        else warnings.add("environment variable '" + name + "' is not set: it expands to an empty string");
         return p;
+    }
+
+    /** The warnings of the lines tokenized since the last call (unset variables), then forgets them. */
+    public List<String> takeWarnings() {
+        if (warnings.isEmpty()) return List.of();
+        List<String> out = List.copyOf(warnings);
+        warnings.clear();
+        return out;
     }
 
     private static boolean isHex(char c) {

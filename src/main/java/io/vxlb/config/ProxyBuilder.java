@@ -50,7 +50,12 @@ final class ProxyBuilder {
     Location defaultBackendLocation;
     List<Capture> captures = new ArrayList<>();
 
-    // never inherited
+    /** ACL names that came with the defaults section's rules, and the section's name. */
+    final java.util.Map<String, String> inheritedAclNames = new java.util.HashMap<>();
+    /** For a defaults section: the kind of the first proxy that runs its rules (frontend or backend side). */
+    String rulesUsedBy;
+
+    // never inherited, except the rules and ACLs of a named defaults section, which run first
     final List<Bind> binds = new ArrayList<>();
     final List<AclLine> acls = new ArrayList<>();
     final List<HttpRule> httpRequestRules = new ArrayList<>();
@@ -128,6 +133,18 @@ final class ProxyBuilder {
         defaultBackend = kind != ProxyKind.BACKEND ? d.defaultBackend : null;
         defaultBackendLocation = kind != ProxyKind.BACKEND ? d.defaultBackendLocation : null;
         captures = new ArrayList<>();
+        // HAProxy 2.5+: the rules of a (named) defaults section are evaluated before the proxy's
+        // own, with the ACLs declared there
+        httpRequestRules.addAll(d.httpRequestRules);
+        httpResponseRules.addAll(d.httpResponseRules);
+        acls.addAll(d.acls);
+        for (AclLine a : d.acls) inheritedAclNames.put(a.acl().name(), d.name);
+        inheritedAclNames.putAll(d.inheritedAclNames);
+    }
+
+    /** True when this defaults section has rules a proxy would run. */
+    boolean hasRules() {
+        return !httpRequestRules.isEmpty() || !httpResponseRules.isEmpty();
     }
 
     Proxy build() {

@@ -271,6 +271,9 @@ final class ProxyKeywords {
         }
         t.add("option http-use-htx", ALL_PROXIES, Support.IGNORED, "HTX is always on in HAProxy 2.1+; nothing to do", (ctx, line) ->
                 ctx.warn(line, 1, "'option http-use-htx' is obsolete and ignored", "remove the line"));
+        t.reject("option httpslog", FRONT_SIDE, Support.UNSUPPORTED, "not supported yet: its format ends with the TLS error and session"
+                + " fields %[fc_err]/%[ssl_fc_err,hex]/%[ssl_c_err]/%[ssl_c_ca_err]/%[ssl_fc_is_resumed], which vxlb does not record;"
+                + " use 'option httplog', or a log-format with %[ssl_fc_sni] and %sslv/%sslc");
         t.reject("option transparent", ALL_PROXIES, Support.UNSUPPORTED, "transparent proxying needs kernel support vxlb does not use");
         t.reject("option socks4", ALL_PROXIES, Support.UNSUPPORTED, "not supported");
         t.reject("option spop-check", ALL_PROXIES, Support.UNSUPPORTED, "not supported");
@@ -435,6 +438,7 @@ final class ProxyKeywords {
         }
         int i = 2, len = 1024;
         String format = "rfc3164";
+        LogTarget.Sample sample = null;
         while (line.has(i)) {
             String w = line.arg(i);
             if (w.equals("len")) {
@@ -447,7 +451,11 @@ final class ProxyKeywords {
                 }
                 i += 2;
             } else if (w.equals("sample")) {
-                stringArg(line, i + 1, "RANGES:SIZE");
+                try {
+                    sample = LogTarget.Sample.parse(stringArg(line, i + 1, "RANGES:SIZE"));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(i + 1, e.getMessage(), "e.g. 'sample 1,3-4:5' sends lines 1, 3 and 4 of every 5");
+                }
                 i += 2;
             } else {
                 break;
@@ -463,7 +471,7 @@ final class ProxyKeywords {
         if (level != null && !LEVELS.contains(level)) throw new ConfigException(i + 1, "unknown log level '" + level + "'", "use one of " + LEVELS);
         if (minLevel != null && !LEVELS.contains(minLevel)) throw new ConfigException(i + 2, "unknown log level '" + minLevel + "'", "use one of " + LEVELS);
         if (line.has(i + 3)) throw new ConfigException(i + 3, "unexpected '" + line.arg(i + 3) + "'", null);
-        LogTarget target = new LogTarget(line.location(1), false, address, len, format, facility, level, minLevel);
+        LogTarget target = new LogTarget(line.location(1), false, address, len, format, facility, level, minLevel, sample);
         if (ctx.proxy == null) ctx.global.logs.add(target);
         else ctx.proxy.logs.add(target);
     }

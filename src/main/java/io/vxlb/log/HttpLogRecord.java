@@ -244,7 +244,9 @@ public final class HttpLogRecord {
                 if (badRequest) out.append("<BADREQ>");
                 else {
                     int q = uri.indexOf('?');
-                    out.append(q < 0 ? uri : uri.substring(0, q));
+                    String path = q < 0 ? uri : uri.substring(0, q);
+                    // %HPO: the path only, without the scheme and authority of an absolute URI
+                    out.append(name.equals("HPO") ? pathOnly(path) : path);
                 }
             }
             case "HQ" -> {
@@ -257,6 +259,14 @@ public final class HttpLogRecord {
             case "pid" -> out.append(ProcessHandle.current().pid());
             default -> out.append('-');
         }
+    }
+
+    /** The path of an absolute-form target ("http://h/p" gives "/p"; "http://h" gives ""); other targets as they are. */
+    static String pathOnly(String target) {
+        int scheme = target.indexOf("://");
+        if (scheme <= 0 || target.lastIndexOf('/', scheme) >= 0) return target;
+        int slash = target.indexOf('/', scheme + 3);
+        return slash < 0 ? "" : target.substring(slash);
     }
 
     /** %hr/%hs as "{a|b}", %hrl/%hsl as space-separated values ("-" for an empty one); nothing when none is captured. */

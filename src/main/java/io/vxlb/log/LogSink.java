@@ -37,6 +37,8 @@ public final class LogSink {
     private final int port;
     private final int facility;
     private final int maxLevel;
+    /** Lines this target accepted so far, for {@code sample RANGES:SIZE}. */
+    private final AtomicLong sampled = new AtomicLong();
 
     public LogSink(Vertx vertx, LogTarget target, String tag) {
         this.target = target;
@@ -62,6 +64,8 @@ public final class LogSink {
     public void send(String level, String message) {
         int lvl = LEVELS.indexOf(level);
         if (lvl > maxLevel) return;
+        // HAProxy counts every line that passes the level filter, and sends those in the ranges
+        if (target.sample() != null && !target.sample().sends(sampled.getAndIncrement())) return;
         String line = frame(lvl, message);
         if (socket != null) {
             socket.send(Buffer.buffer(line), port, host);

@@ -132,6 +132,23 @@ public final class RuleCompiler {
             }
             case "concat" -> new CompiledConverter.Concat(str(a, 0), str(a, 1), str(a, 2));
             case "json" -> new CompiledConverter.Json(str(a, 0));
+            case "sha1" -> new MoreConverters.Digest("SHA-1");
+            case "sha2" -> MoreConverters.Digest.sha2(integer(a, 0, 256));
+            case "digest" -> MoreConverters.Digest.named(a.get(0));
+            case "hmac" -> new MoreConverters.Hmac(a.get(0), a.get(1));
+            case "b64dec" -> new MoreConverters.Base64Decode();
+            case "ub64enc" -> new MoreConverters.Base64UrlEncode();
+            case "ub64dec" -> new MoreConverters.Base64UrlDecode();
+            case "be2dec" -> new MoreConverters.Be2Dec(str(a, 0), integer(a, 1, 0), integer(a, 2, 0));
+            case "be2hex" -> new MoreConverters.Be2Hex(str(a, 0), integer(a, 1, 0), integer(a, 2, 0));
+            case "url_dec" -> new MoreConverters.UrlDecode(integer(a, 0, 0) != 0);
+            case "url_enc" -> new MoreConverters.UrlEncode(str(a, 0));
+            case "iif" -> new MoreConverters.Iif(a.get(0), a.get(1));
+            case "add_item" -> new MoreConverters.AddItem(a.get(0), str(a, 1), str(a, 2));
+            case "strcmp" -> new MoreConverters.StrCmp(a.get(0));
+            case "secure_memcmp" -> new MoreConverters.SecureMemcmp(a.get(0));
+            case "add", "sub", "mul", "div", "mod", "and", "or", "xor" -> new MoreConverters.Arith(name, a.get(0));
+            case "neg", "cpl", "bool", "not", "odd", "even" -> new MoreConverters.Unary(name);
             default -> {
                 if (name.equals("map") || name.startsWith("map_")) {
                     yield map(c);

@@ -94,6 +94,9 @@ public final class SampleExprParser {
         String what = (keywordName != null ? "ACL keyword '" : "fetch method '") + name + "'";
         String usage = keywordName != null ? ArgSpec.usage(keywordName, fetch.args()) : fetch.usage();
         List<String> fetchArgs = arguments(what);
+        if (fetch.name().equals("str") && fetchArgs.isEmpty()) {
+            fetchArgs = List.of("");  // make_arg_list(): an empty list holds one empty mandatory string
+        }
         checkArgs(what, usage, fetch.args(), fetchArgs);
         checkFetch(fetch.name(), fetchArgs);
 
