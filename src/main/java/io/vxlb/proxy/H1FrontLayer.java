@@ -392,6 +392,8 @@ final class H1FrontLayer extends ChannelDuplexHandler {
             if (h.connKeepAlive && h.connUpgrade && h.upgrade) ByteBufUtil.writeAscii(out, "Connection: keep-alive, upgrade\r\n");
             else if (h.connUpgrade && h.upgrade) ByteBufUtil.writeAscii(out, "Connection: upgrade\r\n");
             else if (h.connKeepAlive) ByteBufUtil.writeAscii(out, "Connection: keep-alive\r\n");
+            // an HTTP/1.0 request keeps saying it brought a Connection header (no keep-alive is asked for it)
+            else if (h.minor == 0) ByteBufUtil.writeAscii(out, "Connection: close\r\n");
         }
         out.writeBytes(CRLF);
         return out;

@@ -627,6 +627,9 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         if ((closeServer && !frontend.proxy().options().httpPretendKeepalive() && !be.options().httpPretendKeepalive())
                 || be.options().httpReuseNever()) {
             head.writeBytes(CONNECTION_CLOSE);
+        } else if ("1.0".equals(version) && !"close".equalsIgnoreCase(requestHeaders.get("connection"))) {
+            // HTTP/1.0 closes by default: HAProxy asks the server to keep the connection, so it can be reused
+            head.writeBytes(CONNECTION_KEEP_ALIVE);
         }
         if (chunkedBody) head.writeBytes(CHUNKED);
         if (expectContinue) head.writeBytes(EXPECT_CONTINUE);
@@ -664,6 +667,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
     private static final byte[] HTTP11 = " HTTP/1.1\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     private static final byte[] HTTP10 = " HTTP/1.0\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     private static final byte[] CONNECTION_CLOSE = "connection: close\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    private static final byte[] CONNECTION_KEEP_ALIVE = "connection: keep-alive\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     private static final byte[] CHUNKED = "transfer-encoding: chunked\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     private static final byte[] EXPECT_CONTINUE = "expect: 100-continue\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
 
