@@ -96,6 +96,23 @@ class ConfigErrorsTest {
         assertEquals(3, r.errors().size(), r.errors().toString());
     }
 
+    /** "server" is enforced: no "not yet enforced" warning for it; an option without a runtime is warned at its use. */
+    @Test
+    void serverIsEnforcedAndItsUnenforcedOptionsAreWarnedOneByOne() {
+        ParseResult plain = check(HTTP_DEFAULTS + """
+                backend b
+                  server s1 10.0.0.1:80 check weight 10
+                """);
+        assertTrue(plain.ok());
+        assertTrue(plain.diagnostics().stream().noneMatch(d -> d.message().contains("not yet enforced")), plain.diagnostics().toString());
+        ParseResult minconn = check(HTTP_DEFAULTS + """
+                backend b
+                  server s1 10.0.0.1:80 minconn 5
+                """);
+        assertTrue(minconn.ok());
+        assertTrue(minconn.diagnostics().stream().anyMatch(d -> d.message().contains("'minconn' is parsed but not enforced")), minconn.diagnostics().toString());
+    }
+
     @Test
     void unknownOptionSuggestsTheClosestOne() {
         ParseResult r = check(HTTP_DEFAULTS + """
