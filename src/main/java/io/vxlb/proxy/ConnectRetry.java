@@ -37,7 +37,8 @@ record ConnectRetry(ServerRuntime server, long delayMillis, boolean redispatched
         boolean redispatched = false;
         if (be.options().redispatch() && redispatchNow(snapshot, backend, failed, retriesDone, direct)) {
             ServerRuntime other = backend.balancer().pick(snapshot, txn, failed);
-            if (other != null && other != failed && takeNow(other)) {
+            // a slot now or not at all: a redispatch never waits in a queue
+            if (other != null && other != failed && other.takeSlot()) {
                 target = other;
                 redispatched = true;
             }
@@ -68,15 +69,6 @@ record ConnectRetry(ServerRuntime server, long delayMillis, boolean redispatched
     private static boolean roundRobin(CompiledBackend backend) {
         Balance.Algorithm a = backend.proxy().balance().algorithm();
         return a == Balance.Algorithm.ROUNDROBIN || a == Balance.Algorithm.STATIC_RR;
-    }
-
-    /** A slot right now or not at all (a redispatch never waits in a queue). */
-    static boolean takeNow(ServerRuntime s) {
-        if (s.queue == null) {
-            s.currentConnections.incrementAndGet();
-            return true;
-        }
-        return s.queue.length() == 0 && s.tryAcquire();
     }
 
     /** A connect or response timeout (HAProxy's "sC"/"sH") rather than an error ("SC"/"SH"). */

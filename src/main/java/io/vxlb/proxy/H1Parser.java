@@ -208,23 +208,25 @@ final class H1Parser {
             case 7:
                 if (equalsIgnoreCase(b, ns, ne, "upgrade")) {
                     h.upgradeHeader = true;
-                    forEachToken(b, vs, ve, (s, e) -> {
+                    for (int s = tokenStart(b, vs, ve), limit; s < ve; s = tokenStart(b, limit, ve)) {
+                        limit = tokenLimit(b, s, ve);
+                        int e = trimEnd(b, s, limit);
                         // h2c (and any h2 token): the server would speak HTTP/2 to the client past every rule
                         if (e - s >= 2 && (b.getByte(s) | 0x20) == 'h' && b.getByte(s + 1) == '2') h.upgradeH2 = true;
                         if (equalsIgnoreCase(b, s, e, "websocket")) h.upgradeWebsocket = true;
-                        return true;
-                    });
+                    }
                 }
                 break;
             case 10:
                 if (equalsIgnoreCase(b, ns, ne, "connection")) {
-                    forEachToken(b, vs, ve, (s, e) -> {
+                    for (int s = tokenStart(b, vs, ve), limit; s < ve; s = tokenStart(b, limit, ve)) {
+                        limit = tokenLimit(b, s, ve);
+                        int e = trimEnd(b, s, limit);
                         if (equalsIgnoreCase(b, s, e, "close")) h.connClose = true;
                         else if (equalsIgnoreCase(b, s, e, "keep-alive")) h.connKeepAlive = true;
                         else if (equalsIgnoreCase(b, s, e, "upgrade")) h.connUpgrade = true;
                         else h.connOther = true;
-                        return true;
-                    });
+                    }
                     if (h.connOther) h.rewrite = true;
                 }
                 break;
@@ -306,8 +308,7 @@ final class H1Parser {
             any = true;
             int s = p;
             while (p < ve && b.getByte(p) != ',') p++;
-            int e = p;
-            while (e > s && (b.getByte(e - 1) == ' ' || b.getByte(e - 1) == '\t')) e--;
+            int e = trimEnd(b, s, p);
             if (h.teChunked) return 400;  // chunked twice, or a coding after chunked
             if (equalsIgnoreCase(b, s, e, "chunked")) h.teChunked = true;
             else h.teOther = true;
@@ -371,14 +372,15 @@ final class H1Parser {
             // framing, Host or what vxlb adds later
             for (int i = 0; i < h.count; i++) {
                 if (!equalsIgnoreCase(b, h.nameStart[i], h.nameEnd[i], "connection")) continue;
-                int line = i;
-                forEachToken(b, h.valueStart[i], h.valueEnd[i], (s, e) -> {
-                    if (protectedName(b, s, e)) return true;
+                int ve = h.valueEnd[i];
+                for (int s = tokenStart(b, h.valueStart[i], ve), limit; s < ve; s = tokenStart(b, limit, ve)) {
+                    limit = tokenLimit(b, s, ve);
+                    int e = trimEnd(b, s, limit);
+                    if (protectedName(b, s, e)) continue;
                     for (int j = 0; j < h.count; j++) {
-                        if (j != line && regionEqualsIgnoreCase(b, h.nameStart[j], h.nameEnd[j], s, e)) h.drop[j] = true;
+                        if (j != i && regionEqualsIgnoreCase(b, h.nameStart[j], h.nameEnd[j], s, e)) h.drop[j] = true;
                     }
-                    return true;
-                });
+                }
             }
         }
         if (h.upgradeHeader && h.connUpgrade) {
@@ -406,26 +408,30 @@ final class H1Parser {
                 || equalsIgnoreCase(b, s, e, "upgrade");
     }
 
-    interface TokenVisitor {
-        /** False stops the walk. */
-        boolean token(int start, int end);
-    }
+    // A value's comma-separated elements, walked without allocating (these run for most requests):
+    //   for (int s = tokenStart(b, vs, ve), limit; s < ve; s = tokenStart(b, limit, ve)) {
+    //       limit = tokenLimit(b, s, ve); int e = trimEnd(b, s, limit); ... }
 
-    /** The comma-separated elements of a value, blanks trimmed, empty ones skipped. */
-    static void forEachToken(ByteBuf b, int vs, int ve, TokenVisitor v) {
-        int p = vs;
+    /** Where the next element starts at or after {@code p} (commas and blanks skipped); {@code ve} when none. */
+    static int tokenStart(ByteBuf b, int p, int ve) {
         while (p < ve) {
             int c = b.getByte(p);
-            if (c == ',' || c == ' ' || c == '\t') {
-                p++;
-                continue;
-            }
-            int s = p;
-            while (p < ve && b.getByte(p) != ',') p++;
-            int e = p;
-            while (e > s && (b.getByte(e - 1) == ' ' || b.getByte(e - 1) == '\t')) e--;
-            if (!v.token(s, e)) return;
+            if (c != ',' && c != ' ' && c != '\t') return p;
+            p++;
         }
+        return ve;
+    }
+
+    /** Where the element starting at {@code s} stops: at the next comma, else {@code ve}. */
+    static int tokenLimit(ByteBuf b, int s, int ve) {
+        int comma = b.indexOf(s, ve, (byte) ',');
+        return comma < 0 ? ve : comma;
+    }
+
+    /** The end of {@code [s, e)} without its trailing blanks. */
+    static int trimEnd(ByteBuf b, int s, int e) {
+        while (e > s && (b.getByte(e - 1) == ' ' || b.getByte(e - 1) == '\t')) e--;
+        return e;
     }
 
     /** Chunk size line: 1*HEXDIG *WSP [ ";" ext ] CRLF (or LF); returns the size, or -1 when malformed. */

@@ -41,7 +41,7 @@ import java.util.regex.Matcher;
  * forwarding with back-pressure both ways, response rules, the log record. Lives on the event
  * loop of its client connection and reads one snapshot from start to end.
  */
-final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acquired, ServerConnection.Listener {
+final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acquired, ServerConnection.Listener, ServerAssignment.Owner {
     private final ProxyVerticle verticle;
     private final Snapshot snapshot;
     private final CompiledFrontend frontend;
@@ -150,7 +150,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         }
         addForwardedHeaders(fe, be.proxy());
         phase = Phase.ASSIGNMENT;
-        assignment = new ServerAssignment(snapshot, be, verticle.vertx(), new AssignmentOwner());
+        assignment = new ServerAssignment(snapshot, be, verticle.vertx(), this);
         assignment.start(chooseDirectServer());
     }
 
@@ -190,58 +190,55 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         return chosen;
     }
 
-    // ---- server assignment (shared with mode tcp) ---------------------------------------------
+    // ---- server assignment (shared with mode tcp): this exchange is the ServerAssignment's owner --
 
-    /** How the shared {@link ServerAssignment} reaches this exchange. */
-    private final class AssignmentOwner implements ServerAssignment.Owner {
-        @Override
-        public Txn txn() {
-            return HttpExchange.this;
-        }
+    @Override
+    public Txn txn() {
+        return this;
+    }
 
-        @Override
-        public void assigned(ServerRuntime s) {
-            connect(s);
-        }
+    @Override
+    public void assigned(ServerRuntime s) {
+        connect(s);
+    }
 
-        @Override
-        public void waiting(ServerRuntime s) {
-            if (s != null) {
-                server = s;  // for the log (%s, %sc); no slot is held until granted
-                log.server = s.server.name();
-            }
-            request.response().closeHandler(v -> assignment.clientLeft());
+    @Override
+    public void waiting(ServerRuntime s) {
+        if (s != null) {
+            server = s;  // for the log (%s, %sc); no slot is held until granted
+            log.server = s.server.name();
         }
+        request.response().closeHandler(v -> assignment.clientLeft());
+    }
 
-        @Override
-        public void refused(Termination termination) {
-            ServerRuntime s = assignment.server();
-            if (s != null) {
-                server = s;  // for the log's %s and %sc
-                log.server = s.server.name();
-            }
-            if (assignment.queueLeft() != 0) queueLeftForLog();
-            log.terminationState = termination;  // SC: no server, SQ: its queue is full, sQ: timeout queue
-            respondPage(ErrorPages.SERVICE_UNAVAILABLE, false);
+    @Override
+    public void refused(Termination termination) {
+        ServerRuntime s = assignment.server();
+        if (s != null) {
+            server = s;  // for the log's %s and %sc
+            log.server = s.server.name();
         }
+        if (assignment.queueLeft() != 0) queueLeftForLog();
+        log.terminationState = termination;  // SC: no server, SQ: its queue is full, sQ: timeout queue
+        respondPage(ErrorPages.SERVICE_UNAVAILABLE, false);
+    }
 
-        @Override
-        public void persistenceBroken() {
-            // the cookie's server could not take the request: HAProxy turns "V" into "D" and inserts a new cookie
-            direct = false;
-            if (log.cookieRequest == 'V') log.cookieRequest = 'D';
-        }
+    @Override
+    public void persistenceBroken() {
+        // the cookie's server could not take the request: HAProxy turns "V" into "D" and inserts a new cookie
+        direct = false;
+        if (log.cookieRequest == 'V') log.cookieRequest = 'D';
+    }
 
-        @Override
-        public void abandoned() {
-            if (assignment.queueLeft() != 0) queueLeftForLog();
-            finishAborted(Termination.CLIENT_ABORT_QUEUE);  // HAProxy: status -1, nothing sent
-        }
+    @Override
+    public void abandoned() {
+        if (assignment.queueLeft() != 0) queueLeftForLog();
+        finishAborted(Termination.CLIENT_ABORT_QUEUE);  // HAProxy: status -1, nothing sent
+    }
 
-        @Override
-        public boolean gone() {
-            return done() || request.response().closed();
-        }
+    @Override
+    public boolean gone() {
+        return done() || request.response().closed();
     }
 
     /** The queue part of the log (%Tw, %sq, %bq) once the request left a queue. */

@@ -38,6 +38,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 final class ClusterFixture implements AutoCloseable {
     static final int MAX_MEMBERS = 6;
+    /** A frontend routing by Host through hosts.map (in the fixture's directory) to be_a, be_b or be_default. */
+    static final String HOSTS_CONFIG = """
+            defaults
+                mode http
+                timeout connect 2s
+                timeout client 10s
+                timeout server 10s
+            frontend fe
+                bind "127.0.0.1:${FE}"
+                use_backend %[req.hdr(host),lower,map(%DIR%/hosts.map,be_default)]
+            backend be_default
+                server d 127.0.0.1:@DEF@
+            backend be_a
+                server a 127.0.0.1:@A@
+            backend be_b
+                server b 127.0.0.1:@B@
+            """;
     final String clusterName = "vxlb-test-" + UUID.randomUUID();
     final int hazelcastBase = freeRange(MAX_MEMBERS);
     final Vertx plain = Vertx.vertx();

@@ -36,22 +36,7 @@ class ClusterIT {
         fx.close();
     }
 
-    private static final String CONFIG = """
-            defaults
-                mode http
-                timeout connect 2s
-                timeout client 10s
-                timeout server 10s
-            frontend fe
-                bind "127.0.0.1:${FE}"
-                use_backend %[req.hdr(host),lower,map(%DIR%/hosts.map,be_default)]
-            backend be_default
-                server d 127.0.0.1:@DEF@
-            backend be_a
-                server a 127.0.0.1:@A@
-            backend be_b
-                server b 127.0.0.1:@B@
-            """;
+    private static final String CONFIG = ClusterFixture.HOSTS_CONFIG;
 
     /** A configuration text as the API takes it: {@code {"text": ...}} (writes are JSON only). */
     static String configJson(String text) {

@@ -50,22 +50,8 @@ class ClusterSecurityIT {
     };
     private Vertx rogue;
 
-    private static final String CONFIG = """
-            defaults
-                mode http
-                timeout connect 2s
-                timeout client 10s
-                timeout server 10s
-            frontend fe
-                bind "127.0.0.1:${FE}"
-                use_backend %[req.hdr(host),lower,map(%DIR%/hosts.map,be_default)]
-            backend be_default
-                server d 127.0.0.1:@DEF@
-            backend be_a
-                server a 127.0.0.1:@A@ check inter 200
-            backend be_b
-                server b 127.0.0.1:@B@
-            """;
+    /** The shared configuration, with a health check on server a (so health verdicts matter). */
+    private static final String CONFIG = ClusterFixture.HOSTS_CONFIG.replace("server a 127.0.0.1:@A@\n", "server a 127.0.0.1:@A@ check inter 200\n");
 
     @AfterEach
     void tearDown() {
