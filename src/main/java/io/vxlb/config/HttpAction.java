@@ -88,4 +88,9 @@ public sealed interface HttpAction {
     record SetStatus(int status, String reason) implements HttpAction {
         public String keyword() { return "set-status"; }
     }
+
+    /** vxlb-stick: {@code track-sc*}, {@code sc-inc-gpc0/1}, {@code sc-set-gpt0}; run by io.vxlb.stick.StickActions. */
+    record StickCounter(StickCounterAction counter) implements HttpAction {
+        public String keyword() { return counter.keyword(); }
+    }
 }

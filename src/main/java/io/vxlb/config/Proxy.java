@@ -16,7 +16,8 @@ public record Proxy(
         List<Redirect> redirects, List<BackendSwitch> backendSwitches, String defaultBackend, Location defaultBackendLocation,
         List<UseServerRule> useServerRules, List<Capture> captures, String monitorUri,
         CookiePersistence cookie, Balance balance, HashType hashType, CheckSettings checks,
-        List<Server> servers, StatsSettings stats, boolean disabled, int id) {
+        List<Server> servers, StatsSettings stats, boolean disabled, int id,
+        StickConfig stick) {
 
     public Proxy {
         binds = List.copyOf(binds);

@@ -64,6 +64,10 @@ final class ProxyBuilder {
     final List<BackendSwitch> backendSwitches = new ArrayList<>();
     final List<UseServerRule> useServerRules = new ArrayList<>();
     final List<Server> servers = new ArrayList<>();
+    // vxlb-stick: never inherited from defaults (HAProxy allows neither there)
+    StickTableSpec stickTable;
+    final List<StickRule> stickRules = new ArrayList<>();
+    final java.util.Set<String> nonStickServers = new java.util.HashSet<>();
 
     ProxyBuilder(String name, ProxyKind kind, Location location) {
         this.name = name;
@@ -160,6 +164,7 @@ final class ProxyBuilder {
         return new Proxy(name, kind, location, defaultsName, mode, binds, maxconn, backlog, fullconn, t, retries, o,
                 logGlobal, logs, logFormat, acls, httpRequestRules, httpResponseRules, redirects, backendSwitches,
                 kind.hasFrontend() ? defaultBackend : null, kind.hasFrontend() ? defaultBackendLocation : null, useServerRules, captures, monitorUri,
-                cookie, balance, hashType, checks, servers, stats, disabled, id);
+                cookie, balance, hashType, checks, servers, stats, disabled, id,
+                stickTable == null && stickRules.isEmpty() ? StickConfig.NONE : new StickConfig(stickTable, stickRules, nonStickServers));
     }
 }

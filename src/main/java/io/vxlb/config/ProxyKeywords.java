@@ -148,8 +148,6 @@ final class ProxyKeywords {
         String[][] unsupported = {
                 {"tcp-request", "tcp-request rules are not supported yet"},
                 {"tcp-response", "tcp-response rules are not supported yet"},
-                {"stick-table", "vxlb replicates persistence over its cluster; stick tables are not supported yet"},
-                {"stick", "stick tables are not supported yet: use 'cookie' persistence"},
                 {"http-after-response", "not supported yet: use 'http-response'"},
                 {"http-error", "not supported yet"},
                 {"errorfile", "custom error pages are not supported yet"},

@@ -22,6 +22,8 @@ final class ServerBuilder {
     String cookie, source;
     boolean ssl, sendProxy, verifyNone, observeLayer7;
     String sni, caFile, verifyHost;
+    /** vxlb-stick: {@code non-stick}, kept by the proxy's StickConfig (stick store rules skip the server). */
+    boolean nonStick;
 
     ServerBuilder copy() {
         ServerBuilder b = new ServerBuilder();
@@ -50,6 +52,7 @@ final class ServerBuilder {
         b.sni = sni;
         b.caFile = caFile;
         b.verifyHost = verifyHost;
+        b.nonStick = nonStick;
         return b;
     }
 

@@ -61,6 +61,8 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
     /** The server came from the client's persistence cookie or a use-server rule (HAProxy's SF_DIRECT). */
     private boolean direct;
     private Map<String, Object> variables;
+    /** vxlb-stick: the stick counters this request tracks (null: none). */
+    private io.vxlb.stick.StreamCounters stick;
     /** timeout server, watched by the verticle's {@link ServerTimeouts} (no timer per request). */
     private HttpClientRequest outbound;
     /** The server connection of this exchange (every request but an upgrade); null before and after. */
@@ -186,6 +188,8 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
             ServerRuntime s = cookie.onRequest(snapshot, requestHeaders, chosen != null, log);
             if (chosen == null) chosen = s;
         }
+        // vxlb-stick: stick match / stick on, after use-server and the cookie, as HAProxy's analysers run
+        if (chosen == null && backend.stick() != null) chosen = backend.stick().match(this, new StickServers(snapshot, backend));
         if (chosen != null) direct = true;
         return chosen;
     }
@@ -312,6 +316,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
             if (a instanceof HttpAction.SetRequestPart p) setRequestPart(p.part(), r.value().format(this));
             else if (a instanceof HttpAction.ReplaceRequestPart p) replaceRequestPart(p, r);
             else if (a instanceof HttpAction.SetVar v) setVariable(v.variable(), r.sample().eval(this));
+            else if (a instanceof HttpAction.StickCounter sc) stick = io.vxlb.stick.StickActions.run(sc.counter(), r.sample(), this, snapshot.stickTables(), stick, true);  // vxlb-stick
         }
         return false;
     }
@@ -831,6 +836,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
                 return;
             }
             phase = Phase.DONE;
+            stickEnd();  // vxlb-stick: a tunnel no longer counts as a request in progress
             Proxy fe = frontend.proxy();
             Proxy be = backend.proxy();
             long tunnel = be.timeouts().tunnel() > 0 ? be.timeouts().tunnel() : fe.timeouts().tunnel();
@@ -899,6 +905,12 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         if (runResponseRules(backend.responseRules())
                 || (backend.proxy() != frontend.proxy() && runResponseRules(frontend.responseRules()))) {
             return false;
+        }
+        // vxlb-stick: stick store-request / store-response once the server answered (process_store_rules)
+        if (backend.stick() != null) {
+            StickServers ss = new StickServers(snapshot, backend);
+            backend.stick().storeRequest(this, server, ss);
+            backend.stick().storeResponse(this, server, ss);
         }
         // persistence cookie on the way out, after the response rules as in HAProxy
         if (backend.cookie() != null) backend.cookie().onResponse(responseHeaders, server, direct, method, code, log);
@@ -990,6 +1002,10 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
             if (a instanceof HttpAction.Return ret) {
                 respondReturn(ret, r);
                 return true;
+            }
+            if (a instanceof HttpAction.StickCounter sc) {  // vxlb-stick
+                stick = io.vxlb.stick.StickActions.run(sc.counter(), r.sample(), this, snapshot.stickTables(), stick, false);
+                continue;
             }
             applyHeaderAction(a, r, responseHeaders);
         }
@@ -1113,6 +1129,19 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
     private String queryWithMark() {
         int q = uri.indexOf('?');
         return q < 0 ? "" : uri.substring(q);
+    }
+
+    /** vxlb-stick: the tracked counters for sc_* fetches. */
+    @Override public io.vxlb.stick.StreamCounters streamCounters() { return stick; }
+
+    /** vxlb-stick: the request is over: its tracked counters count its result and give conn_cur back. */
+    void stickEnd() {
+        io.vxlb.stick.StreamCounters c = stick;
+        if (c == null) return;
+        String cl = requestHeaders.get("content-length");
+        long in = uri.length() + method.length() + 12 + (cl == null ? 0 : io.vxlb.proxy.StickServers.parseLength(cl));
+        for (int i = 0; i < requestHeaders.size(); i++) in += requestHeaders.name(i).length() + requestHeaders.value(i).length() + 4;
+        c.end(log.status, in, Math.max(0, log.bytesOut));
     }
 
     @Override public String srcAddress() { return request.remoteAddress().hostAddress(); }

@@ -324,6 +324,7 @@ public final class ProxyVerticle extends VerticleBase {
 
     /** Writes the log line of a finished exchange to the frontend's log targets. */
     void logRequest(HttpExchange ex, HttpLogRecord r) {
+        ex.stickEnd();  // vxlb-stick
         logRequest(ex.frontend(), ex, ex.backend() == null ? null : ex.backend().name(), ex.server(), ex.retries(), ex.redispatched(), r);
     }
 

@@ -64,4 +64,9 @@ public interface Txn {
 
     /** Appends a log-format variable (%ci, %ST, ...) as the log layer writes it. */
     void appendLogVariable(LogVariable v, StringBuilder out);
+
+    /** vxlb-stick: the stick counters this stream tracks (sc0..sc2); null while it tracks none. */
+    default io.vxlb.stick.StreamCounters streamCounters() {
+        return null;
+    }
 }

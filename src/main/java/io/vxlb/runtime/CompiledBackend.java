@@ -8,11 +8,13 @@ import java.util.List;
 
 /**
  * The backend half of a {@code backend} or {@code listen} section, compiled for the request path.
- * {@code cookie} is the compiled {@code cookie} persistence, null without one.
+ * {@code cookie} is the compiled {@code cookie} persistence, null without one; {@code stick} the
+ * compiled {@code stick} rules (vxlb-stick), null without any.
  */
 public record CompiledBackend(Proxy proxy, List<CompiledRule> requestRules, List<CompiledRule> responseRules,
                               List<CompiledRedirect> redirects, List<CompiledSwitch> useServerRules,
-                              List<ServerRuntime> servers, Balancer balancer, PersistenceCookie cookie) {
+                              List<ServerRuntime> servers, Balancer balancer, PersistenceCookie cookie,
+                              io.vxlb.stick.StickPersistence stick) {
     public String name() {
         return proxy.name();
     }

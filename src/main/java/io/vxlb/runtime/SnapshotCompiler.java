@@ -69,7 +69,11 @@ public final class SnapshotCompiler {
         Map<String, Balancer> b = new HashMap<>();
         if (replaced != null) for (CompiledBackend cb : replaced.backends().values()) b.put(cb.name(), cb.balancer());
         this.previousBalancers = b;
+        this.previousTables = replaced == null ? null : replaced.stickTables();
     }
+
+    /** vxlb-stick: the replaced snapshot's tables, whose entries a reload keeps. */
+    private final io.vxlb.stick.StickTables previousTables;
 
     /** "return file F": read once when the snapshot is built, never on the request path. */
     private io.vertx.core.buffer.Buffer readBody(String path) {
@@ -93,7 +97,10 @@ public final class SnapshotCompiler {
     public Snapshot compile(long version, Config config, Map<String, ServerState> states) {
         Map<String, CompiledFrontend> frontends = new LinkedHashMap<>();
         Map<String, CompiledBackend> backends = new LinkedHashMap<>();
+        io.vxlb.stick.StickTables stickTables = io.vxlb.stick.StickTables.of(config, previousTables);
+        rules.stickTables(stickTables);
         for (Proxy p : config.proxies()) {
+            rules.currentProxy(p.name());
             Map<String, List<AclDef>> acls = acls(p);
             if (p.kind().hasFrontend()) {
                 List<CompiledSwitch> switches = new ArrayList<>();
@@ -115,10 +122,10 @@ public final class SnapshotCompiler {
                 Balancer balancer = balancer(p, List.copyOf(servers), states, hashKey(p), previousBalancers.get(p.name()));
                 backends.put(p.name(), new CompiledBackend(p, httpRules(p.httpRequestRules(), acls, Direction.REQUEST), httpRules(p.httpResponseRules(), acls, Direction.RESPONSE),
                         redirects(p.redirects(), acls), useServer, List.copyOf(servers), balancer,
-                        io.vxlb.proxy.PersistenceCookie.of(p.cookie(), servers)));
+                        io.vxlb.proxy.PersistenceCookie.of(p.cookie(), servers), stickPersistence(p, acls, stickTables)));
             }
         }
-        return new Snapshot(version, config, Map.copyOf(frontends), Map.copyOf(backends), Map.copyOf(states));
+        return new Snapshot(version, config, Map.copyOf(frontends), Map.copyOf(backends), Map.copyOf(states), stickTables);
     }
 
     /**
@@ -151,9 +158,9 @@ public final class SnapshotCompiler {
         Map<String, CompiledBackend> backends = new LinkedHashMap<>();
         for (CompiledBackend b : old.backends().values()) {
             backends.put(b.name(), new CompiledBackend(b.proxy(), b.requestRules(), b.responseRules(), b.redirects(),
-                    b.useServerRules(), b.servers(), balancer(b.proxy(), b.servers(), states, hashKey(b.proxy(), b.balancer()), b.balancer()), b.cookie()));
+                    b.useServerRules(), b.servers(), balancer(b.proxy(), b.servers(), states, hashKey(b.proxy(), b.balancer()), b.balancer()), b.cookie(), b.stick()));
         }
-        return new Snapshot(old.version() + 1, old.config(), old.frontends(), Map.copyOf(backends), Map.copyOf(states));
+        return new Snapshot(old.version() + 1, old.config(), old.frontends(), Map.copyOf(backends), Map.copyOf(states), old.stickTables());
     }
 
     /**
@@ -201,6 +208,19 @@ public final class SnapshotCompiler {
             // rdp-cookie is refused by the parser
             default -> new FwrrBalancer(servers, states, all);
         };
+    }
+
+    /** vxlb-stick: the backend's stick rules bound to their tables, null without any. */
+    private io.vxlb.stick.StickPersistence stickPersistence(Proxy p, Map<String, List<AclDef>> acls, io.vxlb.stick.StickTables tables) {
+        if (p.stick().rules().isEmpty()) return null;
+        List<io.vxlb.stick.StickPersistence.Rule> out = new ArrayList<>();
+        for (io.vxlb.config.StickRule r : p.stick().rules()) {
+            Direction dir = r.kind() == io.vxlb.config.StickRule.Kind.STORE_RESPONSE ? Direction.RESPONSE : Direction.REQUEST;
+            io.vxlb.stick.StickTable t = tables.get(r.table() != null ? r.table() : p.name());
+            if (t == null) throw new IllegalStateException("stick " + r.kind().word + ": no stick-table '" + (r.table() != null ? r.table() : p.name()) + "'");
+            out.add(new io.vxlb.stick.StickPersistence.Rule(r.kind(), t, rules.compile(r.key(), dir), cond(r.condition(), acls, dir)));
+        }
+        return new io.vxlb.stick.StickPersistence(out, p.stick().nonStickServers());
     }
 
     /** Default server states: up (checks start UP in HAProxy), maintenance when "disabled", configured weight. */
@@ -278,6 +298,8 @@ public final class SnapshotCompiler {
                 headerValues = List.copyOf(hv);
             } else if (action instanceof HttpAction.SetVar a) {
                 sample = rules.compile(a.expr(), dir);
+            } else if (action instanceof HttpAction.StickCounter a && a.counter().key() != null) {
+                sample = rules.compile(a.counter().key(), dir);  // vxlb-stick: the tracked key or gpt0 expression
             }
             out.add(new CompiledRule(r.location(), r.action(), cond(r.condition(), acls, dir), value, regex, redirect, sample, headerValues, body));
         }
