@@ -281,6 +281,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
             if (a instanceof HttpAction.Allow) return false;
             if (a instanceof HttpAction.Deny d) {
                 log.terminationState = Termination.PROXY_REQUEST;
+                if (stick != null) stick.countError();  // vxlb-stick: HAProxy counts a denied request as an http error
                 persistenceForLog();
                 // HAProxy 2.6.12 answers a deny and keeps the connection (no "connection: close"; measured)
                 respondPage(ErrorPages.of(d.status()), false);
@@ -288,6 +289,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
             }
             if (a instanceof HttpAction.Tarpit t) {
                 log.terminationState = Termination.PROXY_TARPIT;
+                if (stick != null) stick.countError();  // vxlb-stick
                 persistenceForLog();
                 long delay = frontend.proxy().timeouts().effectiveTarpit();
                 verticle.vertx().setTimer(Math.max(1, delay), id -> {
@@ -1141,7 +1143,8 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         String cl = requestHeaders.get("content-length");
         long in = uri.length() + method.length() + 12 + (cl == null ? 0 : io.vxlb.proxy.StickServers.parseLength(cl));
         for (int i = 0; i < requestHeaders.size(); i++) in += requestHeaders.name(i).length() + requestHeaders.value(i).length() + 4;
-        c.end(log.status, in, Math.max(0, log.bytesOut));
+        // the server's status (0 without a response): its 4xx count as http errors, as in http_wait_for_response
+        c.end(status, in, Math.max(0, log.bytesOut));
     }
 
     @Override public String srcAddress() { return request.remoteAddress().hostAddress(); }

@@ -49,15 +49,31 @@ public final class StreamCounters {
         return true;
     }
 
-    /** The stream ended with {@code status} (0: none) after {@code bytesIn}/{@code bytesOut}; idempotent. */
-    public void end(int status, long bytesIn, long bytesOut) {
+    /** A denied or tarpitted request: an http error now (HAProxy's deny/tarpit paths), once. */
+    public void countError() {
+        if (ended || errorCounted) return;
+        errorCounted = true;
+        for (int i = 0; i < SLOTS; i++) {
+            if (entries[i] == null) continue;
+            tables[i].add(entries[i], StickDataType.HTTP_ERR_CNT, 1);
+            tables[i].add(entries[i], StickDataType.HTTP_ERR_RATE, 1);
+        }
+    }
+
+    private boolean errorCounted;
+
+    /**
+     * The stream ended after {@code bytesIn}/{@code bytesOut}; {@code serverStatus} is the status
+     * the server answered (0: none), whose 4xx count as http errors. Idempotent.
+     */
+    public void end(int serverStatus, long bytesIn, long bytesOut) {
         if (ended) return;
         ended = true;
         for (int i = 0; i < SLOTS; i++) {
             StickEntry e = entries[i];
             if (e == null) continue;
             StickTable t = tables[i];
-            if (status >= 400 && status < 500) {
+            if (serverStatus >= 400 && serverStatus < 500 && !errorCounted) {
                 t.add(e, StickDataType.HTTP_ERR_CNT, 1);
                 t.add(e, StickDataType.HTTP_ERR_RATE, 1);
             }
