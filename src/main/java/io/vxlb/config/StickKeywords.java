@@ -8,7 +8,6 @@ import io.vxlb.rules.SampleExprParser;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.vxlb.config.Section.ALL_PROXIES;
 import static io.vxlb.config.Section.BACK_RULES;
 import static io.vxlb.config.Section.PROXIES;
 
@@ -38,20 +37,7 @@ final class StickKeywords {
                     (ctx, line) -> ctx.proxy.stickRules.add(stickRule(ctx, line, k)));
         }
         t.reject("stick", BACK_RULES, Support.UNSUPPORTED, "use 'stick on', 'stick match', 'stick store-request' or 'stick store-response'");
-        for (String side : List.of("http-request", "http-response")) {
-            for (int slot = 0; slot < 3; slot++) {
-                int sc = slot;
-                t.add(side + " track-sc" + slot, ALL_PROXIES, Support.SUPPORTED, "KEY [table T]: track the key in stick counter " + slot,
-                        (ctx, line) -> add(ctx, line, side, track(ctx, line, sc)));
-            }
-            for (int gpc = 0; gpc < 2; gpc++) {
-                int g = gpc;
-                t.add(side + " sc-inc-gpc" + gpc, ALL_PROXIES, Support.SUPPORTED, "sc-inc-gpc" + gpc + "(SC): increment gpc" + gpc + " of a tracked counter",
-                        (ctx, line) -> add(ctx, line, side, incGpc(line, g)));
-            }
-            t.add(side + " sc-set-gpt0", ALL_PROXIES, Support.SUPPORTED, "sc-set-gpt0(SC) INT|EXPR: set gpt0 of a tracked counter",
-                    (ctx, line) -> add(ctx, line, side, setGpt0(line)));
-        }
+        // track-sc*, sc-inc-gpc*, sc-set-gpt0: io.vxlb.action.StickCounterAction
     }
 
     static StickTableSpec table(String proxy, ConfigLine line) {
@@ -183,62 +169,5 @@ final class StickKeywords {
         } catch (RuleException e) {
             throw new ConfigException(i, e.getMessage(), e.hint());
         }
-    }
-
-    private static StickCounterAction track(ParseContext ctx, ConfigLine line, int slot) {
-        GlobalKeywords.need(line, 2, "a key to track (e.g. 'track-sc" + slot + " src')");
-        SampleExpr key = expr(line, 2);
-        int i = 3;
-        String table = null;
-        if (line.arg(i).equals("table")) {
-            table = ProxyKeywords.stringArg(line, i + 1, "a table name");
-            i += 2;
-        }
-        endOfAction(line, i);
-        // without 'table', the table of the proxy whose rule this is (resolved here, once)
-        return new StickCounterAction(StickCounterAction.Op.TRACK, slot, key, table != null ? table : ctx.proxy.name, 0, 0);
-    }
-
-    /** {@code sc-inc-gpc0(N)}; HAProxy 2.6 also accepts {@code sc-inc-gpc0} alone as counter 0. */
-    private static int scArg(ConfigLine line, String action) {
-        String w = line.arg(1);
-        if (w.equals(action)) return 0;
-        if (!w.startsWith(action + "(") || !w.endsWith(")")) throw new ConfigException(1, "expected " + action + "(<sc-id>)", "e.g. " + action + "(0)");
-        String n = w.substring(action.length() + 1, w.length() - 1);
-        if (!n.matches("[0-2]")) throw new ConfigException(1, "invalid stick counter '" + n + "' in " + w, "0, 1 or 2");
-        return n.charAt(0) - '0';
-    }
-
-    private static StickCounterAction incGpc(ConfigLine line, int gpc) {
-        int slot = scArg(line, "sc-inc-gpc" + gpc);
-        endOfAction(line, 2);
-        return new StickCounterAction(StickCounterAction.Op.INC_GPC, slot, null, null, gpc, 0);
-    }
-
-    private static StickCounterAction setGpt0(ConfigLine line) {
-        int slot = scArg(line, "sc-set-gpt0");
-        GlobalKeywords.need(line, 2, "an integer or a sample expression");
-        String v = line.arg(2);
-        endOfAction(line, 3);
-        if (v.matches("-?[0-9]+")) {
-            try {
-                return new StickCounterAction(StickCounterAction.Op.SET_GPT0, slot, null, null, 0, Long.parseLong(v));
-            } catch (NumberFormatException e) {
-                throw new ConfigException(2, "integer '" + v + "' is too large", null);
-            }
-        }
-        return new StickCounterAction(StickCounterAction.Op.SET_GPT0, slot, expr(line, 2), null, 0, 0);
-    }
-
-    private static void endOfAction(ConfigLine line, int i) {
-        int cond = RuleKeywords.conditionStart(line, i);
-        if (cond > i) throw new ConfigException(i, "unexpected '" + line.arg(i) + "'", "expected 'table NAME', 'if', 'unless' or the end of the line");
-    }
-
-    private static void add(ParseContext ctx, ConfigLine line, String side, StickCounterAction a) {
-        RuleKeywords.namedDefaultsOnly(ctx, line);
-        Condition cond = RuleKeywords.condition(ctx, line, 2, false);
-        HttpRule rule = new HttpRule(line.location(1), new HttpAction.StickCounter(a), cond);
-        (side.equals("http-request") ? ctx.proxy.httpRequestRules : ctx.proxy.httpResponseRules).add(rule);
     }
 }

@@ -46,9 +46,8 @@ final class StickValidator {
     private void rules(Proxy p, List<HttpRule> rules, String side) {
         for (HttpRule r : rules) {
             String kw = side + " " + r.action().keyword();
-            if (r.action() instanceof HttpAction.StickCounter sc) {
-                StickCounterAction a = sc.counter();
-                if (a.op() == StickCounterAction.Op.TRACK) {
+            if (r.action() instanceof io.vxlb.action.StickCounterAction a) {
+                if (a.op() == io.vxlb.action.StickCounterAction.Op.TRACK) {
                     String t = a.table();
                     if (!tables.containsKey(t)) {
                         ctx.error(r.location(), p.kind().word() + " " + p.name(), kw, t.equals(p.name())
@@ -58,7 +57,7 @@ final class StickValidator {
                     }
                 }
                 if (a.key() != null) exprRefs(p, a.key(), r.location(), kw);
-            } else if (r.action() instanceof HttpAction.SetVar v) {
+            } else if (r.action() instanceof io.vxlb.action.SetVarAction v) {
                 exprRefs(p, v.expr(), r.location(), kw);
             }
             cond(p, r.condition(), r.location(), kw);

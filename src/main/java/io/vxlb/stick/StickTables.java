@@ -1,7 +1,6 @@
 package io.vxlb.stick;
 
 import io.vxlb.config.Config;
-import io.vxlb.config.HttpAction;
 import io.vxlb.config.HttpRule;
 import io.vxlb.config.Proxy;
 import io.vxlb.config.StickRule;
@@ -61,7 +60,7 @@ public final class StickTables {
     public static boolean used(Config config) {
         for (Proxy p : config.proxies()) {
             if (p.stick().table() != null) return true;
-            for (HttpRule r : p.httpRequestRules()) if (r.action() instanceof HttpAction.StickCounter) return true;
+            for (HttpRule r : p.httpRequestRules()) if (r.action() instanceof io.vxlb.action.StickCounterAction) return true;
         }
         return false;
     }

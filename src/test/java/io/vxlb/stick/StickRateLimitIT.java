@@ -129,6 +129,38 @@ class StickRateLimitIT {
     }
 
     @Test
+    void responseRulesTrackAndCountServerAnswers() {
+        fx = new StickFixture();
+        fx.backend("B", req -> req.response().setStatusCode(req.path().startsWith("/missing") ? 404 : 200).end("x"));
+        fx.start(DEFAULTS + """
+                frontend fe
+                    bind 127.0.0.1:${FE}
+                    http-request deny deny_status 429 if { src_get_gpc0(st) ge 2 }
+                    http-response track-sc0 src table st
+                    http-response track-sc1 src table st
+                    http-response track-sc2 src table st
+                    http-response sc-inc-gpc0(0) if { status 404 }
+                    http-response sc-inc-gpc1(1) if { status 404 }
+                    http-response sc-set-gpt0(2) status
+                    default_backend be
+                backend be
+                    server s 127.0.0.1:${B}
+                backend st
+                    stick-table type ip size 1k store gpc0,gpc1,gpt0,http_req_cnt
+                """);
+        assertEquals(200, fx.get("127.0.0.8", "FE", "/").status());
+        assertEquals(404, fx.get("127.0.0.8", "FE", "/missing").status());
+        assertEquals(404, fx.get("127.0.0.8", "FE", "/missing").status());
+        // two 404s counted by the response rules: the next request is refused before it reaches the server
+        assertEquals(429, fx.get("127.0.0.8", "FE", "/").status());
+        JsonObject e = fx.adminJson("/v1/tables/st?key=127.0.0.8").getJsonArray("entries").getJsonObject(0);
+        assertEquals(2, e.getLong("gpc0"));
+        assertEquals(2, e.getLong("gpc1"));
+        assertEquals(404, e.getLong("gpt0"));
+        assertEquals(0, e.getLong("http_req_cnt"), "a response-side tracking does not count the request (HAProxy)");
+    }
+
+    @Test
     void entriesExpire() {
         fx = new StickFixture();
         fx.backend("B", 0);
