@@ -25,7 +25,9 @@ public enum StickDataType {
     BYTES_OUT_CNT(Kind.COUNTER),
     BYTES_OUT_RATE(Kind.RATE),
     GPC1(Kind.COUNTER),
-    GPC1_RATE(Kind.RATE);
+    GPC1_RATE(Kind.RATE),
+    HTTP_FAIL_CNT(Kind.COUNTER),
+    HTTP_FAIL_RATE(Kind.RATE);
 
     /**
      * COUNTER: a sum (merged across nodes by adding deltas); RATE: a freq_ctr over a period

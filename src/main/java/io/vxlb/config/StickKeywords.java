@@ -130,7 +130,7 @@ final class StickKeywords {
         if (t == null) {
             throw new ConfigException(i, "unknown or unsupported stick-table data type '" + name + "'",
                     "vxlb stores server_id, gpt0, gpc0, gpc0_rate, gpc1, gpc1_rate, conn_cnt, conn_cur, conn_rate, sess_cnt, sess_rate, "
-                            + "http_req_cnt, http_req_rate, http_err_cnt, http_err_rate, bytes_in_cnt, bytes_in_rate, bytes_out_cnt, bytes_out_rate");
+                            + "http_req_cnt, http_req_rate, http_err_cnt, http_err_rate, http_fail_cnt, http_fail_rate, bytes_in_cnt, bytes_in_rate, bytes_out_cnt, bytes_out_rate");
         }
         for (StickTableSpec.Store s : already) {
             if (s.type() == t) throw new ConfigException(i, "data type '" + name + "' is stored twice", null);

@@ -30,6 +30,7 @@ final class StickFetches {
         GET_GPC0(StickDataType.GPC0), GET_GPC1(StickDataType.GPC1), GET_GPT0(StickDataType.GPT0),
         GPC0_RATE(StickDataType.GPC0_RATE), GPC1_RATE(StickDataType.GPC1_RATE),
         HTTP_ERR_CNT(StickDataType.HTTP_ERR_CNT), HTTP_ERR_RATE(StickDataType.HTTP_ERR_RATE),
+        HTTP_FAIL_CNT(StickDataType.HTTP_FAIL_CNT), HTTP_FAIL_RATE(StickDataType.HTTP_FAIL_RATE),
         HTTP_REQ_CNT(StickDataType.HTTP_REQ_CNT), HTTP_REQ_RATE(StickDataType.HTTP_REQ_RATE),
         INC_GPC0(StickDataType.GPC0), INC_GPC1(StickDataType.GPC1),
         KBYTES_IN(StickDataType.BYTES_IN_CNT), KBYTES_OUT(StickDataType.BYTES_OUT_CNT),
@@ -55,7 +56,7 @@ final class StickFetches {
             {"bytes_in_rate", "BYTES_IN_RATE"}, {"bytes_out_rate", "BYTES_OUT_RATE"}, {"conn_cnt", "CONN_CNT"},
             {"conn_cur", "CONN_CUR"}, {"conn_rate", "CONN_RATE"}, {"gpt0", "GPT0"}, {"gpc0", "GPC0"},
             {"gpc0_rate", "GPC0_RATE"}, {"gpc1", "GPC1"}, {"gpc1_rate", "GPC1_RATE"}, {"http_err_cnt", "HTTP_ERR_CNT"},
-            {"http_err_rate", "HTTP_ERR_RATE"}, {"http_req_cnt", "HTTP_REQ_CNT"}, {"http_req_rate", "HTTP_REQ_RATE"},
+            {"http_err_rate", "HTTP_ERR_RATE"}, {"http_fail_cnt", "HTTP_FAIL_CNT"}, {"http_fail_rate", "HTTP_FAIL_RATE"}, {"http_req_cnt", "HTTP_REQ_CNT"}, {"http_req_rate", "HTTP_REQ_RATE"},
             {"kbytes_in", "BYTES_IN_CNT"}, {"kbytes_out", "BYTES_OUT_CNT"}, {"server_id", "SERVER_ID"},
             {"sess_cnt", "SESS_CNT"}, {"sess_rate", "SESS_RATE"}, {"trackers", ""}};
 

@@ -77,6 +77,11 @@ public final class StreamCounters {
                 t.add(e, StickDataType.HTTP_ERR_CNT, 1);
                 t.add(e, StickDataType.HTTP_ERR_RATE, 1);
             }
+            // HAProxy's stream_inc_http_fail_ctr: a server's 5xx but 501 and 505 (which the client causes)
+            if (serverStatus >= 500 && serverStatus < 600 && serverStatus != 501 && serverStatus != 505) {
+                t.add(e, StickDataType.HTTP_FAIL_CNT, 1);
+                t.add(e, StickDataType.HTTP_FAIL_RATE, 1);
+            }
             if (bytesIn > 0) {
                 t.add(e, StickDataType.BYTES_IN_CNT, bytesIn);
                 t.add(e, StickDataType.BYTES_IN_RATE, bytesIn);
