@@ -35,11 +35,21 @@ public final class StickKeys {
         if (v instanceof Long l) return l >= 0 && l <= 0xFFFFFFFFL ? IpLiteral.formatV4(l) : null;
         if (!(v instanceof String s)) return null;
         long x = IpLiteral.v4Strict(s);
-        if (x >= 0) return IpLiteral.formatV4(x);
+        if (x >= 0) return canonicalV4(s) ? s : IpLiteral.formatV4(x);  // the client's address text is already canonical: no copy
         long[] out = new long[2];
         // an IPv4-mapped IPv6 address converts; any other IPv6 address does not fit an ip table
         if (IpLiteral.v6(s, out) && out[0] == 0 && (out[1] >>> 32) == 0xFFFFL) return IpLiteral.formatV4(out[1] & 0xFFFFFFFFL);
         return null;
+    }
+
+    /** Dotted decimal without leading zeros (what formatV4 writes), given a valid IPv4 text. */
+    private static boolean canonicalV4(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c == '0' && (i == 0 || s.charAt(i - 1) == '.') && i + 1 < n && s.charAt(i + 1) != '.') return false;
+            if (c != '.' && (c < '0' || c > '9')) return false;
+        }
+        return true;
     }
 
     private static String ipv6(Object v) {

@@ -40,6 +40,8 @@ class StickTableTest {
         StickTable ip = tables("stick-table type ip size 10").get("st");
         assertEquals("10.0.0.1", StickKeys.of(ip, "10.0.0.1"));
         assertEquals("10.0.0.1", StickKeys.of(ip, "::ffff:10.0.0.1"));
+        assertEquals("10.0.0.1", StickKeys.of(ip, 0x0A000001L));
+        assertEquals(StickKeys.of(ip, "10.0.0.10"), "10.0.0.10");
         assertNull(StickKeys.of(ip, "2001:db8::1"), "an IPv6 address does not fit an ip table");
         StickTable v6 = tables("stick-table type ipv6 size 10").get("st");
         assertEquals(StickKeys.of(v6, "::ffff:10.0.0.1"), StickKeys.of(v6, "10.0.0.1"));
