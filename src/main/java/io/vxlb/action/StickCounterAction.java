@@ -87,7 +87,8 @@ public record StickCounterAction(Op op, int slot, SampleExpr key, String table, 
         CompiledSample sample = key == null ? null : c.sample(key);
         return switch (op) {
             case TRACK -> txn -> {
-                StickActions.track(txn, txn.stickTables(), txn.trackingCounters(), slot, table, sample, !txn.responseSide());
+                // HAProxy 2.6.12 counts the request on http-response tracking too (measured: http_req_cnt)
+                StickActions.track(txn, txn.stickTables(), txn.trackingCounters(), slot, table, sample, true);
                 return CompiledAction.Verdict.CONTINUE;
             };
             case INC_GPC -> txn -> {
