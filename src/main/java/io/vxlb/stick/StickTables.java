@@ -1,7 +1,6 @@
 package io.vxlb.stick;
 
 import io.vxlb.config.Config;
-import io.vxlb.config.HttpRule;
 import io.vxlb.config.Proxy;
 import io.vxlb.config.StickRule;
 import io.vxlb.config.StickTableSpec;
@@ -54,15 +53,6 @@ public final class StickTables {
             }
         }
         return next;
-    }
-
-    /** True when the configuration declares a table or a stick counter rule (the sync has work). */
-    public static boolean used(Config config) {
-        for (Proxy p : config.proxies()) {
-            if (p.stick().table() != null) return true;
-            for (HttpRule r : p.httpRequestRules()) if (r.action() instanceof io.vxlb.action.StickCounterAction) return true;
-        }
-        return false;
     }
 
     public StickTable get(String name) {
