@@ -28,8 +28,9 @@ public class StickCost {
                 backend st
                     stick-table type ip size 100k expire 30s store http_req_rate(10s),conn_cur,http_req_cnt
                 """);
-        StickTable t = StickTables.of(r.config(), null).get("st");
-        if (syncing) setSyncing(t);
+        StickTables tables = StickTables.of(r.config(), null);
+        if (syncing) tables.enableSync();
+        StickTable t = tables.get("st");
         String[] addrs = new String[keys];
         for (int i = 0; i < keys; i++) addrs[i] = "10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255);
         long sink = 0;
@@ -55,15 +56,5 @@ public class StickCost {
 
     private static long cpu() {
         return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-    }
-
-    private static void setSyncing(StickTable t) {
-        try {
-            var f = StickTable.class.getDeclaredField("syncing");
-            f.setAccessible(true);
-            f.set(t, true);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -245,10 +245,10 @@ public final class Node {
                         for (JsonObject e : earlyHealth) r.applyHealth(e);
                     }
                     bindSignature = bindSignature(r.config());
-                    return deployProxies();
+                    // vxlb-stick: the sync runs before the first request can be counted
+                    return startStickSync().compose(x -> deployProxies());
                 })
                 .compose(v -> startNodeServices())
-                .compose(v -> startStickSync())
                 .compose(v -> members.start(name, options.admin() == null ? null : options.admin().address(), live -> {
                     reownHealth();
                     int before = liveCount;

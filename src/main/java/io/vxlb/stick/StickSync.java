@@ -79,6 +79,7 @@ public final class StickSync extends AbstractVerticle {
             started.complete();
             return;
         }
+        tables.get().enableSync();  // before the first tick: no event of the first interval is lost
         vertx.setPeriodic(intervalMs, id -> publish());
         consumer = vertx.eventBus().consumer(ADDRESS, m -> receive(m.body()));
         consumer.completion().onComplete(started);
@@ -90,7 +91,6 @@ public final class StickSync extends AbstractVerticle {
             JsonObject byTable = new JsonObject();
             int n = 0;
             for (StickTable t : current.all().values()) {
-                t.syncing = true;
                 if (n >= MAX_ENTRIES) break;
                 JsonArray d = t.takeDeltas(MAX_ENTRIES - n);
                 if (d.isEmpty()) continue;

@@ -34,8 +34,6 @@ public final class StickTable {
     private final AtomicBoolean evicting = new AtomicBoolean();
     /** Entries with local changes the cluster sync has not sent yet. */
     final ConcurrentLinkedQueue<StickEntry> dirty = new ConcurrentLinkedQueue<>();
-    /** Set by the cluster sync: only then do updates queue their entry for sending. */
-    volatile boolean syncing;
     private final StickTables owner;
 
     StickTable(StickTableSpec spec, StickTables owner) {
@@ -183,7 +181,7 @@ public final class StickTable {
         AtomicLongArray d = e.data;
         if (t.kind == StickDataType.Kind.RATE) FreqCounter.update(d, off, layout.period[t.ordinal()], n, StickClock.now());
         else d.addAndGet(off, n);
-        if (syncing) {
+        if (owner.syncing()) {
             d.addAndGet(StickLayout.unsent(t, off), n);
             if (e.markDirty()) dirty.add(e);
         }
@@ -211,7 +209,7 @@ public final class StickTable {
         long version = owner.nextVersion();
         e.data.set(off, value);
         e.data.set(off + 1, version);
-        if (syncing && e.markDirty()) dirty.add(e);
+        if (owner.syncing() && e.markDirty()) dirty.add(e);
         return true;
     }
 

@@ -18,15 +18,31 @@ import java.util.concurrent.atomic.AtomicLong;
  * Immutable map, read without locks; carried from snapshot to snapshot.
  */
 public final class StickTables {
-    public static final StickTables EMPTY = new StickTables(Map.of(), new AtomicLong());
+    public static final StickTables EMPTY = new StickTables(Map.of(), new AtomicLong(), new java.util.concurrent.atomic.AtomicBoolean());
 
     private final Map<String, StickTable> tables;
     /** Versions of tag writes (hybrid clock as in {@code SharedState}: ms &lt;&lt; 12, never back). */
     private final AtomicLong clock;
+    /**
+     * On once the node's cluster sync runs: from then on updates queue their entry for sending.
+     * Shared by every generation of the registry, so a table a reload creates counts for the
+     * cluster from its first event.
+     */
+    private final java.util.concurrent.atomic.AtomicBoolean sync;
 
-    private StickTables(Map<String, StickTable> tables, AtomicLong clock) {
+    private StickTables(Map<String, StickTable> tables, AtomicLong clock, java.util.concurrent.atomic.AtomicBoolean sync) {
         this.tables = tables;
         this.clock = clock;
+        this.sync = sync;
+    }
+
+    /** The cluster sync started: updates are kept for it (never turned off: a node stays clustered). */
+    public void enableSync() {
+        sync.set(true);
+    }
+
+    boolean syncing() {
+        return sync.get();
     }
 
     /** The tables of {@code config}, reusing those of {@code previous} (null for a first start) that kept their layout. */
@@ -36,8 +52,9 @@ public final class StickTables {
             for (StickRule r : p.stick().rules()) persistence.add(r.table() != null ? r.table() : p.name());
         }
         AtomicLong clock = previous != null ? previous.clock : new AtomicLong();
+        var sync = previous != null ? previous.sync : new java.util.concurrent.atomic.AtomicBoolean();
         Map<String, StickTable> out = new LinkedHashMap<>();
-        StickTables next = new StickTables(out, clock);
+        StickTables next = new StickTables(out, clock, sync);
         for (Proxy p : config.proxies()) {
             StickTableSpec spec = p.stick().table();
             if (spec == null) continue;
@@ -47,9 +64,7 @@ public final class StickTables {
                     && old.spec.expireMs() == spec.expireMs() && old.spec.nopurge() == spec.nopurge()) {
                 out.put(p.name(), old);
             } else {
-                StickTable t = new StickTable(spec, next);
-                if (old != null) t.syncing = old.syncing;
-                out.put(p.name(), t);
+                out.put(p.name(), new StickTable(spec, next));
             }
         }
         return next;

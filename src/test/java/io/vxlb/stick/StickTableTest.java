@@ -121,8 +121,10 @@ class StickTableTest {
     @Test
     void deltasMoveBetweenNodesBySumAndNewestTag() {
         String line = "stick-table type ip size 100 store gpc0,http_req_rate(10s),conn_cur,gpt0";
-        StickTable a = tables(line).get("st"), b = tables(line).get("st");
-        a.syncing = b.syncing = true;
+        StickTables ta = tables(line), tb = tables(line);
+        ta.enableSync();
+        tb.enableSync();
+        StickTable a = ta.get("st"), b = tb.get("st");
         StickEntry ea = a.getOrCreate("10.0.0.1");
         for (int i = 0; i < 5; i++) a.add(ea, StickDataType.HTTP_REQ_RATE, 1);
         a.add(ea, StickDataType.CONN_CUR, 1);
