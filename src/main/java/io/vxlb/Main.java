@@ -144,6 +144,13 @@ public final class Main {
             if (version > 1) {
                 out.println("Java: " + System.getProperty("java.vm.name") + " " + Runtime.version());
                 out.println("Vert.x: " + Version.vertx());
+                // what the JVM runs with (bin/vxlb's settings, or the operator's), for support questions
+                StringBuilder gcs = new StringBuilder();
+                for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+                    if (gcs.length() > 0) gcs.append(", ");
+                    gcs.append(gc.getName());
+                }
+                out.println("JVM: max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB, collectors " + gcs);
                 out.println("Compatible with HAProxy 2.6 configuration syntax");
             }
             return 0;
