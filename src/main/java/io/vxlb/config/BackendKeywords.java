@@ -333,7 +333,7 @@ final class BackendKeywords {
                             "write 'sni str(NAME)' (a per-request expression such as req.hdr(host) is not supported yet)");
                     b.sni = m.group(1);
                 }
-                case "ca-file" -> b.caFile = ProxyKeywords.stringArg(line, ++i, "a CA file (PEM)");
+                case "ca-file" -> b.caFile = ctx.caPath(ProxyKeywords.stringArg(line, ++i, "a CA file (PEM)"));
                 case "verifyhost" -> b.verifyHost = ProxyKeywords.stringArg(line, ++i, "a host name");
                 case "observe" -> {
                     String v = ProxyKeywords.stringArg(line, ++i, "layer4 or layer7");

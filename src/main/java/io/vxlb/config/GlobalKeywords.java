@@ -40,6 +40,17 @@ final class GlobalKeywords {
     };
 
     static void register(KeywordTable t) {
+        for (String kw : new String[] {"ca-base", "crt-base"}) {
+            t.add(kw, GLOBAL, Support.SUPPORTED, "directory for relative " + (kw.equals("ca-base") ? "ca-file and crl-file" : "crt and crt-list") + " paths of the bind and server lines that follow", (ctx, line) -> {
+                need(line, 1, "a directory");
+                ProxyKeywords.noExtra(line, 2);
+                if (kw.equals("ca-base") ? ctx.global.caBase != null : ctx.global.crtBase != null) {
+                    throw new ConfigException(0, "'" + kw + "' already specified", "keep one '" + kw + "' line");
+                }
+                if (kw.equals("ca-base")) ctx.global.caBase = line.arg(1);
+                else ctx.global.crtBase = line.arg(1);
+            });
+        }
         t.add("log", GLOBAL | Section.ALL_PROXIES, Support.PARSED, "targets: ADDR[:PORT] (UDP syslog), stdout, stderr; 'log global' in proxies",
                 (ctx, line) -> ProxyKeywords.parseLog(ctx, line));
         t.add("log-tag", GLOBAL | Section.ALL_PROXIES, Support.PARSED, "syslog tag", (ctx, line) -> {

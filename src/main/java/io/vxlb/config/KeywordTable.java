@@ -47,6 +47,7 @@ public final class KeywordTable {
         BackendKeywords.register(this);
         CheckKeywords.register(this);
         DynamicUpdateKeywords.register(this);
+        ErrorFileKeywords.register(this);
     }
 
     public static KeywordTable instance() {

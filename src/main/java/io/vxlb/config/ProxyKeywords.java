@@ -152,11 +152,6 @@ final class ProxyKeywords {
                 {"stick", "stick tables are not supported yet: use 'cookie' persistence"},
                 {"http-after-response", "not supported yet: use 'http-response'"},
                 {"http-error", "not supported yet"},
-                {"errorfile", "custom error pages are not supported yet"},
-                {"errorfiles", "custom error pages are not supported yet"},
-                {"errorloc", "custom error pages are not supported yet"},
-                {"errorloc302", "custom error pages are not supported yet"},
-                {"errorloc303", "custom error pages are not supported yet"},
                 {"compression", "compression is not supported yet"},
                 {"filter", "filters are not supported"},
                 {"unique-id-format", "not supported yet"},
@@ -381,7 +376,7 @@ final class ProxyKeywords {
             switch (o) {
                 case "name" -> name = stringArg(line, ++i, "a name");
                 case "ssl" -> ssl = true;
-                case "crt" -> certs.add(stringArg(line, ++i, "a PEM file or directory"));
+                case "crt" -> certs.add(ctx.crtPath(stringArg(line, ++i, "a PEM file or directory")));
                 case "alpn" -> alpn.addAll(List.of(stringArg(line, ++i, "a protocol list (e.g. h2,http/1.1)").split(",")));
                 case "maxconn" -> maxconn = intArg(line, ++i, "connection count");
                 case "backlog" -> backlog = intArg(line, ++i, "backlog");

@@ -68,7 +68,8 @@ public final class LogSink {
         if (target.sample() != null && !target.sample().sends(sampled.getAndIncrement())) return;
         String line = frame(lvl, message);
         if (socket != null) {
-            socket.send(Buffer.buffer(line), port, host);
+            // HAProxy ends every message with a line feed, on sockets too (__do_send_log)
+            socket.send(Buffer.buffer(line).appendByte((byte) '\n'), port, host);
         } else {
             ConsoleWriter c = console;
             if (c == null) {

@@ -9,7 +9,23 @@ import io.vertx.core.buffer.Buffer;
 public final class ErrorPages {
     private ErrorPages() {}
 
-    public record Page(int status, String reason, Buffer body, boolean close) {}
+    /**
+     * A response vxlb writes itself. {@code headers} (name, value, name, value...) is null for
+     * the built-in pages, whose headers the sender writes; an {@code errorfile} page carries its
+     * own, and {@code body} null for an empty error file (HAProxy then sends nothing and closes).
+     * {@code wire}: the whole response as HAProxy writes it when it ends the connection (an
+     * HTTP/1.0 error file, or one without a length): sent as is, below the HTTP encoder.
+     */
+    public record Page(int status, String reason, Buffer body, boolean close, java.util.List<String> headers, Buffer wire) {
+        public Page(int status, String reason, Buffer body, boolean close) {
+            this(status, reason, body, close, null, null);
+        }
+
+        /** An errorfile/errorloc page (runtime/ErrorReplies), not a built-in one. */
+        public boolean custom() {
+            return headers != null;
+        }
+    }
 
     private static Page page(int status, String reason, String text, boolean close) {
         String body = "<html><body><h1>" + status + " " + reason + "</h1>\n" + text + "\n</body></html>\n";
@@ -56,6 +72,18 @@ public final class ErrorPages {
             case 504 -> GATEWAY_TIMEOUT;
             default -> page(status, io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase(), "", false);
         };
+    }
+
+    /**
+     * Writes {@code bytes} straight to the connection's socket, below Vert.x's HTTP encoder (the
+     * caller closes the connection next); false when the connection is not one it can reach.
+     */
+    public static boolean writeRaw(io.vertx.core.http.HttpConnection conn, Buffer bytes) {
+        if (!(conn instanceof io.vertx.core.net.impl.ConnectionBase base)) return false;
+        io.netty.channel.ChannelHandlerContext encoder = base.channel().pipeline().context(io.netty.handler.codec.http.HttpResponseEncoder.class);
+        if (encoder == null) return false;
+        encoder.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(bytes.getBytes()));
+        return true;
     }
 
     /**

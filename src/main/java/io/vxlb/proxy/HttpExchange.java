@@ -1021,12 +1021,41 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
             finishAborted(log.terminationState);
             return;
         }
+        // errorfile/errorloc pages of the backend, then the frontend (runtime/ErrorReplies)
+        page = io.vxlb.runtime.ErrorReplies.pick(page, backend, frontend);
+        if (page.custom()) {
+            respondCustomPage(resp, page, close);
+            return;
+        }
         resp.setStatusCode(page.status()).setStatusMessage(page.reason());
         resp.headers().add("content-length", Integer.toString(page.body().length()))
                 .add("cache-control", "no-cache");
         if (close || page.close()) resp.headers().add("connection", "close");
         resp.headers().add("content-type", "text/html");
         for (int i = 0; i + 1 < extraHeaders.length; i += 2) resp.headers().add(extraHeaders[i], extraHeaders[i + 1]);
+        finishLocal(resp, page.status(), page.body(), close || page.close());
+    }
+
+    /** An errorfile page: its status line and headers as written in the file; an empty file closes at once. */
+    private void respondCustomPage(HttpServerResponse resp, ErrorPages.Page page, boolean close) {
+        if (page.body() == null) {
+            phase = Phase.DONE;
+            log.status = page.status();
+            request.connection().close();
+            verticle.logRequest(this, log);
+            return;
+        }
+        if (page.wire() != null && ErrorPages.writeRaw(request.connection(), page.wire())) {
+            phase = Phase.DONE;
+            log.status = page.status();
+            log.bytesOut = page.wire().length();
+            request.connection().close();
+            verticle.logRequest(this, log);
+            return;
+        }
+        resp.setStatusCode(page.status()).setStatusMessage(page.reason());
+        List<String> h = page.headers();
+        for (int i = 0; i + 1 < h.size(); i += 2) resp.headers().add(h.get(i), h.get(i + 1));
         finishLocal(resp, page.status(), page.body(), close || page.close());
     }
 
