@@ -22,7 +22,7 @@ final class ProxyKeywords {
     static final List<String> LEVELS = List.of("emerg", "alert", "crit", "err", "warning", "notice", "info", "debug");
 
     /** Bind options whose name in the address position means the address was left out. */
-    private static final Set<String> BIND_OPTIONS = Set.of("name", "ssl", "crt", "alpn", "maxconn", "backlog", "v6only", "v4v6");
+    private static final Set<String> BIND_OPTIONS = Set.of("name", "ssl", "crt", "crt-list", "ca-file", "verify", "alpn", "maxconn", "backlog", "v6only", "v4v6");
 
     static void register(KeywordTable t) {
         t.add("mode", ALL_PROXIES, Support.PARSED, "http or tcp", (ctx, line) -> {
@@ -35,7 +35,7 @@ final class ProxyKeywords {
             noExtra(line, 2);
             ctx.proxy.modeSet = true;
         });
-        t.add("bind", FRONTEND | LISTEN, Support.PARSED, "ADDR:PORT, *:PORT, :PORT, ipv6@, port ranges, comma lists; options name, ssl, crt, alpn, maxconn, backlog",
+        t.add("bind", FRONTEND | LISTEN, Support.PARSED, "ADDR:PORT, *:PORT, :PORT, ipv6@, port ranges, comma lists; options name, ssl, crt (file or directory), crt-list (plain lines with SNI filters), ca-file + verify none|optional|required (client certificates), alpn, maxconn, backlog",
                 (ctx, line) -> addBinds(ctx, line, 1));
         t.add("backlog", FRONT_SIDE, Support.PARSED, "listen queue length", (ctx, line) -> {
             ctx.proxy.backlog = intArg(line, 1, "backlog");
@@ -368,6 +368,8 @@ final class ProxyKeywords {
         String name = null;
         boolean ssl = false;
         List<String> certs = new ArrayList<>();
+        List<String> crtLists = new ArrayList<>();  // bind TLS (config branch): crt-list, ca-file, verify
+        String caFile = null, verify = null;
         List<String> alpn = new ArrayList<>();
         int maxconn = 0, backlog = 0;
         boolean v6only = false;
@@ -377,6 +379,15 @@ final class ProxyKeywords {
                 case "name" -> name = stringArg(line, ++i, "a name");
                 case "ssl" -> ssl = true;
                 case "crt" -> certs.add(ctx.crtPath(stringArg(line, ++i, "a PEM file or directory")));
+                // HAProxy applies crt-base to the certificates inside the list, not to the list itself
+                case "crt-list" -> crtLists.add(stringArg(line, ++i, "a crt-list file"));
+                case "ca-file" -> caFile = ctx.caPath(stringArg(line, ++i, "a CA file (PEM) for client certificates"));
+                case "verify" -> {
+                    verify = stringArg(line, ++i, "none, optional or required");
+                    if (!List.of("none", "optional", "required").contains(verify)) {
+                        throw new ConfigException(i, "unknown verify mode '" + verify + "'", "use 'none', 'optional' or 'required'");
+                    }
+                }
                 case "alpn" -> alpn.addAll(List.of(stringArg(line, ++i, "a protocol list (e.g. h2,http/1.1)").split(",")));
                 case "maxconn" -> maxconn = intArg(line, ++i, "connection count");
                 case "backlog" -> backlog = intArg(line, ++i, "backlog");
@@ -389,15 +400,20 @@ final class ProxyKeywords {
                     stringArg(line, ++i, "a value for '" + o + "'");
                     ctx.warn(line, i - 1, "bind option '" + o + "' has no effect in vxlb and is ignored", null);
                 }
-                case "accept-proxy", "transparent", "crt-list", "ca-file", "verify", "crl-file", "namespace", "generate-certificates",
+                case "accept-proxy", "transparent", "crl-file", "namespace", "generate-certificates",
                      "proto", "expose-fd", "ca-sign-file", "quic-cc-algo" ->
                         throw new ConfigException(i, "bind option '" + o + "' is not supported by vxlb", null);
                 default -> throw new ConfigException(i, "unknown bind option '" + o + "'",
-                        ClosestName.hint(o, List.of("name", "ssl", "crt", "alpn", "maxconn", "backlog", "v6only", "v4v6")));
+                        ClosestName.hint(o, List.of("name", "ssl", "crt", "crt-list", "ca-file", "verify", "alpn", "maxconn", "backlog", "v6only", "v4v6")));
             }
         }
-        if (ssl && certs.isEmpty()) throw new ConfigException(first, "'ssl' on a bind line needs a certificate", "add 'crt /path/to/cert.pem' (certificate chain and key in one PEM file)");
-        if (!ssl && !certs.isEmpty()) ctx.warn(line, first, "'crt' without 'ssl': the address will serve plain text", "add 'ssl'");
+        if (ssl && certs.isEmpty() && crtLists.isEmpty()) throw new ConfigException(first, "'ssl' on a bind line needs a certificate", "add 'crt /path/to/cert.pem' (certificate chain and key in one PEM file) or 'crt-list FILE'");
+        if (!ssl && (!certs.isEmpty() || !crtLists.isEmpty())) ctx.warn(line, first, "'crt' without 'ssl': the address will serve plain text", "add 'ssl'");
+        if (verify != null && !verify.equals("none") && caFile == null) {
+            // HAProxy: "verify is enabled but no CA file specified"
+            throw new ConfigException(first, "verify is enabled but no CA file specified", "add 'ca-file FILE' with the CAs that sign client certificates");
+        }
+        Bind.Tls tls = new Bind.Tls(crtLists, caFile, verify == null ? "none" : verify, ctx.crtPath(""));
         for (String part : text.split(",")) {
             Address a;
             try {
@@ -406,7 +422,7 @@ final class ProxyKeywords {
                 throw new ConfigException(first, e.getMessage());
             }
             for (int p = a.port(); p <= a.portEnd(); p++) {
-                ctx.proxy.binds.add(new Bind(line.location(first), a.host(), p, a.ipv6() || v6only, name, ssl, certs, alpn, maxconn, backlog));
+                ctx.proxy.binds.add(new Bind(line.location(first), a.host(), p, a.ipv6() || v6only, name, ssl, certs, alpn, maxconn, backlog, tls));
             }
         }
     }

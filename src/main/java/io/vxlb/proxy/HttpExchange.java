@@ -514,6 +514,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
     /** TLS for an upgrade through Vert.x's client, as the server line says (ServerConnection's own TLS is in ServerPool). */
     private static io.vertx.core.net.ClientSSLOptions upgradeTls(ServerRuntime s) {
         io.vertx.core.net.ClientSSLOptions o = new io.vertx.core.net.ClientSSLOptions();
+        if (s.server.crt() != null) o.setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions().setCertPath(s.server.crt()).setKeyPath(s.server.crt()));  // server crt (config branch)
         if (s.server.verifyNone()) return o.setTrustAll(true).setHostnameVerificationAlgorithm("");
         o.setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(s.server.caFile()));
         return o.setHostnameVerificationAlgorithm(s.verifiedName() != null ? "HTTPS" : "");

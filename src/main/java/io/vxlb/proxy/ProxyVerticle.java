@@ -13,8 +13,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.net.KeyCertOptions;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vxlb.config.Bind;
 import io.vxlb.config.GlobalSection;
 import io.vxlb.config.LogTarget;
@@ -29,15 +27,12 @@ import io.vxlb.runtime.Snapshot;
 import io.vxlb.runtime.SnapshotHolder;
 import io.vxlb.runtime.TrafficCounters;
 
-import java.io.File;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import javax.net.ssl.KeyManagerFactory;
 
 /**
  * The data plane of one event loop: listens on every {@code bind} of the HTTP frontends (Vert.x
@@ -93,51 +88,12 @@ public final class ProxyVerticle extends VerticleBase {
                 .setTcpNoDelay(true)
                 .setAcceptBacklog(b.backlog() > 0 ? b.backlog() : p.backlog() > 0 ? p.backlog() : -1);
         if (p.timeouts().client() > 0) o.setIdleTimeout((int) p.timeouts().client()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
-        if (b.ssl()) o.setSsl(true).setSni(true).setKeyCertOptions(pem(b.certificates()));
+        if (b.ssl()) BindCertificates.of(b).apply(o, b);  // crt, crt-list, client certificates
         HttpServer server = vertx.createHttpServer(o);
         server.connectionHandler(conn -> onConnection(frontendName, conn));
         server.requestHandler(req -> onRequest(frontendName, req));
         servers.add(server);
         return server.listen();
-    }
-
-    /** Names HAProxy skips in a {@code crt} directory (crtlist_load_cert_dir): its companion files and dot-files. */
-    private static final java.util.regex.Pattern NOT_A_CERTIFICATE = java.util.regex.Pattern.compile("^\\..*|.*\\.(key|issuer|ocsp|sctl)$");
-
-    /**
-     * HAProxy's PEM: certificate chain and key in one file; a directory holds one PEM per name
-     * (SNI), every file but HAProxy's reserved extensions, in name order. The first certificate is
-     * the default one, served when the client sends no SNI or a name no certificate matches.
-     */
-    private static KeyCertOptions pem(List<String> certificates) {
-        PemKeyCertOptions pem = new PemKeyCertOptions();
-        for (String c : certificates) {
-            File f = new File(c);
-            File[] files = f.isDirectory() ? f.listFiles(x -> x.isFile() && !NOT_A_CERTIFICATE.matcher(x.getName()).matches()) : new File[]{f};
-            if (files == null) continue;
-            java.util.Arrays.sort(files);
-            for (File x : files) pem.addCertPath(x.getPath()).addKeyPath(x.getPath());
-        }
-        if (pem.getCertPaths().size() < 2) return pem;
-        // Vert.x answers a client without SNI with every key and the JDK picks one by key type
-        // (ECDSA first): HAProxy serves its first certificate then
-        PemKeyCertOptions first = new PemKeyCertOptions().addCertPath(pem.getCertPaths().get(0)).addKeyPath(pem.getKeyPaths().get(0));
-        return new KeyCertOptions() {
-            @Override
-            public KeyCertOptions copy() {
-                return this;  // immutable
-            }
-
-            @Override
-            public KeyManagerFactory getKeyManagerFactory(io.vertx.core.Vertx v) throws Exception {
-                return first.getKeyManagerFactory(v);
-            }
-
-            @Override
-            public Function<String, KeyManagerFactory> keyManagerFactoryMapper(io.vertx.core.Vertx v) throws Exception {
-                return pem.keyManagerFactoryMapper(v);  // null for an unknown name: the default above
-            }
-        };
     }
 
     private void onConnection(String frontendName, HttpConnection conn) {
