@@ -407,7 +407,10 @@ public final class ConfigParser {
 
         ParseResult finish(List<String> files) {
             List<Proxy> built = new ArrayList<>();
+            String hostname = ctx.global.logSendHostname;
+            ctx.global.logs.replaceAll(t -> t.settled(hostname));
             for (ProxyBuilder b : proxies) {
+                b.logs.replaceAll(t -> t.settled(hostname));
                 b.resolvedErrorPages = ErrorFileKeywords.resolve(ctx, b, ctx.httpErrorSections);
                 built.add(b.build());
             }

@@ -28,6 +28,8 @@ final class ProxyBuilder {
     ForwardFor forwardFor;
     OriginalTo originalTo;
     boolean logGlobal;
+    /** {@code log-tag} of the proxy (its defaults'); null: the global one. */
+    String logTag;
     List<LogTarget> logs = new ArrayList<>();
     Proxy.LogFormatSpec logFormat;
     String monitorUri;
@@ -114,6 +116,7 @@ final class ProxyBuilder {
         forwardFor = d.forwardFor;
         originalTo = d.originalTo;
         logGlobal = d.logGlobal;
+        logTag = d.logTag;
         logs = new ArrayList<>(d.logs);
         logFormat = d.logFormat;
         monitorUri = d.monitorUri;
@@ -166,6 +169,6 @@ final class ProxyBuilder {
                 logGlobal, logs, logFormat, acls, httpRequestRules, httpResponseRules, redirects, backendSwitches,
                 kind.hasFrontend() ? defaultBackend : null, kind.hasFrontend() ? defaultBackendLocation : null, useServerRules, captures, monitorUri,
                 cookie, balance, hashType, checks, servers, stats, disabled, id,
-                resolvedErrorPages);
+                resolvedErrorPages, logTag);
     }
 }

@@ -440,20 +440,28 @@ final class ProxyKeywords {
             throw new ConfigException(1, "'" + address + "' is a facility: the log address is missing",
                     "write 'log ADDRESS " + address + "', e.g. 'log 127.0.0.1 " + address + "' or 'log stdout format raw " + address + "'");
         }
-        if (!address.equals("stdout") && !address.equals("stderr")) {
+        if (address.startsWith("unix@") && address.length() > 5 || address.startsWith("/")) {
+            // a unix datagram socket (syslog's /dev/log): sent through Netty's epoll transport (log/LogSink)
+            String path = address.startsWith("unix@") ? address.substring(5) : address;
+            if (path.length() > 107) throw new ConfigException(1, "unix socket path '" + path + "' is too long", "a unix socket path has at most 107 bytes");
+        } else if (!address.equals("stdout") && !address.equals("stderr")) {
+            if (address.matches("(abns|fd|ring)@.*")) {
+                throw new ConfigException(1, "log address '" + address + "' is not supported by vxlb", "use a UDP address, a unix socket path (/dev/log), stdout or stderr");
+            }
             try {
                 Address.parse(address, false);
             } catch (IllegalArgumentException e) {
-                if (!address.startsWith("/")) throw new ConfigException(1, e.getMessage());
+                throw new ConfigException(1, e.getMessage());
             }
         }
         int i = 2, len = 1024;
-        String format = "rfc3164";
+        String format = null;  // HAProxy's default is settled when parsing ends (LogTarget.settled)
         LogTarget.Sample sample = null;
         while (line.has(i)) {
             String w = line.arg(i);
             if (w.equals("len")) {
                 len = intArg(line, i + 1, "length");
+                if (len < 80 || len > 65535) throw new ConfigException(i + 1, "invalid log length '" + line.arg(i + 1) + "', must be between 80 and 65535", null);
                 i += 2;
             } else if (w.equals("format")) {
                 format = stringArg(line, i + 1, "a format");

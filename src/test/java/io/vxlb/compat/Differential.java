@@ -43,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>The configuration template names ports {@code ${NAME}}: {@code ${BE...}} are recording
  * backends that answer {@code 200 ok}, {@code ${SYSLOG}} a UDP syslog listener whose lines are
- * captured, {@code ${DEAD...}} ports that refuse connections, every other name a free port (a
+ * captured, {@code ${UNIXLOG}} the path of a unix datagram syslog socket (captured too), {@code ${DEAD...}} ports that refuse connections, every other name a free port (a
  * frontend); {@code ${DIR}} is the case's resource directory. Each request goes on its own
  * connection; the answer is the status line, the headers in order, the body, whether the proxy
  * closed the connection, what the backends received and the log lines that arrived.
@@ -156,7 +156,8 @@ public final class Differential {
             try {
                 Node node = Node.start(vertx, r.config()).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
                 try {
-                    rig.awaitListening();
+                    // Node.start completes once every listener is bound: no probe connections, whose
+                    // "<BADREQ>" lines vxlb writes later than HAProxy does (not at the close)
                     return rig.play();
                 } finally {
                     node.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
@@ -181,12 +182,38 @@ public final class Differential {
             StringBuilder sb = new StringBuilder();
             while (m.find()) {
                 String n = m.group(1);
-                String value = n.equals("DIR") ? dir(name).toString() : Integer.toString(ports.computeIfAbsent(n, this::open));
+                String value = n.equals("DIR") ? dir(name).toString() : n.equals("UNIXLOG") ? unixLog() : Integer.toString(ports.computeIfAbsent(n, this::open));
                 m.appendReplacement(sb, Matcher.quoteReplacement(value));
             }
             m.appendTail(sb);
             config = sb.toString();
         }
+
+        io.netty.channel.EventLoopGroup unixGroup;
+        Path unixPath;
+
+        /** A unix datagram socket in a fresh directory; what arrives is captured as "unixlog" lines. */
+        private String unixLog() {
+            if (unixPath != null) return unixPath.toString();
+            try {
+                unixPath = Files.createTempDirectory("vxlb-diff").resolve("log.sock");
+                unixGroup = new io.netty.channel.MultiThreadIoEventLoopGroup(1, io.netty.channel.epoll.EpollIoHandler.newFactory());
+                new io.netty.bootstrap.Bootstrap().group(unixGroup).channel(io.netty.channel.epoll.EpollDomainDatagramChannel.class)
+                        .handler(new io.netty.channel.SimpleChannelInboundHandler<io.netty.channel.unix.DomainDatagramPacket>() {
+                            @Override
+                            protected void channelRead0(io.netty.channel.ChannelHandlerContext ctx, io.netty.channel.unix.DomainDatagramPacket p) {
+                                unixLines.add(p.content().toString(StandardCharsets.ISO_8859_1));
+                            }
+                        })
+                        .bind(new io.netty.channel.unix.DomainSocketAddress(unixPath.toString())).sync();
+                unixPath.toFile().setWritable(true, false);
+                return unixPath.toString();
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        final ConcurrentLinkedQueue<String> unixLines = new ConcurrentLinkedQueue<>();
 
         private int open(String n) {
             try {
@@ -238,8 +265,13 @@ public final class Differential {
                     }
                 }
             }
-            Thread.sleep(100);  // the probe connections' log lines (if any) arrive and are dropped
-            logLines.clear();
+            // the probe connections are logged too (400 "<BADREQ>" CR--): wait until those lines are in, drop them
+            for (int quiet = 0; quiet < 10; quiet++) {
+                logLines.clear();
+                unixLines.clear();
+                Thread.sleep(300);
+                if (logLines.isEmpty() && unixLines.isEmpty()) break;
+            }
         }
 
         Map<String, String> play() throws Exception {
@@ -247,11 +279,14 @@ public final class Differential {
             for (Request r : requests) {
                 for (RecordingBackend b : backends) b.seen.clear();
                 logLines.clear();
+                unixLines.clear();
                 StringBuilder sb = new StringBuilder();
                 sb.append(exchange(ports.get(r.port()), r.bytes()));
-                Thread.sleep(syslog != null ? 300 : 0);
+                Thread.sleep(syslog != null || unixPath != null ? 300 : 0);
                 for (RecordingBackend b : backends) for (String s : b.seen) sb.append("backend ").append(b.name).append(' ').append(escape(s)).append('\n');
-                for (String l : logLines) sb.append("log ").append(escape(logNormalizer.apply(l))).append('\n');
+                // several targets may get the same line: compared in sorted order, not arrival order
+                logLines.stream().map(l -> "log " + escape(logNormalizer.apply(l))).sorted().forEach(l -> sb.append(l).append('\n'));
+                unixLines.stream().map(l -> "unixlog " + escape(logNormalizer.apply(l))).sorted().forEach(l -> sb.append(l).append('\n'));
                 out.put(r.name(), sb.toString());
             }
             return out;
@@ -292,6 +327,15 @@ public final class Differential {
                 }
             }
             if (syslog != null) syslog.close();
+            if (unixGroup != null) unixGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            if (unixPath != null) {
+                try {
+                    Files.deleteIfExists(unixPath);
+                    Files.deleteIfExists(unixPath.getParent());
+                } catch (IOException e) {
+                    // a temporary directory left behind
+                }
+            }
         }
     }
 

@@ -20,7 +20,7 @@ class ErrorRepliesIT {
         String debian = Files.readString(Differential.dir("debian").resolve("haproxy.cfg"))
                 .replace("/etc/haproxy/errors", "${DIR}/errors")
                 .replaceAll("(?m)^\\s*(chroot|stats socket|stats timeout|user|group|daemon)\\b.*$", "")
-                .replace("log /dev/log", "log 127.0.0.1:${SYSLOG}");
+                .replace("log /dev/log", "log ${UNIXLOG}");  // a unix datagram socket, as /dev/log
         String cfg = debian + """
 
                 frontend web
