@@ -25,10 +25,11 @@ public record Bind(Location location, String host, int port, boolean ipv6, Strin
      * starts, see proxy/BindCertificates), {@code ca-file} and {@code verify} for client
      * certificates. {@code verify} is "none" (no certificate asked, HAProxy's default),
      * "optional" or "required". {@code crtBase}: the global {@code crt-base}, for the relative
-     * certificate paths inside crt-list files.
+     * certificate paths inside crt-list files. {@code strictSni}: a handshake whose SNI matches
+     * no certificate (or that has none) is refused instead of getting the default one.
      */
-    public record Tls(List<String> crtLists, String caFile, String verify, String crtBase) {
-        public static final Tls NONE = new Tls(List.of(), null, "none", null);
+    public record Tls(List<String> crtLists, String caFile, String verify, String crtBase, boolean strictSni) {
+        public static final Tls NONE = new Tls(List.of(), null, "none", null, false);
 
         public Tls {
             crtLists = List.copyOf(crtLists);

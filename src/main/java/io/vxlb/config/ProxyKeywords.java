@@ -370,6 +370,7 @@ final class ProxyKeywords {
         List<String> certs = new ArrayList<>();
         List<String> crtLists = new ArrayList<>();  // bind TLS (config branch): crt-list, ca-file, verify
         String caFile = null, verify = null;
+        boolean strictSni = false;
         List<String> alpn = new ArrayList<>();
         int maxconn = 0, backlog = 0;
         boolean v6only = false;
@@ -380,6 +381,7 @@ final class ProxyKeywords {
                 case "ssl" -> ssl = true;
                 case "crt" -> certs.add(ctx.crtPath(stringArg(line, ++i, "a PEM file or directory")));
                 // HAProxy applies crt-base to the certificates inside the list, not to the list itself
+                case "strict-sni" -> strictSni = true;
                 case "crt-list" -> crtLists.add(stringArg(line, ++i, "a crt-list file"));
                 case "ca-file" -> caFile = ctx.caPath(stringArg(line, ++i, "a CA file (PEM) for client certificates"));
                 case "verify" -> {
@@ -393,7 +395,7 @@ final class ProxyKeywords {
                 case "backlog" -> backlog = intArg(line, ++i, "backlog");
                 case "v6only" -> v6only = true;
                 case "v4v6", "defer-accept", "tfo", "transparent-off", "no-sslv3", "no-tlsv10", "no-tlsv11", "no-tls-tickets",
-                     "prefer-client-ciphers", "strict-sni", "allow-0rtt" ->
+                     "prefer-client-ciphers", "allow-0rtt" ->
                         ctx.warn(line, i, "bind option '" + o + "' has no effect in vxlb and is ignored", null);
                 case "process", "thread", "id", "nice", "ciphers", "ciphersuites", "ssl-min-ver", "ssl-max-ver", "curves", "ecdhe",
                      "interface", "mss", "npn", "level", "mode", "user", "group", "uid", "gid", "tcp-ut", "severity-output" -> {
@@ -413,7 +415,7 @@ final class ProxyKeywords {
             // HAProxy: "verify is enabled but no CA file specified"
             throw new ConfigException(first, "verify is enabled but no CA file specified", "add 'ca-file FILE' with the CAs that sign client certificates");
         }
-        Bind.Tls tls = new Bind.Tls(crtLists, caFile, verify == null ? "none" : verify, ctx.crtPath(""));
+        Bind.Tls tls = new Bind.Tls(crtLists, caFile, verify == null ? "none" : verify, ctx.crtPath(""), strictSni);
         for (String part : text.split(",")) {
             Address a;
             try {

@@ -147,7 +147,7 @@ public final class BindCertificates {
 
     /** Sets the server options' TLS: certificates by SNI, and client certificates when verify asks for them. */
     public void apply(HttpServerOptions o, Bind b) {
-        o.setSsl(true).setSni(true).setKeyCertOptions(keyCertOptions());
+        o.setSsl(true).setSni(true).setKeyCertOptions(keyCertOptions(b.tls().strictSni()));
         Bind.Tls tls = b.tls();
         if (tls.caFile() != null) o.setTrustOptions(new PemTrustOptions().addCertPath(tls.caFile()));
         switch (tls.verify()) {
@@ -158,7 +158,7 @@ public final class BindCertificates {
     }
 
     /** Key managers: the default (first) certificate, and one per SNI name. */
-    KeyCertOptions keyCertOptions() {
+    KeyCertOptions keyCertOptions(boolean strictSni) {
         List<Entry> list = entries;
         return new KeyCertOptions() {
             @Override
@@ -168,7 +168,8 @@ public final class BindCertificates {
 
             @Override
             public KeyManagerFactory getKeyManagerFactory(Vertx v) throws Exception {
-                return pem(list.get(0).file()).getKeyManagerFactory(v);
+                // without SNI: the default certificate, or none with strict-sni (the handshake fails)
+                return strictSni ? wrap(new Chain(null, null)) : keyManagerFactory(list.get(0).file(), v);
             }
 
             @Override
@@ -180,7 +181,7 @@ public final class BindCertificates {
                 for (Entry e : list) {
                     KeyManagerFactory kmf = byFile.get(e.file());
                     if (kmf == null) {
-                        kmf = pem(e.file()).getKeyManagerFactory(v);
+                        kmf = keyManagerFactory(e.file(), v);
                         byFile.put(e.file(), kmf);
                     }
                     negative.addAll(e.excluded());
@@ -190,21 +191,127 @@ public final class BindCertificates {
                         else exact.putIfAbsent(n, kmf);
                     }
                 }
+                KeyManagerFactory none = strictSni ? wrap(new Chain(null, null)) : null;
                 return name -> {
-                    if (name == null) return null;  // the default certificate
+                    if (name == null) return none;  // the default certificate, or none with strict-sni
                     String n = name.toLowerCase(Locale.ROOT);
                     KeyManagerFactory k = exact.get(n);
                     if (k != null) return k;
                     // ssl_sock_switchctx_cbk: a name in the exact tree, even as a negative filter only, is not looked up among wildcards
-                    if (negative.contains(n)) return null;
+                    if (negative.contains(n)) return none;
                     int dot = n.indexOf('.');
-                    return dot > 0 ? wildcard.get(n.substring(dot + 1)) : null;
+                    k = dot > 0 ? wildcard.get(n.substring(dot + 1)) : null;
+                    return k != null ? k : none;
                 };
             }
         };
     }
 
-    private static PemKeyCertOptions pem(String file) {
-        return new PemKeyCertOptions().addCertPath(file).addKeyPath(file);
+    /**
+     * The key manager of one HAProxy PEM: its key (any form Vert.x reads: PKCS#8, PKCS#1, SEC1)
+     * and every certificate of the file as the chain, in file order, as OpenSSL sends it. A Java
+     * KeyStore refuses a chain whose links do not follow each other ("Certificate chain is not
+     * valid"), which HAProxy accepts: the store gets the leaf only, the chain is served from here.
+     */
+    static KeyManagerFactory keyManagerFactory(String file, Vertx v) throws Exception {
+        String text = java.nio.file.Files.readString(Path.of(file), StandardCharsets.ISO_8859_1);
+        List<X509Certificate> chain = new ArrayList<>();
+        for (java.security.cert.Certificate c : CertificateFactory.getInstance("X.509")
+                .generateCertificates(new java.io.ByteArrayInputStream(certificateBlocks(text).getBytes(StandardCharsets.ISO_8859_1)))) {
+            chain.add((X509Certificate) c);
+        }
+        if (chain.isEmpty()) throw new IllegalArgumentException("no certificate in '" + file + "'");
+        String leaf = pemBlock(chain.get(0));
+        KeyManagerFactory kmf = new PemKeyCertOptions().setCertValue(io.vertx.core.buffer.Buffer.buffer(leaf))
+                .setKeyValue(io.vertx.core.buffer.Buffer.buffer(text)).getKeyManagerFactory(v);
+        for (javax.net.ssl.KeyManager km : kmf.getKeyManagers()) {
+            if (km instanceof javax.net.ssl.X509ExtendedKeyManager x) {
+                String alias = null;
+                for (String type : new String[] {"RSA", "EC", "EdDSA", "DSA", "RSASSA-PSS"}) {
+                    String[] a = x.getServerAliases(type, null);
+                    if (a != null && a.length > 0) {
+                        alias = a[0];
+                        break;
+                    }
+                }
+                if (alias == null) throw new IllegalArgumentException("no usable key in '" + file + "'");
+                return wrap(new Chain(x.getPrivateKey(alias), chain.toArray(new X509Certificate[0])));
+            }
+        }
+        throw new IllegalArgumentException("no key manager for '" + file + "'");
+    }
+
+    private static String certificateBlocks(String text) {
+        StringBuilder sb = new StringBuilder();
+        java.util.regex.Matcher m = Pattern.compile("-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", Pattern.DOTALL).matcher(text);
+        while (m.find()) sb.append(m.group()).append('\n');
+        return sb.toString();
+    }
+
+    private static String pemBlock(X509Certificate c) throws java.security.cert.CertificateEncodingException {
+        return "-----BEGIN CERTIFICATE-----\n" + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(c.getEncoded()) + "\n-----END CERTIFICATE-----\n";
+    }
+
+    /** One certificate chain and its key (both null: no certificate, for strict-sni refusals). */
+    record Chain(java.security.PrivateKey key, X509Certificate[] certs) {}
+
+    private static KeyManagerFactory wrap(Chain chain) {
+        javax.net.ssl.X509ExtendedKeyManager km = new javax.net.ssl.X509ExtendedKeyManager() {
+            private static final String ALIAS = "crt";
+
+            private String alias() {
+                return chain.key() == null ? null : ALIAS;
+            }
+
+            @Override
+            public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+                return null;
+            }
+
+            @Override
+            public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+                return null;
+            }
+
+            @Override
+            public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+                return chain.key() == null ? null : new String[] {ALIAS};
+            }
+
+            @Override
+            public String chooseServerAlias(String keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+                return chain.key() != null && chain.key().getAlgorithm().equals(keyType) ? alias() : null;
+            }
+
+            @Override
+            public String chooseEngineServerAlias(String keyType, java.security.Principal[] issuers, javax.net.ssl.SSLEngine engine) {
+                return chooseServerAlias(keyType, issuers, null);
+            }
+
+            @Override
+            public X509Certificate[] getCertificateChain(String alias) {
+                return ALIAS.equals(alias) ? chain.certs().clone() : null;
+            }
+
+            @Override
+            public java.security.PrivateKey getPrivateKey(String alias) {
+                return ALIAS.equals(alias) ? chain.key() : null;
+            }
+        };
+        javax.net.ssl.KeyManagerFactorySpi spi = new javax.net.ssl.KeyManagerFactorySpi() {
+            @Override
+            protected void engineInit(java.security.KeyStore ks, char[] password) {
+            }
+
+            @Override
+            protected void engineInit(javax.net.ssl.ManagerFactoryParameters spec) {
+            }
+
+            @Override
+            protected javax.net.ssl.KeyManager[] engineGetKeyManagers() {
+                return new javax.net.ssl.KeyManager[] {km};
+            }
+        };
+        return new KeyManagerFactory(spi, null, "vxlb-pem") {};
     }
 }

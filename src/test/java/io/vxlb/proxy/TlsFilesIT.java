@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
  * TLS file options against HAProxy 2.6.12's recorded answers: {@code crt-base}/{@code ca-base},
  * {@code bind ... crt-list} (names, wildcard and negative SNI filters, lines without filters
  * taking the certificate's names, the first certificate as default), {@code bind ca-file} with
- * {@code verify optional|required}, and {@code server ... crt} (a client certificate). A clear
+ * {@code verify optional|required}, {@code strict-sni}, and {@code server ... crt} (a client certificate). A clear
  * listener in front makes each request one TLS connection: a server whose certificate check
  * fails, or a handshake the TLS listener refuses, answers 503.
  */
@@ -39,6 +39,9 @@ class TlsFilesIT {
                     use-server req-nocert if { path_beg /req-nocert }
                     use-server req-rogue if { path_beg /req-rogue }
                     use-server opt-rogue if { path_beg /opt-rogue }
+                    use-server strict-a if { path_beg /strict-a }
+                    use-server strict-other if { path_beg /strict-other }
+                    use-server strict-nosni if { path_beg /strict-nosni }
                     server a 127.0.0.1:${TLS} ssl ca-file ca.crt verifyhost a.test sni str(a.test)
                     server b 127.0.0.1:${TLS} ssl ca-file ca.crt verifyhost b.test sni str(b.test)
                     server bwww 127.0.0.1:${TLS} ssl ca-file ca.crt verifyhost www.b.test sni str(www.b.test)
@@ -50,10 +53,17 @@ class TlsFilesIT {
                     server req-nocert 127.0.0.1:${TLSREQ} ssl ca-file ca.crt verifyhost default.test
                     server req-rogue 127.0.0.1:${TLSREQ} ssl verify none crt rogue.pem
                     server opt-rogue 127.0.0.1:${TLS} ssl verify none crt rogue.pem
+                    server strict-a 127.0.0.1:${STRICT} ssl ca-file ca.crt sni str(a.test)
+                    server strict-other 127.0.0.1:${STRICT} ssl verify none sni str(other.test)
+                    server strict-nosni 127.0.0.1:${STRICT} ssl verify none
 
                 listen tls
                     bind 127.0.0.1:${TLS} ssl crt default.pem crt-list ${DIR}/list.txt ca-file ca.crt verify optional
                     http-response set-header x-sni %[ssl_fc_sni]
+                    server s1 127.0.0.1:${BE1}
+
+                listen strict
+                    bind 127.0.0.1:${STRICT} ssl strict-sni crt-list ${DIR}/list.txt
                     server s1 127.0.0.1:${BE1}
 
                 listen tlsreq
@@ -61,7 +71,8 @@ class TlsFilesIT {
                     server s1 127.0.0.1:${BE1}
                 """;
         Differential d = new Differential("tls", cfg);
-        for (String p : new String[] {"a", "b", "www", "wild", "notwild", "nosni", "unknown", "req-cert", "req-nocert", "req-rogue", "opt-rogue"}) {
+        for (String p : new String[] {"a", "b", "www", "wild", "notwild", "nosni", "unknown", "req-cert", "req-nocert", "req-rogue", "opt-rogue",
+                "strict-a", "strict-other", "strict-nosni"}) {
             d.request(p, "FE", "GET /" + p + " HTTP/1.1\r\nhost: x\r\n\r\n");
         }
         // TLS 1.3: the client's handshake is over before the server checks its certificate, so
