@@ -157,6 +157,25 @@ public final class BindCertificates {
         }
     }
 
+    /**
+     * Loads everything the listener will load (every certificate and key, the client CA file)
+     * without listening: {@code -c} refuses what start-up would.
+     */
+    public void check(Bind b) throws Exception {
+        KeyCertOptions k = keyCertOptions(b.tls().strictSni());
+        k.getKeyManagerFactory(null);
+        k.keyManagerFactoryMapper(null);
+        if (b.tls().caFile() != null) {
+            try (InputStream in = Files.newInputStream(Path.of(b.tls().caFile()))) {
+                if (CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
+                    throw new IllegalArgumentException("ca-file '" + b.tls().caFile() + "' holds no certificate");
+                }
+            } catch (IOException | CertificateException e) {
+                throw new IllegalArgumentException("cannot read ca-file '" + b.tls().caFile() + "': " + e.getMessage(), e);
+            }
+        }
+    }
+
     /** Key managers: the default (first) certificate, and one per SNI name. */
     KeyCertOptions keyCertOptions(boolean strictSni) {
         List<Entry> list = entries;
