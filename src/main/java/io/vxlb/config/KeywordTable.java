@@ -40,6 +40,7 @@ public final class KeywordTable {
         CheckKeywords.register(this);
         DynamicUpdateKeywords.register(this);
         ErrorFileKeywords.register(this);
+        CaptureKeywords.register(this);
     }
 
     public static KeywordTable instance() {

@@ -163,7 +163,6 @@ final class ProxyKeywords {
                 {"server-template", "not supported yet: list the servers"},
                 {"email-alert", "not supported: watch the log or the admin API's server states"},
                 {"rate-limit", "not supported yet"},
-                {"declare", "not supported yet"},
                 {"load-server-state-from-file", "server states are shared by the vxlb cluster instead"},
                 {"external-check", "external checks are not supported"},
                 {"source", "proxy-wide 'source' is not supported yet: put 'source ADDR' on each server line, or 'default-server source ADDR' before them"},

@@ -104,13 +104,17 @@ public final class HttpLogRecord {
         int i = 0;
         for (Capture c : captures) {
             if (c.request() != request) continue;
-            String v = "";
+            if (c.header() == null) {
+                out[i++] = null;  // filled by an http-request/http-response capture action, if it runs
+                continue;
+            }
+            String v = null;  // absent: an empty slot, as HAProxy's (capture.req.hdr(N) finds no sample)
             int count = request ? t.requestHeaderCount() : t.responseHeaderCount();
             for (int h = 0; h < count; h++) {
                 String name = request ? t.requestHeaderName(h) : t.responseHeaderName(h);
                 if (name.equalsIgnoreCase(c.header())) v = request ? t.requestHeaderValue(h) : t.responseHeaderValue(h);
             }
-            out[i++] = v.length() > c.length() ? v.substring(0, c.length()) : v;
+            out[i++] = v != null && v.length() > c.length() ? v.substring(0, c.length()) : v;
         }
         return out;
     }

@@ -292,6 +292,28 @@ final class HttpExchange implements ActionContext, ServerTimeouts.Watched, Serve
 
     // ---- what the actions do to the transaction (ActionContext) --------------------------------
 
+    // capture slots (config branch): http-request/http-response capture, capture.req.hdr(N)
+    @Override
+    public void capture(boolean request, int slot, String value) {
+        String[] slots = request ? log.capturedRequest : log.capturedResponse;
+        if (slots == null || slot >= slots.length) return;
+        int len = 0, i = 0;
+        for (io.vxlb.config.Capture c : frontend.proxy().captures()) {
+            if (c.request() != request) continue;
+            if (i++ == slot) {
+                len = c.length();
+                break;
+            }
+        }
+        slots[slot] = value.length() > len ? value.substring(0, len) : value;
+    }
+
+    @Override
+    public String captured(boolean request, int slot) {
+        String[] slots = request ? log.capturedRequest : log.capturedResponse;
+        return slots == null || slot < 0 || slot >= slots.length ? null : slots[slot];
+    }
+
     @Override public boolean responseSide() { return responseSide; }
 
     @Override public HeaderList headers() { return responseSide ? responseHeaders : requestHeaders; }

@@ -89,6 +89,8 @@ final class Fetches {
             case "var" -> new Var(a.get(0), a.size() > 1 ? a.get(1) : null);
             case "nbsrv" -> new Nbsrv(a.isEmpty() ? "" : a.get(0));
             case "srv_is_up" -> new SrvIsUp(a.get(0));
+            case "capture.req.hdr" -> captureSlot(true, a);
+            case "capture.res.hdr" -> captureSlot(false, a);
             case "be_name" -> new StringFetch(Txn::backendName);
             case "fe_name" -> new StringFetch(Txn::frontendName);
             case "ssl_fc" -> new BoolFetch(Txn::ssl);
@@ -133,6 +135,17 @@ final class Fetches {
             default -> throw new RuleException("fetch method '" + name + "' is not implemented yet in vxlb",
                     "it is valid HAProxy 2.6, but vxlb cannot evaluate it; see the list of supported fetches in the documentation");
         };
+    }
+
+    /** {@code capture.req.hdr(N)}/{@code capture.res.hdr(N)}: the frontend's capture slot N. */
+    private static Fetch captureSlot(boolean request, List<String> a) {
+        int slot;
+        try {
+            slot = Integer.parseInt(arg(a, 0));
+        } catch (NumberFormatException e) {
+            throw new RuleException("capture." + (request ? "req" : "res") + ".hdr expects a slot number", "e.g. capture.req.hdr(0), the first capture of the frontend");
+        }
+        return new StringFetch(t -> t.captured(request, slot));
     }
 
     private static String arg(List<String> a, int i) {

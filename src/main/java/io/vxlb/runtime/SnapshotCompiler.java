@@ -182,7 +182,7 @@ public final class SnapshotCompiler {
     private io.vxlb.rules.CompiledLogFormat logLine(Proxy p) {
         if (p.mode() != io.vxlb.config.Mode.HTTP) return null;
         if (p.logFormat() != null) {
-            return rules.compile(io.vxlb.rules.LogFormatParser.parse(p.logFormat().text(), true), Direction.REQUEST);
+            return rules.compile(io.vxlb.rules.LogFormatParser.parseLogLine(p.logFormat().text()), Direction.REQUEST);  // "-" for a missing sample, as HAProxy's log lines
         }
         return p.options().httplog() && p.options().httplogClf() ? rules.compile(io.vxlb.rules.LogFormat.CLF, Direction.REQUEST) : null;
     }
