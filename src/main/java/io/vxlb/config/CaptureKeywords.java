@@ -5,6 +5,20 @@ final class CaptureKeywords {
     private CaptureKeywords() {}
 
     static void register(KeywordTable t) {
+        // unique-id-format/unique-id-header live here too: like captures, request identity for logs
+        t.add("unique-id-format", Section.FRONT_SIDE, Support.SUPPORTED, "FORMAT: the request's unique id (fetch unique-id, %ID), made once per request",
+                (ctx, line) -> {
+                    GlobalKeywords.need(line, 1, "a log-format string");
+                    ProxyKeywords.noExtra(line, 2);
+                    RuleKeywords.logFormat(line, 1);  // checked now: a bad format is an error at its line
+                    ctx.proxy.uniqueIdFormat = new Proxy.LogFormatSpec(line.arg(1), line.location(1));
+                });
+        t.add("unique-id-header", Section.FRONT_SIDE, Support.SUPPORTED, "NAME: sends the unique id to the server in header NAME",
+                (ctx, line) -> {
+                    GlobalKeywords.need(line, 1, "a header name");
+                    ProxyKeywords.noExtra(line, 2);
+                    ctx.proxy.uniqueIdHeader = line.arg(1);
+                });
         t.add("declare capture", Section.FRONTEND | Section.LISTEN, Support.SUPPORTED,
                 "declare capture request|response len N: a slot for http-request/http-response capture ... id N, logged with %hr/%hs",
                 (ctx, line) -> {

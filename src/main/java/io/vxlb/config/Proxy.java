@@ -17,7 +17,7 @@ public record Proxy(
         List<UseServerRule> useServerRules, List<Capture> captures, String monitorUri,
         CookiePersistence cookie, Balance balance, HashType hashType, CheckSettings checks,
         List<Server> servers, StatsSettings stats, boolean disabled, int id,
-        List<ErrorPageSpec> errorPages, String logTag) {
+        List<ErrorPageSpec> errorPages, String logTag, LogFormatSpec uniqueIdFormat, String uniqueIdHeader) {
 
     public Proxy {
         binds = List.copyOf(binds);

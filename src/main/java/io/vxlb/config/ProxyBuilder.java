@@ -28,6 +28,9 @@ final class ProxyBuilder {
     ForwardFor forwardFor;
     OriginalTo originalTo;
     boolean logGlobal;
+    /** {@code unique-id-format} and {@code unique-id-header}; null: none. */
+    Proxy.LogFormatSpec uniqueIdFormat;
+    String uniqueIdHeader;
     /** {@code log-tag} of the proxy (its defaults'); null: the global one. */
     String logTag;
     List<LogTarget> logs = new ArrayList<>();
@@ -117,6 +120,8 @@ final class ProxyBuilder {
         originalTo = d.originalTo;
         logGlobal = d.logGlobal;
         logTag = d.logTag;
+        uniqueIdFormat = d.uniqueIdFormat;
+        uniqueIdHeader = d.uniqueIdHeader;
         logs = new ArrayList<>(d.logs);
         logFormat = d.logFormat;
         monitorUri = d.monitorUri;
@@ -169,6 +174,6 @@ final class ProxyBuilder {
                 logGlobal, logs, logFormat, acls, httpRequestRules, httpResponseRules, redirects, backendSwitches,
                 kind.hasFrontend() ? defaultBackend : null, kind.hasFrontend() ? defaultBackendLocation : null, useServerRules, captures, monitorUri,
                 cookie, balance, hashType, checks, servers, stats, disabled, id,
-                resolvedErrorPages, logTag);
+                resolvedErrorPages, logTag, kind.hasFrontend() ? uniqueIdFormat : null, kind.hasFrontend() ? uniqueIdHeader : null);
     }
 }

@@ -154,8 +154,6 @@ final class ProxyKeywords {
                 {"http-error", "not supported yet"},
                 {"compression", "compression is not supported yet"},
                 {"filter", "filters are not supported"},
-                {"unique-id-format", "not supported yet"},
-                {"unique-id-header", "not supported yet"},
                 {"force-persist", "not supported yet"},
                 {"ignore-persist", "not supported yet"},
                 {"persist", "not supported yet"},

@@ -46,6 +46,8 @@ public final class HttpLogRecord {
      */
     public char cookieRequest = '-', cookieResponse = '-';
     private String method, uri, version;
+    /** The request's unique-id (unique-id-format), once made; %ID. */
+    public String uniqueId;
     public String[] capturedRequest;
     public String[] capturedResponse;
     /** The address the client connected to (%fi:%fp); null when unknown. */
@@ -198,6 +200,11 @@ public final class HttpLogRecord {
         HttpLogLine.Counters c = counters;
         switch (name) {
             case "ci" -> out.append(txn.srcAddress());
+            case "ID" -> {
+                String id = txn.uniqueId();
+                if (id != null && !id.isEmpty()) out.append(id);
+                else out.append('-');
+            }
             case "cp" -> out.append(txn.srcPort());
             case "fi" -> out.append(local != null ? local.hostAddress() : txn.dstAddress());
             case "fp" -> out.append(local != null ? local.port() : txn.dstPort());

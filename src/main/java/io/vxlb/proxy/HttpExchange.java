@@ -395,7 +395,24 @@ final class HttpExchange implements ActionContext, ServerTimeouts.Watched, Serve
 
     // ---- forwarding ---------------------------------------------------------------------------
 
+    /**
+     * unique-id-format (config branch): made once, on first use (fetch, %ID) or at the latest
+     * before the request goes to a server, as HAProxy's http_process_request.
+     */
+    @Override
+    public String uniqueId() {
+        if (log.uniqueId == null && frontend.uniqueId() != null) {
+            log.uniqueId = "";  // a format naming %ID or unique-id itself sees it empty, not a loop
+            log.uniqueId = frontend.uniqueId().format(this);
+        }
+        return log.uniqueId;
+    }
+
     private void addForwardedHeaders(Proxy fe, Proxy be) {
+        // unique-id-header goes first, then X-Forwarded-For, as in http_process_request
+        String id = uniqueId();
+        // HAProxy's H1 layer sends the name in lower case
+        if (id != null && fe.uniqueIdHeader() != null) requestHeaders.add(fe.uniqueIdHeader().toLowerCase(java.util.Locale.ROOT), id);
         ForwardFor ff = be.options().forwardFor() != null ? be.options().forwardFor() : fe.options().forwardFor();
         SocketAddress src = request.remoteAddress();
         if (ff != null && src != null && src.hostAddress() != null && !Networks.contains(ff.exceptNetwork(), src.hostAddress())) {

@@ -89,6 +89,7 @@ final class Fetches {
             case "var" -> new Var(a.get(0), a.size() > 1 ? a.get(1) : null);
             case "nbsrv" -> new Nbsrv(a.isEmpty() ? "" : a.get(0));
             case "srv_is_up" -> new SrvIsUp(a.get(0));
+            case "unique-id" -> new StringFetch(Txn::uniqueId);
             case "capture.req.hdr" -> captureSlot(true, a);
             case "capture.res.hdr" -> captureSlot(false, a);
             case "be_name" -> new StringFetch(Txn::backendName);

@@ -72,4 +72,9 @@ public interface Txn {
     default String captured(boolean request, int slot) {
         return null;
     }
+
+    /** The request's {@code unique-id} (made from {@code unique-id-format} on first use); null without one. */
+    default String uniqueId() {
+        return null;
+    }
 }

@@ -119,7 +119,8 @@ public final class SnapshotCompiler {
                     switches.add(new CompiledSwitch(s.backend(), s.dynamic() == null ? null : rules.compile(s.dynamic()), cond(s.condition(), acls)));
                 }
                 frontends.put(p.name(), new CompiledFrontend(p, httpRules(p.httpRequestRules(), acls, Direction.REQUEST), httpRules(p.httpResponseRules(), acls, Direction.RESPONSE),
-                        redirects(p.redirects(), acls), switches, p.defaultBackend(), logLine(p), errorReplies(p, config)));
+                        redirects(p.redirects(), acls), switches, p.defaultBackend(), logLine(p), errorReplies(p, config),
+                        p.uniqueIdFormat() == null ? null : rules.compile(io.vxlb.rules.LogFormatParser.parse(p.uniqueIdFormat().text(), true), Direction.REQUEST)));  // a missing sample is empty here (measured)
             }
             if (p.kind().hasBackend()) {
                 List<ServerRuntime> servers = new ArrayList<>();
