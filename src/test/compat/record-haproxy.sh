@@ -7,7 +7,7 @@
 set -eu
 cd "$(dirname "$0")/../../.."
 HAPROXY="${1:-/usr/sbin/haproxy}"
-TESTS="${2:-ErrorRepliesIT,TlsFilesIT,SyslogFormatIT,CaptureActionIT,UniqueIdIT}"
+TESTS="${2:-ErrorRepliesIT,TlsFilesIT,SyslogFormatIT,CaptureActionIT,UniqueIdIT,HashConvertersIT}"
 "$HAPROXY" -v | head -1
 exec mvn -B -q ${MVN_OFFLINE--o} verify -Dit.test="$TESTS" -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
     -Dfailsafe.failIfNoSpecifiedTests=false -Dvxlb.compat.record="$HAPROXY"

@@ -123,6 +123,8 @@ final class Fetches {
             case "req.fhdr_cnt" -> new HeaderCount(Side.REQUEST, arg(a, 0), true);
             case "res.fhdr_cnt" -> new HeaderCount(Side.RESPONSE, arg(a, 0), true);
             case "hdr_val", "req.hdr_val" -> new IntOfString(header(e, Side.REQUEST, false));
+            case "hdr_ip", "req.hdr_ip" -> new HashConverters.IpOfString(header(e, Side.REQUEST, false));
+            case "res.hdr_ip", "shdr_ip" -> new HashConverters.IpOfString(header(e, Side.RESPONSE, false));
             case "res.hdr_val", "shdr_val" -> new IntOfString(header(e, Side.RESPONSE, false));
             case "req.hdr_names" -> new HeaderNames(Side.REQUEST, a.isEmpty() || a.get(0).isEmpty() ? ',' : a.get(0).charAt(0));
             case "res.hdr_names" -> new HeaderNames(Side.RESPONSE, a.isEmpty() || a.get(0).isEmpty() ? ',' : a.get(0).charAt(0));
