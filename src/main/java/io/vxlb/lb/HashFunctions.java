@@ -15,19 +15,19 @@ public final class HashFunctions {
         };
     }
 
-    static int sdbm(byte[] key) {
+    public static int sdbm(byte[] key) {
         int hash = 0;
         for (byte b : key) hash = (b & 0xff) + (hash << 6) + (hash << 16) - hash;
         return hash;
     }
 
-    static int djb2(byte[] key) {
+    public static int djb2(byte[] key) {
         int hash = 5381;
         for (byte b : key) hash = ((hash << 5) + hash) + (b & 0xff);
         return hash;
     }
 
-    static int wt6(byte[] key) {
+    public static int wt6(byte[] key) {
         int h0 = 0xa53c965a, h1 = 0x5ca6953a;
         int step0 = 6, step1 = 18;
         for (byte b : key) {

@@ -15,17 +15,28 @@ import java.util.Locale;
 final class HashConverters {
     private HashConverters() {}
 
-    /** crc32([avalanche]): hash_crc32() of the bytes, full_hash() on top with avalanche. */
-    static final class Crc32 extends CompiledConverter {
+    /**
+     * crc32, djb2, sdbm, wt6 ([avalanche]): HAProxy's hash of the bytes (the functions hash-type
+     * uses, lb/HashFunctions), full_hash() on top with avalanche, as an unsigned 32-bit integer.
+     */
+    static final class Hash32 extends CompiledConverter {
+        private final String function;
         private final boolean avalanche;
 
-        Crc32(boolean avalanche) {
+        Hash32(String function, boolean avalanche) {
+            this.function = function;
             this.avalanche = avalanche;
         }
 
         @Override
         Object apply(Txn t, Object v) {
-            int h = HashFunctions.crc32((byte[]) v);
+            byte[] b = (byte[]) v;
+            int h = switch (function) {
+                case "crc32" -> HashFunctions.crc32(b);
+                case "djb2" -> HashFunctions.djb2(b);
+                case "sdbm" -> HashFunctions.sdbm(b);
+                default -> HashFunctions.wt6(b);
+            };
             if (avalanche) h = HashFunctions.fullHash(h);
             return h & 0xffffffffL;
         }
