@@ -2,7 +2,7 @@ package io.vxlb.proxy;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientAuth;
-import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
@@ -146,7 +146,7 @@ public final class BindCertificates {
     }
 
     /** Sets the server options' TLS: certificates by SNI, and client certificates when verify asks for them. */
-    public void apply(HttpServerOptions o, Bind b) {
+    public void apply(NetServerOptions o, Bind b) {
         o.setSsl(true).setSni(true).setKeyCertOptions(keyCertOptions(b.tls().strictSni()));
         Bind.Tls tls = b.tls();
         if (tls.caFile() != null) o.setTrustOptions(new PemTrustOptions().addCertPath(tls.caFile()));

@@ -14,7 +14,7 @@ public final class ErrorPages {
      * the built-in pages, whose headers the sender writes; an {@code errorfile} page carries its
      * own, and {@code body} null for an empty error file (HAProxy then sends nothing and closes).
      * {@code wire}: the whole response as HAProxy writes it when it ends the connection (an
-     * HTTP/1.0 error file, or one without a length): sent as is, below the HTTP encoder.
+     * HTTP/1.0 error file, or one without a length): sent as is (H1Session.writeRaw).
      */
     public record Page(int status, String reason, Buffer body, boolean close, java.util.List<String> headers, Buffer wire) {
         public Page(int status, String reason, Buffer body, boolean close) {
@@ -72,18 +72,6 @@ public final class ErrorPages {
             case 504 -> GATEWAY_TIMEOUT;
             default -> page(status, io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase(), "", false);
         };
-    }
-
-    /**
-     * Writes {@code bytes} straight to the connection's socket, below Vert.x's HTTP encoder (the
-     * caller closes the connection next); false when the connection is not one it can reach.
-     */
-    public static boolean writeRaw(io.vertx.core.http.HttpConnection conn, Buffer bytes) {
-        if (!(conn instanceof io.vertx.core.net.impl.ConnectionBase base)) return false;
-        io.netty.channel.ChannelHandlerContext encoder = base.channel().pipeline().context(io.netty.handler.codec.http.HttpResponseEncoder.class);
-        if (encoder == null) return false;
-        encoder.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(bytes.getBytes()));
-        return true;
     }
 
     /**
