@@ -100,7 +100,8 @@ public final class BindCertificates {
             String crt = words[0];
             // HAProxy: a relative path is taken from crt-base when set, else from the working directory
             if (!crt.startsWith("/") && crtBase != null && !crtBase.isEmpty()) crt = crtBase + crt;  // crtBase ends with "/"
-            if (!new File(crt).isFile()) throw new IllegalArgumentException(where + "certificate '" + words[0] + "' is not a readable file");
+            // the line's text is not echoed: the list is a file, and its contents stay unseen
+            if (!new File(crt).isFile()) throw new IllegalArgumentException(where + "its certificate is not a readable file");
             Set<String> names = new LinkedHashSet<>();
             Set<String> excluded = new LinkedHashSet<>();
             for (int i = 1; i < words.length; i++) {

@@ -33,6 +33,11 @@ final class HashConverters {
             byte[] b = (byte[]) v;
             int h = switch (function) {
                 case "crc32" -> HashFunctions.crc32(b);
+                case "crc32c" -> {
+                    java.util.zip.CRC32C c = new java.util.zip.CRC32C();  // the JDK's CRC-32C, as hash_crc32c()
+                    c.update(b);
+                    yield (int) c.getValue();
+                }
                 case "djb2" -> HashFunctions.djb2(b);
                 case "sdbm" -> HashFunctions.sdbm(b);
                 default -> HashFunctions.wt6(b);
@@ -85,8 +90,74 @@ final class HashConverters {
             return Integer.rotateLeft(acc + in * P2, 13) * P1;
         }
 
+        static int le32(byte[] b, int i) {
+            return le(b, i);
+        }
+
         private static int le(byte[] b, int i) {
             return (b[i] & 0xff) | (b[i + 1] & 0xff) << 8 | (b[i + 2] & 0xff) << 16 | (b[i + 3] & 0xff) << 24;
+        }
+    }
+
+    /** xxh64([seed]): the 64-bit xxHash of the bytes, as a signed 64-bit integer (HAProxy's sint). */
+    static final class Xxh64 extends CompiledConverter {
+        private static final long P1 = 0x9E3779B185EBCA87L, P2 = 0xC2B2AE3D27D4EB4FL, P3 = 0x165667B19E3779F9L,
+                P4 = 0x85EBCA77C2B2AE63L, P5 = 0x27D4EB2F165667C5L;
+        private final long seed;
+
+        Xxh64(long seed) {
+            this.seed = seed;
+        }
+
+        @Override
+        Object apply(Txn t, Object v) {
+            return hash((byte[]) v, seed);
+        }
+
+        static long hash(byte[] b, long seed) {
+            int len = b.length, i = 0;
+            long h;
+            if (len >= 32) {
+                long v1 = seed + P1 + P2, v2 = seed + P2, v3 = seed, v4 = seed - P1;
+                for (; i <= len - 32; i += 32) {
+                    v1 = round(v1, le64(b, i));
+                    v2 = round(v2, le64(b, i + 8));
+                    v3 = round(v3, le64(b, i + 16));
+                    v4 = round(v4, le64(b, i + 24));
+                }
+                h = Long.rotateLeft(v1, 1) + Long.rotateLeft(v2, 7) + Long.rotateLeft(v3, 12) + Long.rotateLeft(v4, 18);
+                h = merge(h, v1);
+                h = merge(h, v2);
+                h = merge(h, v3);
+                h = merge(h, v4);
+            } else {
+                h = seed + P5;
+            }
+            h += len;
+            for (; i <= len - 8; i += 8) h = Long.rotateLeft(h ^ round(0, le64(b, i)), 27) * P1 + P4;
+            if (i <= len - 4) {
+                h = Long.rotateLeft(h ^ ((Xxh32.le32(b, i) & 0xffffffffL) * P1), 23) * P2 + P3;
+                i += 4;
+            }
+            for (; i < len; i++) h = Long.rotateLeft(h ^ ((b[i] & 0xff) * P5), 11) * P1;
+            h ^= h >>> 33;
+            h *= P2;
+            h ^= h >>> 29;
+            h *= P3;
+            h ^= h >>> 32;
+            return h;
+        }
+
+        private static long round(long acc, long in) {
+            return Long.rotateLeft(acc + in * P2, 31) * P1;
+        }
+
+        private static long merge(long h, long v) {
+            return (h ^ round(0, v)) * P1 + P4;
+        }
+
+        private static long le64(byte[] b, int i) {
+            return (Xxh32.le32(b, i) & 0xffffffffL) | ((long) Xxh32.le32(b, i + 4) << 32);
         }
     }
 

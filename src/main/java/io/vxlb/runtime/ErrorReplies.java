@@ -115,7 +115,8 @@ public final class ErrorReplies {
         String[] lines = text.substring(0, end).split("\r?\n", -1);
         String[] sl = lines[0].split(" ", 3);
         if (sl.length < 2 || !sl[1].matches("\\d{3}")) throw new IllegalArgumentException("unabled to parse headers (error offset: 0)");
-        if (!sl[0].matches("HTTP/\\d\\.\\d")) throw new IllegalArgumentException("invalid http version (" + sl[0] + ")");
+        // the file's bytes are never echoed (a configuration pushed through the API may name any allowed file)
+        if (!sl[0].matches("HTTP/\\d\\.\\d")) throw new IllegalArgumentException("invalid http version in the status line");
         int status = Integer.parseInt(sl[1]);
         if (status < 200 && (status == 100 || status >= 102)) throw new IllegalArgumentException("invalid http status code for an error message (" + status + ")");
         List<String> headers = new ArrayList<>();

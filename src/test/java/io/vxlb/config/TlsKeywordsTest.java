@@ -65,4 +65,19 @@ class TlsKeywordsTest {
         assertEquals("none", ok("listen l\n bind :443 ssl crt a.pem ca-file c.crt\n").proxies().get(0).binds().get(0).tls().verify());
         assertTrue(error("global\n crt-base /a\n crt-base /b\n").contains("'crt-base' already specified"));
     }
+
+    @Test
+    void aPushedConfigurationMayNameOnlyTheTlsFilesTheNodesOwnNames() throws Exception {
+        java.nio.file.Path tls = java.nio.file.Path.of("src/test/resources/io/vxlb/compat/tls").toAbsolutePath();
+        Config own = ok("listen l\n mode http\n bind :443 ssl crt " + tls + "/default.pem crt-list " + tls + "/list.txt ca-file " + tls + "/ca.crt verify optional\n"
+                + " server s 10.0.0.1:443 ssl ca-file " + tls + "/ca.crt crt " + tls + "/client.pem\n");
+        FilePolicy policy = FilePolicy.restricted(List.of(), List.of(), FilePolicy.namedCerts(own), 1024 * 1024);
+        assertEquals(List.of(), policy.check(own), "what the node's own configuration names is allowed");
+        java.nio.file.Path other = java.nio.file.Files.writeString(dir.resolve("other.txt"), "secret\n");
+        Config pushed = ok("listen l\n mode http\n bind :443 ssl crt " + tls + "/default.pem crt-list " + other + " ca-file " + other + " verify optional\n"
+                + " server s 10.0.0.1:443 ssl ca-file " + other + " crt " + other + "\n");
+        List<String> refused = policy.check(pushed);
+        assertEquals(4, refused.size(), refused.toString());
+        assertTrue(refused.stream().noneMatch(m -> m.contains("secret")), "contents are never shown");
+    }
 }
