@@ -233,7 +233,7 @@ public final class BindCertificates {
      * KeyStore refuses a chain whose links do not follow each other ("Certificate chain is not
      * valid"), which HAProxy accepts: the store gets the leaf only, the chain is served from here.
      */
-    static KeyManagerFactory keyManagerFactory(String file, Vertx v) throws Exception {
+    public static KeyManagerFactory keyManagerFactory(String file, Vertx v) throws Exception {
         String text = java.nio.file.Files.readString(Path.of(file), StandardCharsets.ISO_8859_1);
         List<X509Certificate> chain = new ArrayList<>();
         for (java.security.cert.Certificate c : CertificateFactory.getInstance("X.509")
@@ -283,14 +283,22 @@ public final class BindCertificates {
                 return chain.key() == null ? null : ALIAS;
             }
 
+            // as a client certificate (server ... crt): offered whatever CAs the server names, as OpenSSL does
             @Override
             public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
-                return null;
+                return chain.key() == null ? null : new String[] {ALIAS};
             }
 
             @Override
             public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+                if (chain.key() == null) return null;
+                for (String k : keyType) if (chain.key().getAlgorithm().equals(k)) return ALIAS;
                 return null;
+            }
+
+            @Override
+            public String chooseEngineClientAlias(String[] keyType, java.security.Principal[] issuers, javax.net.ssl.SSLEngine engine) {
+                return chooseClientAlias(keyType, issuers, null);
             }
 
             @Override

@@ -90,6 +90,10 @@ final class Fetches {
             case "nbsrv" -> new Nbsrv(a.isEmpty() ? "" : a.get(0));
             case "srv_is_up" -> new SrvIsUp(a.get(0));
             case "unique-id" -> new StringFetch(Txn::uniqueId);
+            case "uuid" -> {
+                if (!arg(a, 0).isEmpty() && !arg(a, 0).equals("4")) throw new RuleException("uuid: only version 4 is supported", "write uuid or uuid(4)");
+                yield new StringFetch(t -> java.util.UUID.randomUUID().toString());  // a random (version 4) UUID, as 2.6
+            }
             case "capture.req.hdr" -> captureSlot(true, a);
             case "capture.res.hdr" -> captureSlot(false, a);
             case "be_name" -> new StringFetch(Txn::backendName);
