@@ -174,6 +174,13 @@ public final class Main {
             return 1;
         }
         if (check) {
+            // the same building as start-up, so that nothing that cannot start passes -c
+            List<String> problems = ConfigCheck.problems(result.config());
+            for (String p : problems) err.println("[ALERT] " + p);
+            if (!problems.isEmpty()) {
+                err.println("[ALERT] Fatal errors found in configuration (" + problems.size() + " error" + (problems.size() == 1 ? "" : "s") + ").");
+                return 1;
+            }
             if (!quiet) out.println("Configuration file is valid");
             return 0;
         }
