@@ -32,6 +32,7 @@ public final class HttpActions {
         ReturnAction.register(r);
         SetVarAction.register(r);
         SetStatusAction.register(r);
+        CaptureAction.register(r);
         StickCounterAction.register(r);  // vxlb-stick
     }
 }

@@ -65,6 +65,19 @@ public interface Txn {
     /** Appends a log-format variable (%ci, %ST, ...) as the log layer writes it. */
     void appendLogVariable(LogVariable v, StringBuilder out);
 
+    /**
+     * The frontend's capture slot {@code slot} ({@code capture.req.hdr(N)}/{@code capture.res.hdr(N)}):
+     * a captured header or a capture action's value; null when the slot is empty or does not exist.
+     */
+    default String captured(boolean request, int slot) {
+        return null;
+    }
+
+    /** The request's {@code unique-id} (made from {@code unique-id-format} on first use); null without one. */
+    default String uniqueId() {
+        return null;
+    }
+
     /** vxlb-stick: the stick counters this stream tracks (sc0..sc2); null while it tracks none. */
     default io.vxlb.stick.StreamCounters streamCounters() {
         return null;
