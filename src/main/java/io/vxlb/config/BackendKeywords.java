@@ -65,7 +65,7 @@ final class BackendKeywords {
         });
         t.add("cookie", BACK_SIDE, Support.PARSED, "NAME insert|rewrite|prefix|passive, indirect, nocache, postonly, preserve, httponly, secure, domain D, attr A; Set-Cookie text, Cache-control: private, Cookie rewriting and the httplog cookie letters as HAProxy 2.6; a cookie naming a down server is load-balanced (new cookie). Parsed only: maxidle, maxlife (no dates), dynamic",
                 (ctx, line) -> ctx.proxy.cookie = cookie(line));
-        t.add("server", BACK_RULES, Support.SUPPORTED, "NAME ADDR[:PORT]; enforced: check, inter, fastinter, downinter, rise, fall, port, addr, weight, backup, disabled, track, id, cookie, maxconn, maxqueue (queues per server and per backend, HTTP and TCP), source ADDR (connections and checks bind ADDR; a port range is parsed with a warning), ssl with verify none | ca-file FILE (verify required, HAProxy's default), verifyhost NAME, sni str(NAME); parsed with a warning per use: minconn, agent-check, observe, slowstart, on-error...; refused: crt, send-proxy, a non-constant sni",
+        t.add("server", BACK_RULES, Support.SUPPORTED, "NAME ADDR[:PORT]; enforced: check, inter, fastinter, downinter, rise, fall, port, addr, weight, backup, disabled, track, id, cookie, maxconn, maxqueue (queues per server and per backend, HTTP and TCP), source ADDR (connections and checks bind ADDR; a port range is parsed with a warning), ssl with verify none | ca-file FILE (verify required, HAProxy's default), verifyhost NAME, sni str(NAME); parsed with a warning per use: minconn, agent-check, observe, slowstart, on-error...; send-proxy, send-proxy-v2 (the PROXY header first on every server connection); refused: crt, a non-constant sni",
                 BackendKeywords::server);
         t.add("default-server", BACK_SIDE, Support.SUPPORTED, "defaults for the server lines that follow (the options of server, enforced as there)", (ctx, line) -> {
             for (int i = 1; i < line.size(); i++) {
@@ -269,8 +269,9 @@ final class BackendKeywords {
                 case "enabled" -> b.disabled = false;
                 case "ssl" -> b.ssl = true;
                 case "no-ssl" -> b.ssl = false;
-                case "send-proxy", "send-proxy-v2" -> throw new ConfigException(i, "server option '" + o + "' is not supported by vxlb yet (the PROXY protocol header would not be sent)", null);
-                case "no-send-proxy" -> b.sendProxy = false;
+                case "send-proxy" -> b.sendProxy = 1;
+                case "send-proxy-v2" -> b.sendProxy = 2;
+                case "no-send-proxy", "no-send-proxy-v2" -> b.sendProxy = 0;
                 case "check-ssl" -> b.checkSsl = true;
                 case "agent-check" -> b.agentCheck = true;
                 case "no-agent-check" -> b.agentCheck = false;

@@ -47,6 +47,8 @@ public final class KeywordTable {
         BackendKeywords.register(this);
         CheckKeywords.register(this);
         DynamicUpdateKeywords.register(this);
+        TcpRuleKeywords.register(this);
+        AfterResponseKeywords.register(this);
     }
 
     public static KeywordTable instance() {

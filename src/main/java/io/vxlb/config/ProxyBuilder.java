@@ -64,6 +64,13 @@ final class ProxyBuilder {
     final List<BackendSwitch> backendSwitches = new ArrayList<>();
     final List<UseServerRule> useServerRules = new ArrayList<>();
     final List<Server> servers = new ArrayList<>();
+    // tcp-request / tcp-response rules (TcpRuleKeywords) and http-after-response rules
+    long tcpInspectDelay, tcpResponseInspectDelay;
+    final List<TcpRule> tcpConnectionRules = new ArrayList<>();
+    final List<TcpRule> tcpSessionRules = new ArrayList<>();
+    final List<TcpRule> tcpContentRules = new ArrayList<>();
+    final List<TcpRule> tcpResponseRules = new ArrayList<>();
+    final List<HttpRule> httpAfterResponseRules = new ArrayList<>();
 
     ProxyBuilder(String name, ProxyKind kind, Location location) {
         this.name = name;
@@ -133,6 +140,9 @@ final class ProxyBuilder {
         defaultBackend = kind != ProxyKind.BACKEND ? d.defaultBackend : null;
         defaultBackendLocation = kind != ProxyKind.BACKEND ? d.defaultBackendLocation : null;
         captures = new ArrayList<>();
+        tcpInspectDelay = d.tcpInspectDelay;
+        tcpResponseInspectDelay = d.tcpResponseInspectDelay;
+        httpAfterResponseRules.addAll(d.httpAfterResponseRules);
         // HAProxy 2.5+: the rules of a (named) defaults section are evaluated before the proxy's
         // own, with the ACLs declared there
         httpRequestRules.addAll(d.httpRequestRules);
@@ -144,7 +154,7 @@ final class ProxyBuilder {
 
     /** True when this defaults section has rules a proxy would run. */
     boolean hasRules() {
-        return !httpRequestRules.isEmpty() || !httpResponseRules.isEmpty();
+        return !httpRequestRules.isEmpty() || !httpResponseRules.isEmpty() || !httpAfterResponseRules.isEmpty();
     }
 
     Proxy build() {
@@ -160,6 +170,8 @@ final class ProxyBuilder {
         return new Proxy(name, kind, location, defaultsName, mode, binds, maxconn, backlog, fullconn, t, retries, o,
                 logGlobal, logs, logFormat, acls, httpRequestRules, httpResponseRules, redirects, backendSwitches,
                 kind.hasFrontend() ? defaultBackend : null, kind.hasFrontend() ? defaultBackendLocation : null, useServerRules, captures, monitorUri,
-                cookie, balance, hashType, checks, servers, stats, disabled, id);
+                cookie, balance, hashType, checks, servers, stats, disabled, id,
+                new TcpRules(tcpInspectDelay, tcpConnectionRules, tcpSessionRules, tcpContentRules, tcpResponseInspectDelay, tcpResponseRules),
+                httpAfterResponseRules);
     }
 }

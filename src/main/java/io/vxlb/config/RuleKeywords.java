@@ -219,7 +219,7 @@ final class RuleKeywords {
     }
 
     /** Words before the condition must all have been consumed. */
-    private static void end(ConfigLine line, int i) {
+    static void end(ConfigLine line, int i) {
         int cond = conditionStart(line, i);
         if (cond > i) throw new ConfigException(i, "unexpected '" + line.arg(i) + "'", "expected 'if', 'unless' or the end of the line");
     }
@@ -243,7 +243,7 @@ final class RuleKeywords {
         return line.arg(i);
     }
 
-    private static HttpAction setHeader(ConfigLine line, boolean add) {
+    static HttpAction setHeader(ConfigLine line, boolean add) {
         String name = ProxyKeywords.stringArg(line, 2, "a header name");
         if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) throw new ConfigException(2, "invalid header name '" + name + "'", null);
         LogFormat value = logFormat(line, 3);
@@ -251,7 +251,7 @@ final class RuleKeywords {
         return new HttpAction.SetHeader(name, value, add);
     }
 
-    private static HttpAction replaceHeader(ConfigLine line, boolean eachValue) {
+    static HttpAction replaceHeader(ConfigLine line, boolean eachValue) {
         String name = ProxyKeywords.stringArg(line, 2, "a header name");
         String re = regex(line, 3);
         LogFormat f = logFormat(line, 4);

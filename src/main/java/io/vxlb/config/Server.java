@@ -13,7 +13,7 @@ public record Server(String name, Location location, String address, int port, i
                      int checkPort, String checkAddress, boolean checkSsl, boolean agentCheck,
                      int weight, int maxconn, int minconn, int maxqueue,
                      boolean backup, boolean disabled, String trackBackend, String trackServer,
-                     String cookie, String source, boolean ssl, boolean sendProxy, String sni,
+                     String cookie, String source, boolean ssl, int sendProxy, String sni,
                      boolean verifyNone, boolean observeLayer7, String caFile, String verifyHost) {
 
     public boolean tracks() {

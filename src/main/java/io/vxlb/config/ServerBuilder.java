@@ -20,7 +20,9 @@ final class ServerBuilder {
     boolean backup, disabled;
     String trackBackend, trackServer;
     String cookie, source;
-    boolean ssl, sendProxy, verifyNone, observeLayer7;
+    boolean ssl, verifyNone, observeLayer7;
+    /** PROXY protocol version sent first on every server connection (send-proxy 1, send-proxy-v2 2), 0 for none. */
+    int sendProxy;
     String sni, caFile, verifyHost;
 
     ServerBuilder copy() {

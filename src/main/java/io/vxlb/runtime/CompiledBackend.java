@@ -12,7 +12,8 @@ import java.util.List;
  */
 public record CompiledBackend(Proxy proxy, List<CompiledRule> requestRules, List<CompiledRule> responseRules,
                               List<CompiledRedirect> redirects, List<CompiledSwitch> useServerRules,
-                              List<ServerRuntime> servers, Balancer balancer, PersistenceCookie cookie) {
+                              List<ServerRuntime> servers, Balancer balancer, PersistenceCookie cookie,
+                              CompiledTcpRules tcpRules, List<CompiledRule> afterResponseRules) {
     public String name() {
         return proxy.name();
     }

@@ -1,0 +1,205 @@
+package io.vxlb.proxy;
+
+import io.netty.channel.Channel;
+import io.vertx.core.net.SocketAddress;
+import io.vxlb.config.TcpAction;
+import io.vxlb.rules.LogVariable;
+import io.vxlb.rules.Txn;
+import io.vxlb.runtime.CompiledFrontend;
+import io.vxlb.runtime.CompiledTcpRules;
+import io.vxlb.runtime.Snapshot;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A client connection's session as HAProxy's layer-4 rules see it (src/session.c): at accept the
+ * {@code tcp-request connection} rules run on the connection's own addresses; then the PROXY
+ * header is read when the bind has {@code accept-proxy} or a rule said {@code expect-proxy
+ * layer4} (its addresses replace the connection's); then the {@code tcp-request session} rules
+ * run. The session's addresses ({@code src}, {@code dst}, as set-src/set-dst and the header left
+ * them) and its {@code sess.*} variables are what later rules, logs and {@code send-proxy} see;
+ * {@code fc_src}... stay the connection's. Event-loop confined.
+ */
+public final class FrontSession implements Txn {
+    /** The channel attribute holding an HTTP connection's session, for its exchanges. */
+    static final io.netty.util.AttributeKey<FrontSession> KEY = io.netty.util.AttributeKey.valueOf("vxlb.front-session");
+
+    private final Snapshot snapshot;
+    private final CompiledFrontend frontend;
+    private final Channel channel;
+    final String fcSrc, fcDst;
+    final int fcSrcPort, fcDstPort;
+    String src, dst;
+    int srcPort, dstPort;
+    private Map<String, Object> vars;
+    /** The PROXY header received, null without one. */
+    ProxyHeader.Parsed proxyHeader;
+    private boolean expectProxy;
+
+    private FrontSession(Snapshot snapshot, CompiledFrontend frontend, Channel channel, SocketAddress remote, SocketAddress local) {
+        this.snapshot = snapshot;
+        this.frontend = frontend;
+        this.channel = channel;
+        this.fcSrc = this.src = remote == null ? null : remote.hostAddress();
+        this.fcSrcPort = this.srcPort = remote == null ? 0 : remote.port();
+        this.fcDst = this.dst = local == null ? null : local.hostAddress();
+        this.fcDstPort = this.dstPort = local == null ? 0 : local.port();
+    }
+
+    /** Whether a frontend needs a session object at all (rules, or a PROXY header to read). */
+    static boolean needed(CompiledFrontend fe, boolean acceptProxy) {
+        CompiledTcpRules r = fe.tcpRules();
+        return acceptProxy || !r.connection().isEmpty() || !r.session().isEmpty();
+    }
+
+    /**
+     * Runs the connection rules, reads the PROXY header if one is expected, runs the session
+     * rules, then calls {@code ready} on the channel's event loop. A reject closes the connection
+     * (HAProxy logs nothing for it) and {@code ready} is never called; nor is it when the header
+     * is malformed or late ({@code timeout client}).
+     */
+    static void open(Snapshot snapshot, CompiledFrontend fe, Channel channel, SocketAddress remote, SocketAddress local,
+                     boolean acceptProxy, Consumer<FrontSession> ready) {
+        FrontSession s = new FrontSession(snapshot, fe, channel, remote, local);
+        channel.attr(KEY).set(s);
+        if (!s.run(fe.tcpRules().connection())) {
+            channel.close();
+            return;
+        }
+        if (acceptProxy || s.expectProxy) {
+            long timeout = fe.proxy().timeouts().client();
+            channel.pipeline().addFirst("vxlb-proxy-header", new ProxyHeaderDecoder(timeout, p -> {
+                s.proxyHeader = p;
+                if (p.hasAddresses()) {
+                    s.src = p.srcAddress();
+                    s.srcPort = p.srcPort();
+                    s.dst = p.dstAddress();
+                    s.dstPort = p.dstPort();
+                    s.overrideChannelAddresses();
+                }
+                s.sessionRules(ready);
+            }));
+            return;
+        }
+        s.sessionRules(ready);
+    }
+
+    private void sessionRules(Consumer<FrontSession> ready) {
+        if (!run(frontend.tcpRules().session())) {
+            channel.close();
+            return;
+        }
+        ready.accept(this);
+    }
+
+    /** Vert.x reads a connection's addresses from these attributes when it first needs them: HTTP exchanges then see the session's. */
+    private void overrideChannelAddresses() {
+        if (src != null) channel.attr(io.vertx.core.net.impl.ConnectionBase.REMOTE_ADDRESS_OVERRIDE).set(SocketAddress.inetSocketAddress(srcPort, src));
+        if (dst != null) channel.attr(io.vertx.core.net.impl.ConnectionBase.LOCAL_ADDRESS_OVERRIDE).set(SocketAddress.inetSocketAddress(dstPort, dst));
+    }
+
+    /** Connection or session rules; false when one rejected. */
+    private boolean run(List<CompiledTcpRules.Rule> rules) {
+        for (CompiledTcpRules.Rule r : rules) {
+            if (!r.applies(this)) continue;
+            TcpAction a = r.action();
+            if (a instanceof TcpAction.Accept) return true;
+            if (a instanceof TcpAction.Reject) return false;
+            if (a instanceof TcpAction.ExpectProxy) expectProxy = true;
+            else apply(r, this, this);
+        }
+        return true;
+    }
+
+    /**
+     * The actions every rule set shares, applied to {@code txn}'s variables and this session's
+     * addresses: set-var, unset-var, set-src, set-dst, set-src-port, set-dst-port.
+     */
+    static void apply(CompiledTcpRules.Rule r, Txn txn, FrontSession session) {
+        TcpAction a = r.action();
+        if (a instanceof TcpAction.SetVar v) {
+            Object value = r.sample().eval(txn);
+            if (value != null) txn.setVariable(v.variable(), value);
+        } else if (a instanceof TcpAction.UnsetVar u) {
+            txn.setVariable(u.variable(), null);
+        } else if (a instanceof TcpAction.SetAddress sa && session != null) {
+            Object value = r.sample().eval(txn);
+            if (value == null) return;
+            String addr = String.valueOf(value);
+            if (sa.source()) session.src = addr;
+            else session.dst = addr;
+            session.overrideChannelAddresses();
+        } else if (a instanceof TcpAction.SetPort sp && session != null) {
+            Object value = r.sample().eval(txn);
+            if (!(value instanceof Long port) || port < 0 || port > 65535) return;
+            if (sp.source()) session.srcPort = port.intValue();
+            else session.dstPort = port.intValue();
+            session.overrideChannelAddresses();
+        }
+    }
+
+    /** The session of an HTTP connection's channel, null when its frontend has none. */
+    static FrontSession of(Channel ch) {
+        return ch == null ? null : ch.attr(KEY).get();
+    }
+
+    // ---- sess.* variables, shared by the session's streams -----------------------------------------
+
+    Object sessionVariable(String name) {
+        return vars == null ? null : vars.get(name);
+    }
+
+    void setSessionVariable(String name, Object value) {
+        if (value == null) {
+            if (vars != null) vars.remove(name);
+            return;
+        }
+        if (vars == null) vars = new HashMap<>();
+        vars.put(name, value);
+    }
+
+    /** Copies the sess.* variables into a new stream's transaction (an HTTP exchange keeps its own map). */
+    void copyVariablesTo(Txn t) {
+        if (vars != null) for (Map.Entry<String, Object> e : vars.entrySet()) t.setVariable(e.getKey(), e.getValue());
+    }
+
+    // ---- Txn: a connection without a stream: addresses and variables only --------------------------
+
+    @Override public String srcAddress() { return src; }
+    @Override public int srcPort() { return srcPort; }
+    @Override public String dstAddress() { return dst; }
+    @Override public int dstPort() { return dstPort; }
+    @Override public boolean ssl() { return false; }
+    @Override public String sni() { return null; }
+    @Override public String frontendName() { return frontend.name(); }
+    @Override public String backendName() { return null; }
+    @Override public String method() { return ""; }
+    @Override public String uri() { return ""; }
+    @Override public String version() { return ""; }
+    @Override public int requestHeaderCount() { return 0; }
+    @Override public String requestHeaderName(int i) { throw new IndexOutOfBoundsException(i); }
+    @Override public String requestHeaderValue(int i) { throw new IndexOutOfBoundsException(i); }
+    @Override public int status() { return 0; }
+    @Override public int responseHeaderCount() { return 0; }
+    @Override public String responseHeaderName(int i) { throw new IndexOutOfBoundsException(i); }
+    @Override public String responseHeaderValue(int i) { throw new IndexOutOfBoundsException(i); }
+    @Override public int nbsrv(String name) { return snapshot.nbsrv(name != null ? name : frontend.name()); }
+    @Override public boolean srvIsUp(String be, String srv) { return snapshot.srvIsUp(be, srv); }
+    @Override public Object variable(String name) { return sessionVariable(name); }
+    @Override public void setVariable(String name, Object value) { setSessionVariable(name, value); }
+
+    @Override
+    public void appendLogVariable(LogVariable v, StringBuilder out) {
+        switch (v.name()) {
+            case "ci" -> out.append(src);
+            case "cp" -> out.append(srcPort);
+            case "fi" -> out.append(dst);
+            case "fp" -> out.append(dstPort);
+            case "f", "ft" -> out.append(frontend.name());
+            default -> out.append('-');
+        }
+    }
+}
