@@ -65,7 +65,9 @@ public final class FrontSession implements Txn {
                      boolean acceptProxy, Consumer<FrontSession> ready) {
         FrontSession s = new FrontSession(snapshot, fe, channel, remote, local);
         channel.attr(KEY).set(s);
+        channel.attr(REJECTED).set(Boolean.FALSE);
         if (!s.run(fe.tcpRules().connection())) {
+            channel.attr(REJECTED).set(Boolean.TRUE);
             channel.close();
             return;
         }
@@ -89,6 +91,7 @@ public final class FrontSession implements Txn {
 
     private void sessionRules(Consumer<FrontSession> ready) {
         if (!run(frontend.tcpRules().session())) {
+            channel.attr(REJECTED).set(Boolean.TRUE);
             channel.close();
             return;
         }
@@ -139,6 +142,58 @@ public final class FrontSession implements Txn {
             else session.dstPort = port.intValue();
             session.overrideChannelAddresses();
         }
+    }
+
+    // ---- HTTP frontends -------------------------------------------------------------------------
+
+    /**
+     * ProxyVerticle's hook for a new HTTP connection: connection rules, the PROXY header of an
+     * {@code accept-proxy} bind (read before the HTTP layer sees a byte), session rules. False
+     * when a connection rule rejected it (it is being closed).
+     */
+    static boolean onHttpConnection(Snapshot snapshot, CompiledFrontend fe, io.vertx.core.http.HttpConnection conn) {
+        if (fe == null || !(conn instanceof io.vertx.core.net.impl.ConnectionBase base)) return true;
+        Channel ch = base.channel();
+        boolean acceptProxy = false;
+        SocketAddress local = address(ch.localAddress()), remote = address(ch.remoteAddress());
+        for (io.vxlb.config.Bind b : fe.proxy().binds()) {
+            if (b.acceptProxy() && local != null && b.port() == local.port()) acceptProxy = true;
+        }
+        if (!needed(fe, acceptProxy)) return true;
+        open(snapshot, fe, ch, remote, local, acceptProxy, s -> { });
+        return ch.isOpen() && ch.attr(KEY).get() != null && !ch.attr(REJECTED).get().equals(Boolean.TRUE);
+    }
+
+    private static final io.netty.util.AttributeKey<Boolean> REJECTED = io.netty.util.AttributeKey.valueOf("vxlb.front-session-rejected");
+
+    private static SocketAddress address(java.net.SocketAddress a) {
+        return a instanceof java.net.InetSocketAddress i ? SocketAddress.inetSocketAddress(i.getPort(), i.getAddress().getHostAddress()) : null;
+    }
+
+    /**
+     * HttpExchange's hook at the start of a request: the session's variables join the
+     * transaction, then the frontend's {@code tcp-request content} rules run on it (in an HTTP
+     * frontend each request is a stream, as in HAProxy). True when a rule rejected the request:
+     * the connection is closed without an answer.
+     */
+    static boolean onHttpRequest(Txn txn, CompiledFrontend fe, io.vertx.core.http.HttpConnection conn) {
+        FrontSession session = conn instanceof io.vertx.core.net.impl.ConnectionBase base ? of(base.channel()) : null;
+        if (session != null) session.copyVariablesTo(txn);
+        for (CompiledTcpRules.Rule r : fe.tcpRules().content()) {
+            if (!r.applies(txn)) continue;
+            TcpAction a = r.action();
+            if (a instanceof TcpAction.Accept) break;
+            if (a instanceof TcpAction.Reject) {
+                conn.close();
+                return true;
+            }
+            if (a instanceof TcpAction.SetVar v && v.variable().startsWith("sess.") && session != null) {
+                Object value = r.sample().eval(txn);
+                if (value != null) session.setSessionVariable(v.variable(), value);
+            }
+            apply(r, txn, null);
+        }
+        return false;
     }
 
     /** The session of an HTTP connection's channel, null when its frontend has none. */

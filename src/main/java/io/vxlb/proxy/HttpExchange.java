@@ -126,6 +126,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         Proxy fe = frontend.proxy();
         // until a use_backend rule says otherwise a listen section is its own backend: its cookie letters show
         if (fe.kind() == io.vxlb.config.ProxyKind.LISTEN && PersistenceCookie.logs(fe.cookie())) log.cookieRequest = log.cookieResponse = 'N';
+        if (FrontSession.onHttpRequest(this, frontend, request.connection())) return;  // vxlb tcp-request content hook
         if (!fe.captures().isEmpty()) {
             // HAProxy captures the request as received, before any rule rewrites it
             log.capturedRequest = HttpLogRecord.capture(fe.captures(), true, this);
@@ -912,6 +913,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
             if (hop.isHopByHop(name)) continue;
             h.add(name, responseHeaders.value(i));
         }
+        AfterResponseRules.run(this, frontend, backend, resp);  // vxlb http-after-response hook
         closeClientAfter = connectionMode() == HttpConnectionMode.CLOSE;
         if (closeClientAfter) h.set("connection", "close");
         if (!responseHeaders.contains("content-length") && !isBodyless(status)) resp.setChunked(true);
@@ -1032,6 +1034,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
 
     /** Ends a response vxlb produced itself; the request body, if any, is drained first. */
     private void finishLocal(HttpServerResponse resp, int code, Buffer body, boolean close) {
+        AfterResponseRules.run(this, frontend, backend, resp);  // vxlb http-after-response hook
         phase = Phase.DONE;
         log.status = code;
         request.resume();

@@ -143,6 +143,8 @@ public final class ProxyVerticle extends VerticleBase {
     private void onConnection(String frontendName, HttpConnection conn) {
         Snapshot snap = holder.get();
         Proxy p = snap.frontends().get(frontendName).proxy();
+        // vxlb tcp-request hook: connection/session rules and accept-proxy (FrontSession); a reject is closed unlogged
+        if (!FrontSession.onHttpConnection(snap, snap.frontends().get(frontendName), conn)) return;
         ClientConnection cc = new ClientConnection(conn, p, frontendName);
         connections.put(conn, cc);
         cc.gate = counters.gate(frontendName, p.maxconn(), snap.config().global().maxconn());
