@@ -56,6 +56,11 @@ final class ContentInspection {
     /** Starts reading {@code socket} (paused or not) into the buffer and evaluates the rules at once. */
     void start(NetSocket socket) {
         this.socket = socket;
+        // a peer that sends its request and shuts its side (a health check, "printf | nc") is still
+        // inspected and relayed: its FIN ends the wait instead of closing the connection
+        if (socket instanceof io.vertx.core.internal.net.NetSocketInternal si) {
+            si.channelHandlerContext().channel().config().setOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true);
+        }
         if (delay > 0) timer = vertx.setTimer(delay, id -> {
             timer = -1;
             expired = true;
@@ -155,4 +160,5 @@ final class ContentInspection {
     boolean response() {
         return response;
     }
+
 }

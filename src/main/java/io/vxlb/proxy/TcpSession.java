@@ -347,6 +347,21 @@ final class TcpSession implements ContentInspection.Stream {
         client.resume();
         cc.eventLoop().execute(() -> {
             if (clientClosed || serverClosed || !cc.isActive() || !sc.isActive()) {
+                if (!clientClosed && cc.isActive() && !fromServer.isEmpty()) {
+                    // the server answered and closed at once (a check target, a banner): the answer still goes out
+                    Tunnel.detach(cc.pipeline(), ci.channelHandlerContext().handler());
+                    for (io.vertx.core.buffer.Buffer b : fromServer) {
+                        bytesOut += b.length();
+                        cc.write(io.netty.buffer.Unpooled.wrappedBuffer(b.getBytes()));
+                    }
+                    srv.close();
+                    cc.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                    cc.closeFuture().addListener(f -> {
+                        clientClosed = serverClosed = true;
+                        finish();
+                    });
+                    return;
+                }
                 srv.close();
                 client.close();
                 return;
@@ -370,6 +385,9 @@ final class TcpSession implements ContentInspection.Stream {
                 clientClosed = serverClosed = true;
                 finish();
             });
+            // a side that shut while the content rules inspected it: the tunnel passes the FIN on now
+            if (cc instanceof io.netty.channel.socket.DuplexChannel d && d.isInputShutdown()) cc.pipeline().fireUserEventTriggered(io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE);
+            if (sc instanceof io.netty.channel.socket.DuplexChannel d && d.isInputShutdown()) sc.pipeline().fireUserEventTriggered(io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE);
         });
     }
 

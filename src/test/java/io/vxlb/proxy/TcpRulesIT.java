@@ -164,6 +164,14 @@ class TcpRulesIT {
             out.flush();
             assertEquals("*1\r\n$4\r\nPING\r\n", new String(s.getInputStream().readNBytes(14), StandardCharsets.US_ASCII));
         }
+        // a client that sends its command and shuts its side (a health check does) still gets the answer
+        try (Socket s = new Socket("127.0.0.1", fe)) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write("*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.shutdownOutput();
+            assertEquals("*1\r\n$4\r\nPING\r\n", new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+        }
+        lines.poll(5, TimeUnit.SECONDS);
         String accepted = lines.poll(5, TimeUnit.SECONDS);
         assertNotNull(accepted);
         assertTrue(accepted.contains(" redis redis/s "), accepted);
