@@ -143,6 +143,11 @@ final class ProxyBuilder {
         tcpInspectDelay = d.tcpInspectDelay;
         tcpResponseInspectDelay = d.tcpResponseInspectDelay;
         httpAfterResponseRules.addAll(d.httpAfterResponseRules);
+        // a named defaults section's tcp-request/tcp-response rules run before the proxy's own (2.5+)
+        tcpConnectionRules.addAll(d.tcpConnectionRules);
+        tcpSessionRules.addAll(d.tcpSessionRules);
+        tcpContentRules.addAll(d.tcpContentRules);
+        tcpResponseRules.addAll(d.tcpResponseRules);
         // HAProxy 2.5+: the rules of a (named) defaults section are evaluated before the proxy's
         // own, with the ACLs declared there
         httpRequestRules.addAll(d.httpRequestRules);
@@ -154,7 +159,8 @@ final class ProxyBuilder {
 
     /** True when this defaults section has rules a proxy would run. */
     boolean hasRules() {
-        return !httpRequestRules.isEmpty() || !httpResponseRules.isEmpty() || !httpAfterResponseRules.isEmpty();
+        return !httpRequestRules.isEmpty() || !httpResponseRules.isEmpty() || !httpAfterResponseRules.isEmpty()
+                || !tcpConnectionRules.isEmpty() || !tcpSessionRules.isEmpty() || !tcpContentRules.isEmpty() || !tcpResponseRules.isEmpty();
     }
 
     Proxy build() {

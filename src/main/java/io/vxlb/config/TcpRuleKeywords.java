@@ -42,16 +42,16 @@ final class TcpRuleKeywords {
             "sc-inc-gpc", "sc-inc-gpc0", "sc-inc-gpc1", "sc-set-gpt0", "sc-add-gpc", "sc-set-gpt", "set-fc-mark", "set-fc-tos", "attach-srv");
 
     static void register(KeywordTable t) {
-        t.add("tcp-request connection", FRONT_RULES, Support.SUPPORTED,
+        t.add("tcp-request connection", FRONT_RULES | Section.DEFAULTS, Support.SUPPORTED,
                 "ACTION [if|unless COND] at accept: accept, reject, expect-proxy layer4, set-var, unset-var, set-src, set-dst, set-src-port, set-dst-port",
                 (ctx, line) -> ctx.proxy.tcpConnectionRules.add(rule(ctx, line, Hook.CONNECTION)));
-        t.add("tcp-request session", FRONT_RULES, Support.SUPPORTED,
+        t.add("tcp-request session", FRONT_RULES | Section.DEFAULTS, Support.SUPPORTED,
                 "ACTION [if|unless COND] once the PROXY header and TLS handshake are done: accept, reject, set-var, set-src, set-dst...",
                 (ctx, line) -> ctx.proxy.tcpSessionRules.add(rule(ctx, line, Hook.SESSION)));
-        t.add("tcp-request content", PROXIES, Support.SUPPORTED,
+        t.add("tcp-request content", ALL_PROXIES, Support.SUPPORTED,
                 "ACTION [if|unless COND] on the request's first bytes (up to inspect-delay): accept, reject, set-var, set-src, set-dst, switch-mode http, set-log-level",
                 (ctx, line) -> ctx.proxy.tcpContentRules.add(rule(ctx, line, Hook.CONTENT)));
-        t.add("tcp-response content", BACK_RULES, Support.SUPPORTED,
+        t.add("tcp-response content", BACK_RULES | Section.DEFAULTS, Support.SUPPORTED,
                 "ACTION [if|unless COND] on the response's first bytes (up to tcp-response inspect-delay): accept, reject, close, set-var, set-log-level",
                 (ctx, line) -> ctx.proxy.tcpResponseRules.add(rule(ctx, line, Hook.RESPONSE)));
         t.add("tcp-request inspect-delay", ALL_PROXIES, Support.SUPPORTED, "how long tcp-request content rules wait for the data they need",
@@ -74,6 +74,7 @@ final class TcpRuleKeywords {
     }
 
     private static TcpRule rule(ParseContext ctx, ConfigLine line, Hook hook) {
+        RuleKeywords.namedDefaultsOnly(ctx, line);
         GlobalKeywords.need(line, 2, "an action (" + String.join(", ", hook.actions) + ")");
         String w = line.arg(2);
         int paren = w.indexOf('(');

@@ -125,5 +125,6 @@ final class AfterResponseRules {
         @Override public Object variable(String name) { return t.variable(name); }
         @Override public void setVariable(String name, Object value) { t.setVariable(name, value); }
         @Override public void appendLogVariable(LogVariable v, StringBuilder out) { t.appendLogVariable(v, out); }
+        @Override public io.vxlb.rules.ConnectionFacts connectionFacts() { return t.connectionFacts(); }
     }
 }

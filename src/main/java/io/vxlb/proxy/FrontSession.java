@@ -23,15 +23,16 @@ import java.util.function.Consumer;
  * them) and its {@code sess.*} variables are what later rules, logs and {@code send-proxy} see;
  * {@code fc_src}... stay the connection's. Event-loop confined.
  */
-public final class FrontSession implements Txn {
+public final class FrontSession implements Txn, io.vxlb.rules.ConnectionFacts {
     /** The channel attribute holding an HTTP connection's session, for its exchanges. */
     static final io.netty.util.AttributeKey<FrontSession> KEY = io.netty.util.AttributeKey.valueOf("vxlb.front-session");
 
     private final Snapshot snapshot;
     private final CompiledFrontend frontend;
     private final Channel channel;
-    final String fcSrc, fcDst;
-    final int fcSrcPort, fcDstPort;
+    /** The connection's addresses: moved by connection rules and the PROXY header, not by session/content rules. */
+    String fcSrc, fcDst;
+    int fcSrcPort, fcDstPort;
     String src, dst;
     int srcPort, dstPort;
     private Map<String, Object> vars;
@@ -66,7 +67,7 @@ public final class FrontSession implements Txn {
         FrontSession s = new FrontSession(snapshot, fe, channel, remote, local);
         channel.attr(KEY).set(s);
         channel.attr(REJECTED).set(Boolean.FALSE);
-        if (!s.run(fe.tcpRules().connection())) {
+        if (!s.run(fe.tcpRules().connection(), true)) {
             channel.attr(REJECTED).set(Boolean.TRUE);
             channel.close();
             return;
@@ -76,10 +77,10 @@ public final class FrontSession implements Txn {
             channel.pipeline().addFirst("vxlb-proxy-header", new ProxyHeaderDecoder(timeout, p -> {
                 s.proxyHeader = p;
                 if (p.hasAddresses()) {
-                    s.src = p.srcAddress();
-                    s.srcPort = p.srcPort();
-                    s.dst = p.dstAddress();
-                    s.dstPort = p.dstPort();
+                    s.src = s.fcSrc = p.srcAddress();
+                    s.srcPort = s.fcSrcPort = p.srcPort();
+                    s.dst = s.fcDst = p.dstAddress();
+                    s.dstPort = s.fcDstPort = p.dstPort();
                     s.overrideChannelAddresses();
                 }
                 s.sessionRules(ready);
@@ -90,7 +91,7 @@ public final class FrontSession implements Txn {
     }
 
     private void sessionRules(Consumer<FrontSession> ready) {
-        if (!run(frontend.tcpRules().session())) {
+        if (!run(frontend.tcpRules().session(), false)) {
             channel.attr(REJECTED).set(Boolean.TRUE);
             channel.close();
             return;
@@ -104,8 +105,8 @@ public final class FrontSession implements Txn {
         if (dst != null) channel.attr(io.vertx.core.net.impl.ConnectionBase.LOCAL_ADDRESS_OVERRIDE).set(SocketAddress.inetSocketAddress(dstPort, dst));
     }
 
-    /** Connection or session rules; false when one rejected. */
-    private boolean run(List<CompiledTcpRules.Rule> rules) {
+    /** Connection rules ({@code connection}: they move the connection's own addresses too) or session rules; false when one rejected. */
+    private boolean run(List<CompiledTcpRules.Rule> rules, boolean connection) {
         for (CompiledTcpRules.Rule r : rules) {
             if (!r.applies(this)) continue;
             TcpAction a = r.action();
@@ -113,8 +114,27 @@ public final class FrontSession implements Txn {
             if (a instanceof TcpAction.Reject) return false;
             if (a instanceof TcpAction.ExpectProxy) expectProxy = true;
             else apply(r, this, this);
+            if (connection) {
+                fcSrc = src;
+                fcSrcPort = srcPort;
+                fcDst = dst;
+                fcDstPort = dstPort;
+            }
         }
         return true;
+    }
+
+    @Override public String fcSrcAddress() { return fcSrc; }
+    @Override public int fcSrcPort() { return fcSrcPort; }
+    @Override public String fcDstAddress() { return fcDst; }
+    @Override public int fcDstPort() { return fcDstPort; }
+    @Override public byte[] ppAuthority() { return proxyHeader == null ? null : proxyHeader.authority(); }
+    @Override public byte[] ppUniqueId() { return proxyHeader == null ? null : proxyHeader.uniqueId(); }
+    @Override public io.vxlb.rules.ConnectionFacts connectionFacts() { return this; }
+
+    /** The connection facts of an HTTP connection (its session), null when its frontend keeps none. */
+    static io.vxlb.rules.ConnectionFacts facts(io.vertx.core.http.HttpConnection conn) {
+        return session(conn);
     }
 
     /**
@@ -177,13 +197,36 @@ public final class FrontSession implements Txn {
      * the connection is closed without an answer.
      */
     static boolean onHttpRequest(Txn txn, CompiledFrontend fe, io.vertx.core.http.HttpConnection conn) {
-        FrontSession session = conn instanceof io.vertx.core.net.impl.ConnectionBase base ? of(base.channel()) : null;
+        FrontSession session = session(conn);
         if (session != null) session.copyVariablesTo(txn);
-        for (CompiledTcpRules.Rule r : fe.tcpRules().content()) {
+        return runOnHttp(fe.tcpRules().content(), txn, session, conn);
+    }
+
+    /** HttpExchange's hook once a backend other than the frontend is chosen: its {@code tcp-request content} rules. True: rejected, closed. */
+    static boolean onHttpBackend(Txn txn, io.vxlb.runtime.CompiledBackend be, io.vertx.core.http.HttpConnection conn) {
+        return runOnHttp(be.tcpRules().content(), txn, session(conn), conn);
+    }
+
+    /**
+     * HttpExchange's hook when the server's response head arrives, before the http-response
+     * rules: the backend's {@code tcp-response content} rules on the HTTP response (no payload
+     * inspection). True when one rejected or closed: the client connection is closed.
+     */
+    static boolean onHttpResponse(Txn txn, io.vxlb.runtime.CompiledBackend be, io.vertx.core.http.HttpConnection conn) {
+        return runOnHttp(be.tcpRules().responseContent(), txn, session(conn), conn);
+    }
+
+    private static FrontSession session(io.vertx.core.http.HttpConnection conn) {
+        return conn instanceof io.vertx.core.net.impl.ConnectionBase base ? of(base.channel()) : null;
+    }
+
+    /** A content rule list on an HTTP stream: evaluated once, on the parsed message (the bytes were already read). */
+    private static boolean runOnHttp(List<CompiledTcpRules.Rule> rules, Txn txn, FrontSession session, io.vertx.core.http.HttpConnection conn) {
+        for (CompiledTcpRules.Rule r : rules) {
             if (!r.applies(txn)) continue;
             TcpAction a = r.action();
             if (a instanceof TcpAction.Accept) break;
-            if (a instanceof TcpAction.Reject) {
+            if (a instanceof TcpAction.Reject || a instanceof TcpAction.Close) {
                 conn.close();
                 return true;
             }

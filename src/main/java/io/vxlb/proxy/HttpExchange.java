@@ -147,6 +147,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         log.backend = be.name();
         log.cookieRequest = log.cookieResponse = be.cookie() != null && be.cookie().logs() ? 'N' : '-';
         if (be.proxy() != fe) {
+            if (FrontSession.onHttpBackend(this, be, request.connection())) return;  // vxlb tcp-request content hook (backend)
             if (runRequestRules(be.requestRules()) || runRedirects(be.redirects())) return;
         }
         addForwardedHeaders(fe, be.proxy());
@@ -896,6 +897,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         responseHeaders = headers;
         if (!frontend.proxy().captures().isEmpty()) log.capturedResponse = HttpLogRecord.capture(frontend.proxy().captures(), false, this);
         Hop hop = new Hop(responseHeaders);
+        if (FrontSession.onHttpResponse(this, backend, request.connection())) return false;  // vxlb tcp-response content hook
         // backend rules first, then the frontend's (once for a listen section, which is both)
         if (runResponseRules(backend.responseRules())
                 || (backend.proxy() != frontend.proxy() && runResponseRules(frontend.responseRules()))) {
@@ -1118,6 +1120,7 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         return q < 0 ? "" : uri.substring(q);
     }
 
+    @Override public io.vxlb.rules.ConnectionFacts connectionFacts() { return FrontSession.facts(request.connection()); }  // vxlb fc_* hook
     @Override public String srcAddress() { return request.remoteAddress().hostAddress(); }
     @Override public int srcPort() { return request.remoteAddress().port(); }
     @Override public String dstAddress() { return request.localAddress().hostAddress(); }

@@ -526,6 +526,7 @@ final class TcpSession implements ContentInspection.Stream {
     }
 
     @Override public FrontSession session() { return session; }
+    @Override public io.vxlb.rules.ConnectionFacts connectionFacts() { return session; }
     @Override public void setLogLevel(String level) { logLevel = level; }
 
     @Override

@@ -35,6 +35,12 @@ final class PayloadFetches {
             case "req.rdp_cookie", "rdp_cookie" -> new RdpCookie(a.isEmpty() ? "" : a.get(0), false);
             case "req.rdp_cookie_cnt", "rdp_cookie_cnt" -> new RdpCookie(a.isEmpty() ? "" : a.get(0), true);
             case "wait_end" -> new WaitEnd();
+            case "fc_src" -> new FcAddress(true);
+            case "fc_dst" -> new FcAddress(false);
+            case "fc_src_port" -> new FcPort(true);
+            case "fc_dst_port" -> new FcPort(false);
+            case "fc_pp_authority" -> new FcTlv(true);
+            case "fc_pp_unique_id" -> new FcTlv(false);
             default -> null;
         };
     }
@@ -409,6 +415,55 @@ final class PayloadFetches {
             if (p.payloadFinal(p.inspectingResponse())) return Boolean.TRUE;
             p.payloadMayChange();
             return null;
+        }
+    }
+
+    /** {@code fc_src} / {@code fc_dst}: the connection's addresses (see {@link ConnectionFacts}). */
+    static final class FcAddress extends Fetch {
+        private final boolean src;
+
+        FcAddress(boolean src) {
+            super(SampleType.IP);
+            this.src = src;
+        }
+
+        @Override
+        Object get(Txn t) {
+            ConnectionFacts c = t.connectionFacts();
+            if (c == null) return src ? t.srcAddress() : t.dstAddress();
+            return src ? c.fcSrcAddress() : c.fcDstAddress();
+        }
+    }
+
+    static final class FcPort extends Fetch.IntFetch {
+        private final boolean src;
+
+        FcPort(boolean src) {
+            this.src = src;
+        }
+
+        @Override
+        long getLong(Txn t) {
+            ConnectionFacts c = t.connectionFacts();
+            if (c == null) return src ? t.srcPort() : t.dstPort();
+            return src ? c.fcSrcPort() : c.fcDstPort();
+        }
+    }
+
+    /** {@code fc_pp_authority} / {@code fc_pp_unique_id}: a PROXY v2 TLV of the connection, as a string. */
+    static final class FcTlv extends Fetch {
+        private final boolean authority;
+
+        FcTlv(boolean authority) {
+            super(SampleType.STRING);
+            this.authority = authority;
+        }
+
+        @Override
+        Object get(Txn t) {
+            ConnectionFacts c = t.connectionFacts();
+            byte[] v = c == null ? null : authority ? c.ppAuthority() : c.ppUniqueId();
+            return v == null ? null : new String(v, StandardCharsets.ISO_8859_1);
         }
     }
 

@@ -122,6 +122,12 @@ public final class SampleFetches {
         f("req.ssl_sni", STRING, "", "server name (SNI) of the ClientHello in the request buffer");
         f("req_ssl_sni", STRING, "", "deprecated, use req.ssl_sni");
         f("req.ssl_alpn", STRING, "", "ALPN protocols of the ClientHello in the request buffer");
+        f("fc_src", IP, "", "source address of the client connection (before session/content set-src)");
+        f("fc_dst", IP, "", "destination address of the client connection");
+        f("fc_src_port", INTEGER, "", "source port of the client connection");
+        f("fc_dst_port", INTEGER, "", "destination port of the client connection");
+        f("fc_pp_authority", STRING, "", "PROXY v2 authority TLV of the client connection");
+        f("fc_pp_unique_id", STRING, "", "PROXY v2 unique-id TLV of the client connection");
         // 7.3.6 layer 7
         f("base", STRING, "", "Host header followed by the path");
         f("base32", INTEGER, "", "32-bit hash of base");
