@@ -28,7 +28,7 @@ final class BackendKeywords {
     /** Options parsed and validated whose runtime vxlb does not have yet: each use is warned, never silent. */
     private static final Set<String> NOT_ENFORCED = Set.of("minconn", "agent-check", "agent-inter", "agent-port", "observe",
             "slowstart", "on-error", "on-marked-down", "on-marked-up", "error-limit", "alpn", "check-alpn", "check-proto",
-            "check-sni", "non-stick", "stick", "check-send-proxy", "send-proxy-v2-ssl", "send-proxy-v2-ssl-cn");
+            "check-sni", "non-stick", "stick", "send-proxy-v2-ssl", "send-proxy-v2-ssl-cn");
     private static final Set<String> UNSUPPORTED = Set.of("redir", "namespace", "usesrc", "interface", "crt", "crl-file",
             "agent-send", "agent-addr", "set-proxy-v2-tlv-fmt", "proxy-v2-options", "socks4", "check-via-socks4", "proto", "ws",
             "log-proto", "health-check-port");
@@ -275,7 +275,8 @@ final class BackendKeywords {
                 case "check-ssl" -> b.checkSsl = true;
                 case "agent-check" -> b.agentCheck = true;
                 case "no-agent-check" -> b.agentCheck = false;
-                case "non-stick", "stick", "check-send-proxy", "no-verifyhost", "send-proxy-v2-ssl", "send-proxy-v2-ssl-cn" -> { }
+                case "check-send-proxy" -> b.checkSendProxy = true;
+                case "non-stick", "stick", "no-verifyhost", "send-proxy-v2-ssl", "send-proxy-v2-ssl-cn" -> { }
                 case "inter" -> b.inter = positiveDuration(line, ++i);
                 case "fastinter" -> b.fastinter = positiveDuration(line, ++i);
                 case "downinter" -> b.downinter = positiveDuration(line, ++i);

@@ -67,6 +67,12 @@ final class ConfigValidator {
         if (p.mode() == Mode.TCP && !p.httpAfterResponseRules().isEmpty()) {
             ctx.warn(p.httpAfterResponseRules().get(0).location(), label, "http-after-response", "HTTP rules are ignored in 'mode tcp'", "add 'mode http' or remove the rules");
         }
+        for (Server s : p.servers()) {
+            if (s.check() && s.checkSsl() && (s.sendProxy() > 0 || s.checkSendProxy())) {
+                ctx.warn(s.location(), label, "server", "server '" + s.name() + "': its TLS health checks do not send the PROXY header yet",
+                        "check without 'check-ssl', or with 'port'/'addr' on a plain port");
+            }
+        }
         for (Bind b : p.binds()) {
             if (b.acceptProxy() && b.ssl() && p.mode() == Mode.HTTP) {
                 ctx.error(b.location(), label, "bind", "'accept-proxy' with 'ssl' on a mode http bind is not supported by vxlb yet",

@@ -14,7 +14,8 @@ public record Server(String name, Location location, String address, int port, i
                      int weight, int maxconn, int minconn, int maxqueue,
                      boolean backup, boolean disabled, String trackBackend, String trackServer,
                      String cookie, String source, boolean ssl, int sendProxy, String sni,
-                     boolean verifyNone, boolean observeLayer7, String caFile, String verifyHost) {
+                     boolean verifyNone, boolean observeLayer7, String caFile, String verifyHost,
+                     boolean checkSendProxy) {
 
     public boolean tracks() {
         return trackServer != null;

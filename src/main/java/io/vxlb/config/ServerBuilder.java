@@ -23,6 +23,8 @@ final class ServerBuilder {
     boolean ssl, verifyNone, observeLayer7;
     /** PROXY protocol version sent first on every server connection (send-proxy 1, send-proxy-v2 2), 0 for none. */
     int sendProxy;
+    /** check-send-proxy: health checks start with a PROXY header even without send-proxy. */
+    boolean checkSendProxy;
     String sni, caFile, verifyHost;
 
     ServerBuilder copy() {
@@ -52,6 +54,7 @@ final class ServerBuilder {
         b.sni = sni;
         b.caFile = caFile;
         b.verifyHost = verifyHost;
+        b.checkSendProxy = checkSendProxy;
         return b;
     }
 
@@ -59,6 +62,6 @@ final class ServerBuilder {
         return new Server(name, location, address, port, id, check, inter, fastinter > 0 ? fastinter : inter,
                 downinter > 0 ? downinter : inter, rise, fall, checkPort, checkAddress, checkSsl, agentCheck,
                 weight, maxconn, minconn, maxqueue, backup, disabled, trackBackend, trackServer, cookie, source,
-                ssl, sendProxy, sni, verifyNone, observeLayer7, caFile, verifyHost);
+                ssl, sendProxy, sni, verifyNone, observeLayer7, caFile, verifyHost, checkSendProxy);
     }
 }

@@ -298,6 +298,43 @@ class TcpRulesIT {
         }
     }
 
+    @Test
+    void healthChecksOfSendProxyServersStartWithAHeader() throws Exception {
+        start("""
+                backend v1
+                    server s 127.0.0.1:${RAW1} check inter 300ms send-proxy
+                backend v2
+                    server s 127.0.0.1:${RAW2} check inter 300ms check-send-proxy send-proxy-v2
+                backend none
+                    server s 127.0.0.1:${RAW3} check inter 300ms send-proxy port ${RAW3}
+                """);
+        // as HAProxy's: a check carries no client, so v1 says UNKNOWN and v2 the LOCAL command;
+        // a check sent to another port than the traffic's ('port') has no header
+        String[][] expected = {{"RAW1", "50524f585920554e4b4e4f574e0d0a"}, {"RAW2", "0d0a0d0a000d0a515549540a20000000"}, {"RAW3", ""}};
+        for (String[] e : expected) {
+            try (ServerSocket raw = new ServerSocket(fx.port(e[0]), 5, java.net.InetAddress.getLoopbackAddress())) {
+                raw.setSoTimeout(10_000);
+                try (Socket c = raw.accept()) {
+                    c.setSoTimeout(e[1].isEmpty() ? 300 : 5000);
+                    byte[] got;
+                    try {
+                        got = c.getInputStream().readNBytes(e[1].length() / 2);
+                    } catch (java.net.SocketTimeoutException ex) {
+                        got = new byte[0];
+                    }
+                    assertEquals(e[1], java.util.HexFormat.of().formatHex(got), e[0]);
+                    if (e[1].isEmpty()) {
+                        try {
+                            assertTrue(c.getInputStream().read() <= 0, "no header");
+                        } catch (java.net.SocketTimeoutException ex) {
+                            // nothing sent: right
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private static byte[] HexFormat(String hex) {
         return java.util.HexFormat.of().parseHex(hex);
     }
