@@ -62,7 +62,7 @@ final class ConfigValidator {
         }
         for (HttpRule r : p.httpAfterResponseRules()) {
             condition(p, r.condition(), r.location(), "http-after-response " + r.action().keyword());
-            if (r.action() instanceof HttpAction.SetHeader sh) logFormatRefs(p, sh.value(), r.location(), "http-after-response " + r.action().keyword());
+            if (r.action() instanceof io.vxlb.action.SetHeaderAction sh) logFormatRefs(p, sh.value(), r.location(), "http-after-response " + r.action().keyword());
         }
         if (p.mode() == Mode.TCP && !p.httpAfterResponseRules().isEmpty()) {
             ctx.warn(p.httpAfterResponseRules().get(0).location(), label, "http-after-response", "HTTP rules are ignored in 'mode tcp'", "add 'mode http' or remove the rules");
@@ -139,8 +139,8 @@ final class ConfigValidator {
             for (HttpRule r : rules) {
                 String kw = (rules == p.httpRequestRules() ? "http-request " : "http-response ") + r.action().keyword();
                 condition(p, r.condition(), r.location(), kw);
-                if (r.action() instanceof HttpAction.RedirectAction ra) condition(p, ra.redirect().condition(), r.location(), kw);
-                if (r.action() instanceof HttpAction.SetHeader sh) logFormatRefs(p, sh.value(), r.location(), kw);
+                if (r.action() instanceof io.vxlb.action.RedirectAction ra) condition(p, ra.redirect().condition(), r.location(), kw);
+                if (r.action() instanceof io.vxlb.action.SetHeaderAction sh) logFormatRefs(p, sh.value(), r.location(), kw);
             }
         }
         tcpRules(p, label);

@@ -1,29 +1,31 @@
 package io.vxlb.proxy;
 
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vxlb.config.HttpAction;
+import io.vxlb.action.ActionContext;
+import io.vxlb.action.CompiledAction;
 import io.vxlb.rules.LogVariable;
-import io.vxlb.rules.Txn;
 import io.vxlb.runtime.CompiledBackend;
 import io.vxlb.runtime.CompiledFrontend;
+import io.vxlb.runtime.CompiledRedirect;
 import io.vxlb.runtime.CompiledRule;
 
 import java.util.List;
-import java.util.regex.Matcher;
 
 /**
  * {@code http-after-response} (HAProxy 2.6): rules run on the response head just before it is
  * written, whether it came from a server or from vxlb itself (error pages, redirects, deny,
  * return) — the backend's rules, then the frontend's (once for a listen section). {@code allow}
- * ends one proxy's list. Conditions see this final response: its status and headers.
+ * ends one proxy's list. The actions are the http-response ones, run on a view of the exchange
+ * whose response side is this final response: its status and headers.
  */
 final class AfterResponseRules {
     private AfterResponseRules() {
     }
 
     /** Applies the rules to {@code resp}'s status and headers (not written yet); {@code be} is null before a backend is chosen. */
-    static void run(Txn exchange, CompiledFrontend fe, CompiledBackend be, HttpServerResponse resp) {
+    static void run(ActionContext exchange, CompiledFrontend fe, CompiledBackend be, HttpServerResponse resp) {
         List<CompiledRule> feRules = fe.afterResponseRules();
         List<CompiledRule> beRules = be == null || be.proxy() == fe.proxy() ? List.of() : be.afterResponseRules();
         if (feRules.isEmpty() && beRules.isEmpty()) return;
@@ -33,16 +35,16 @@ final class AfterResponseRules {
         v.writeBack();
     }
 
-    /** The exchange with the response being written in place of the server's. */
-    private static final class View implements Txn {
-        private final Txn t;
+    /** The exchange with the response being written as its response side. */
+    private static final class View implements ActionContext {
+        private final ActionContext t;
         private final HttpServerResponse resp;
         private final HeaderList headers;
         private int status;
         private String reason;
         private boolean statusChanged;
 
-        View(Txn t, HttpServerResponse resp) {
+        View(ActionContext t, HttpServerResponse resp) {
             this.t = t;
             this.resp = resp;
             this.headers = HeaderList.of(resp.headers());
@@ -52,28 +54,7 @@ final class AfterResponseRules {
         void run(List<CompiledRule> rules) {
             for (CompiledRule r : rules) {
                 if (!r.applies(this)) continue;
-                HttpAction a = r.action();
-                if (a instanceof HttpAction.Allow) return;
-                if (a instanceof HttpAction.SetHeader sh) {
-                    String v = r.value().format(this);
-                    if (sh.add()) headers.add(sh.name(), v);
-                    else headers.set(sh.name(), v);
-                } else if (a instanceof HttpAction.DelHeader dh) {
-                    headers.removeMatching(dh.name(), dh.method(), r.regex());
-                } else if (a instanceof HttpAction.ReplaceHeader rh) {
-                    String replacement = r.value().format(this);
-                    for (int i = 0; i < headers.size(); i++) {
-                        if (!headers.name(i).equalsIgnoreCase(rh.name())) continue;
-                        headers.setValue(i, rh.eachValue() ? replaceEachValue(headers.value(i), r, replacement) : replace(headers.value(i), r, replacement));
-                    }
-                } else if (a instanceof HttpAction.SetStatus s) {
-                    status = s.status();
-                    reason = s.reason() != null ? s.reason() : io.netty.handler.codec.http.HttpResponseStatus.valueOf(s.status()).reasonPhrase();
-                    statusChanged = true;
-                } else if (a instanceof HttpAction.SetVar sv) {
-                    Object value = r.sample().eval(this);
-                    if (value != null) t.setVariable(sv.variable(), value);
-                }
+                if (r.action().execute(this) != CompiledAction.Verdict.CONTINUE) return;
             }
         }
 
@@ -84,23 +65,26 @@ final class AfterResponseRules {
             for (int i = 0; i < headers.size(); i++) h.add(headers.name(i), headers.value(i));
         }
 
-        private static String replace(String value, CompiledRule r, String replacement) {
-            Matcher m = r.regex().matcher(value);
-            return m.find() ? HttpExchange.substitute(replacement, m) : value;
+        @Override public boolean responseSide() { return true; }
+        @Override public HeaderList headers() { return headers; }
+
+        @Override
+        public void setStatus(int status, String reason) {
+            this.status = status;
+            this.reason = reason != null ? reason : io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase();
+            statusChanged = true;
         }
 
-        private static String replaceEachValue(String value, CompiledRule r, String replacement) {
-            String[] parts = value.split(",", -1);
-            StringBuilder sb = new StringBuilder(value.length());
-            for (int i = 0; i < parts.length; i++) {
-                if (i > 0) sb.append(',');
-                String p = parts[i];
-                int lead = 0;
-                while (lead < p.length() && p.charAt(lead) == ' ') lead++;
-                sb.append(p, 0, lead).append(replace(p.substring(lead), r, replacement));
-            }
-            return sb.toString();
-        }
+        // request-side and answering actions are not registered for http-after-response
+        @Override public void setMethod(String method) { throw new IllegalStateException("http-after-response cannot set the method"); }
+        @Override public void setUri(String uri) { throw new IllegalStateException("http-after-response cannot set the URI"); }
+        @Override public void deny(int status) { throw new IllegalStateException("http-after-response cannot deny"); }
+        @Override public void tarpit(int status) { throw new IllegalStateException("http-after-response cannot tarpit"); }
+        @Override public void challenge(String realm) { throw new IllegalStateException("http-after-response cannot ask for credentials"); }
+        @Override public void redirect(CompiledRedirect redirect) { throw new IllegalStateException("http-after-response cannot redirect"); }
+        @Override public void reply(int status, HeaderList h, Buffer body) { throw new IllegalStateException("http-after-response cannot reply"); }
+        @Override public String path() { return t.path(); }
+        @Override public String queryWithMark() { return t.queryWithMark(); }
 
         @Override public String srcAddress() { return t.srcAddress(); }
         @Override public int srcPort() { return t.srcPort(); }
