@@ -197,6 +197,8 @@ public final class FrontSession implements Txn, io.vxlb.rules.ConnectionFacts {
      * the connection is closed without an answer.
      */
     static boolean onHttpRequest(Txn txn, CompiledFrontend fe, io.vertx.core.http.HttpConnection conn) {
+        CompiledTcpRules t = fe.tcpRules();
+        if (t.content().isEmpty() && t.connection().isEmpty() && t.session().isEmpty()) return false;  // the common case: nothing to do
         FrontSession session = session(conn);
         if (session != null) session.copyVariablesTo(txn);
         return runOnHttp(fe.tcpRules().content(), txn, session, conn);
@@ -204,6 +206,7 @@ public final class FrontSession implements Txn, io.vxlb.rules.ConnectionFacts {
 
     /** HttpExchange's hook once a backend other than the frontend is chosen: its {@code tcp-request content} rules. True: rejected, closed. */
     static boolean onHttpBackend(Txn txn, io.vxlb.runtime.CompiledBackend be, io.vertx.core.http.HttpConnection conn) {
+        if (be.tcpRules().content().isEmpty()) return false;
         return runOnHttp(be.tcpRules().content(), txn, session(conn), conn);
     }
 
@@ -213,6 +216,7 @@ public final class FrontSession implements Txn, io.vxlb.rules.ConnectionFacts {
      * inspection). True when one rejected or closed: the client connection is closed.
      */
     static boolean onHttpResponse(Txn txn, io.vxlb.runtime.CompiledBackend be, io.vertx.core.http.HttpConnection conn) {
+        if (be.tcpRules().responseContent().isEmpty()) return false;
         return runOnHttp(be.tcpRules().responseContent(), txn, session(conn), conn);
     }
 

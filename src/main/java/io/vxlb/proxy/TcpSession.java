@@ -355,10 +355,11 @@ final class TcpSession implements ContentInspection.Stream {
                         cc.write(io.netty.buffer.Unpooled.wrappedBuffer(b.getBytes()));
                     }
                     srv.close();
-                    cc.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
-                    cc.closeFuture().addListener(f -> {
+                    // counted and logged before the client sees the close, as when the relay ends
+                    cc.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f -> {
                         clientClosed = serverClosed = true;
                         finish();
+                        cc.close();
                     });
                     return;
                 }
