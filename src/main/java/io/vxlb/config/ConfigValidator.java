@@ -44,6 +44,15 @@ final class ConfigValidator {
     /** tcp-request / tcp-response rules (TcpRuleKeywords) and http-after-response (AfterResponseKeywords). */
     private void tcpRules(Proxy p, String label) {
         TcpRules t = p.tcpRules();
+        // rules a proxy cannot have itself came from its defaults section, which HAProxy then refuses
+        if (p.kind() == ProxyKind.BACKEND && (!t.connection().isEmpty() || !t.session().isEmpty())) {
+            ctx.error(p.location(), label, "backend", "defaults section '" + p.defaultsName() + "' defines tcp-request connection/session rules: a backend cannot use it",
+                    "use it from frontend sections only, or move the rules");
+        }
+        if (p.kind() == ProxyKind.FRONTEND && !t.responseContent().isEmpty()) {
+            ctx.error(p.location(), label, "frontend", "defaults section '" + p.defaultsName() + "' defines tcp-response content rules: a frontend cannot use it",
+                    "use it from backend sections only, or move the rules");
+        }
         for (List<TcpRule> rules : List.of(t.connection(), t.session(), t.content(), t.responseContent())) {
             String side = rules == t.connection() ? "tcp-request connection " : rules == t.session() ? "tcp-request session "
                     : rules == t.content() ? "tcp-request content " : "tcp-response content ";

@@ -299,6 +299,34 @@ class TcpRulesIT {
     }
 
     @Test
+    void responseRulesInspectTheServersFirstBytes() throws Exception {
+        start("""
+                listen good
+                    bind 127.0.0.1:${FE1}
+                    tcp-response inspect-delay 2s
+                    tcp-response content reject if { res.payload(0,3) -m str BAD }
+                    tcp-response content accept if { res.len ge 4 }
+                    server s 127.0.0.1:${GOOD}
+                listen bad
+                    bind 127.0.0.1:${FE2}
+                    tcp-response inspect-delay 2s
+                    tcp-response content reject if { res.payload(0,3) -m str BAD }
+                    tcp-response content accept if { res.len ge 4 }
+                    server s 127.0.0.1:${BAD}
+                """);
+        identity("GOOD", "GOOD-banner", null);
+        identity("BAD", "BAD-banner", null);
+        try (Socket s = new Socket("127.0.0.1", fx.port("FE1"))) {
+            s.setSoTimeout(5000);
+            assertEquals("GOOD-banner", new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+        }
+        try (Socket s = new Socket("127.0.0.1", fx.port("FE2"))) {
+            s.setSoTimeout(5000);
+            assertEquals("", new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII), "a rejected response sends nothing");
+        }
+    }
+
+    @Test
     void healthChecksOfSendProxyServersStartWithAHeader() throws Exception {
         start("""
                 backend v1
