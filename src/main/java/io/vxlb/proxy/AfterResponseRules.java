@@ -1,8 +1,6 @@
 package io.vxlb.proxy;
 
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerResponse;
 import io.vxlb.action.ActionContext;
 import io.vxlb.action.CompiledAction;
 import io.vxlb.rules.LogVariable;
@@ -24,31 +22,36 @@ final class AfterResponseRules {
     private AfterResponseRules() {
     }
 
-    /** Applies the rules to {@code resp}'s status and headers (not written yet); {@code be} is null before a backend is chosen. */
-    static void run(ActionContext exchange, CompiledFrontend fe, CompiledBackend be, HttpServerResponse resp) {
+    /** A status set by {@code set-status}: what the head is written with instead. */
+    record Head(int status, String reason) {}
+
+    /**
+     * Applies the rules to a response head about to be written: {@code headers} in place; the
+     * new status and reason when a rule set one, else null. {@code be} is null before a backend
+     * is chosen.
+     */
+    static Head run(ActionContext exchange, CompiledFrontend fe, CompiledBackend be, int status, String reason, HeaderList headers) {
         List<CompiledRule> feRules = fe.afterResponseRules();
         List<CompiledRule> beRules = be == null || be.proxy() == fe.proxy() ? List.of() : be.afterResponseRules();
-        if (feRules.isEmpty() && beRules.isEmpty()) return;
-        View v = new View(exchange, resp);
+        if (feRules.isEmpty() && beRules.isEmpty()) return null;
+        View v = new View(exchange, status, headers);
         v.run(beRules);
         v.run(feRules);
-        v.writeBack();
+        return v.statusChanged ? new Head(v.status, v.reason) : null;
     }
 
     /** The exchange with the response being written as its response side. */
     private static final class View implements ActionContext {
         private final ActionContext t;
-        private final HttpServerResponse resp;
         private final HeaderList headers;
         private int status;
         private String reason;
         private boolean statusChanged;
 
-        View(ActionContext t, HttpServerResponse resp) {
+        View(ActionContext t, int status, HeaderList headers) {
             this.t = t;
-            this.resp = resp;
-            this.headers = HeaderList.of(resp.headers());
-            this.status = resp.getStatusCode();
+            this.headers = headers;
+            this.status = status;
         }
 
         void run(List<CompiledRule> rules) {
@@ -56,13 +59,6 @@ final class AfterResponseRules {
                 if (!r.applies(this)) continue;
                 if (r.action().execute(this) != CompiledAction.Verdict.CONTINUE) return;
             }
-        }
-
-        void writeBack() {
-            if (statusChanged) resp.setStatusCode(status).setStatusMessage(reason);
-            MultiMap h = resp.headers();
-            h.clear();
-            for (int i = 0; i < headers.size(); i++) h.add(headers.name(i), headers.value(i));
         }
 
         @Override public boolean responseSide() { return true; }

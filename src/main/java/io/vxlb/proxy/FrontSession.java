@@ -99,8 +99,17 @@ public final class FrontSession implements Txn, io.vxlb.rules.ConnectionFacts {
         ready.accept(this);
     }
 
-    /** Vert.x reads a connection's addresses from these attributes when it first needs them: HTTP exchanges then see the session's. */
+    /**
+     * The session's addresses become the connection's for what reads them later: an HTTP
+     * connection's H1Session (its exchanges, logs and send-proxy), and Vert.x, which reads these
+     * attributes when it first needs a socket's addresses.
+     */
     private void overrideChannelAddresses() {
+        H1Session h1 = channel.pipeline().get(H1Session.class);
+        if (h1 != null) {
+            if (src != null) h1.remoteAddress = SocketAddress.inetSocketAddress(srcPort, src);
+            if (dst != null) h1.localAddress = SocketAddress.inetSocketAddress(dstPort, dst);
+        }
         if (src != null) channel.attr(io.vertx.core.net.impl.ConnectionBase.REMOTE_ADDRESS_OVERRIDE).set(SocketAddress.inetSocketAddress(srcPort, src));
         if (dst != null) channel.attr(io.vertx.core.net.impl.ConnectionBase.LOCAL_ADDRESS_OVERRIDE).set(SocketAddress.inetSocketAddress(dstPort, dst));
     }
@@ -132,10 +141,7 @@ public final class FrontSession implements Txn, io.vxlb.rules.ConnectionFacts {
     @Override public byte[] ppUniqueId() { return proxyHeader == null ? null : proxyHeader.uniqueId(); }
     @Override public io.vxlb.rules.ConnectionFacts connectionFacts() { return this; }
 
-    /** The connection facts of an HTTP connection (its session), null when its frontend keeps none. */
-    static io.vxlb.rules.ConnectionFacts facts(io.vertx.core.http.HttpConnection conn) {
-        return session(conn);
-    }
+
 
     /**
      * The actions every rule set shares, applied to {@code txn}'s variables and this session's
@@ -171,9 +177,8 @@ public final class FrontSession implements Txn, io.vxlb.rules.ConnectionFacts {
      * {@code accept-proxy} bind (read before the HTTP layer sees a byte), session rules. False
      * when a connection rule rejected it (it is being closed).
      */
-    static boolean onHttpConnection(Snapshot snapshot, CompiledFrontend fe, io.vertx.core.http.HttpConnection conn) {
-        if (fe == null || !(conn instanceof io.vertx.core.net.impl.ConnectionBase base)) return true;
-        Channel ch = base.channel();
+    static boolean onHttpConnection(Snapshot snapshot, CompiledFrontend fe, Channel ch) {
+        if (fe == null) return true;
         boolean acceptProxy = false;
         SocketAddress local = address(ch.localAddress()), remote = address(ch.remoteAddress());
         for (io.vxlb.config.Bind b : fe.proxy().binds()) {
@@ -196,7 +201,7 @@ public final class FrontSession implements Txn, io.vxlb.rules.ConnectionFacts {
      * frontend each request is a stream, as in HAProxy). True when a rule rejected the request:
      * the connection is closed without an answer.
      */
-    static boolean onHttpRequest(Txn txn, CompiledFrontend fe, io.vertx.core.http.HttpConnection conn) {
+    static boolean onHttpRequest(Txn txn, CompiledFrontend fe, Channel conn) {
         CompiledTcpRules t = fe.tcpRules();
         if (t.content().isEmpty() && t.connection().isEmpty() && t.session().isEmpty()) return false;  // the common case: nothing to do
         FrontSession session = session(conn);
@@ -205,7 +210,7 @@ public final class FrontSession implements Txn, io.vxlb.rules.ConnectionFacts {
     }
 
     /** HttpExchange's hook once a backend other than the frontend is chosen: its {@code tcp-request content} rules. True: rejected, closed. */
-    static boolean onHttpBackend(Txn txn, io.vxlb.runtime.CompiledBackend be, io.vertx.core.http.HttpConnection conn) {
+    static boolean onHttpBackend(Txn txn, io.vxlb.runtime.CompiledBackend be, Channel conn) {
         if (be.tcpRules().content().isEmpty()) return false;
         return runOnHttp(be.tcpRules().content(), txn, session(conn), conn);
     }
@@ -215,17 +220,17 @@ public final class FrontSession implements Txn, io.vxlb.rules.ConnectionFacts {
      * rules: the backend's {@code tcp-response content} rules on the HTTP response (no payload
      * inspection). True when one rejected or closed: the client connection is closed.
      */
-    static boolean onHttpResponse(Txn txn, io.vxlb.runtime.CompiledBackend be, io.vertx.core.http.HttpConnection conn) {
+    static boolean onHttpResponse(Txn txn, io.vxlb.runtime.CompiledBackend be, Channel conn) {
         if (be.tcpRules().responseContent().isEmpty()) return false;
         return runOnHttp(be.tcpRules().responseContent(), txn, session(conn), conn);
     }
 
-    private static FrontSession session(io.vertx.core.http.HttpConnection conn) {
-        return conn instanceof io.vertx.core.net.impl.ConnectionBase base ? of(base.channel()) : null;
+    private static FrontSession session(Channel conn) {
+        return of(conn);
     }
 
     /** A content rule list on an HTTP stream: evaluated once, on the parsed message (the bytes were already read). */
-    private static boolean runOnHttp(List<CompiledTcpRules.Rule> rules, Txn txn, FrontSession session, io.vertx.core.http.HttpConnection conn) {
+    private static boolean runOnHttp(List<CompiledTcpRules.Rule> rules, Txn txn, FrontSession session, Channel conn) {
         for (CompiledTcpRules.Rule r : rules) {
             if (!r.applies(txn)) continue;
             TcpAction a = r.action();
