@@ -13,14 +13,13 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The PROXY protocol between vxlb and a real haproxy 2.6, both ways and both versions: vxlb's
  * {@code send-proxy[-v2]} read by haproxy's {@code accept-proxy}, and haproxy's read by vxlb's,
  * for HTTP and {@code mode tcp}. The client's own address and port must come out at the far end.
- * Skipped where haproxy is not installed (the headers haproxy writes and accepts are also pinned
- * by {@link AfterResponseIT}'s recorded answers).
+ * Skipped where haproxy is not installed, except under CI ({@code .ci/run} installs it); the
+ * headers haproxy writes and accepts are also pinned by {@link AfterResponseIT}'s recorded answers.
  */
 class ProxyProtocolInteropIT {
     @TempDir
@@ -104,7 +103,7 @@ class ProxyProtocolInteropIT {
 
     @Test
     void vxlbSendProxyIsReadByHaproxyAcceptProxy() throws Exception {
-        assumeTrue(haproxyInstalled(), "haproxy is not installed");
+        io.vxlb.testing.RealServers.assume(haproxyInstalled(), "haproxy", "haproxy");
         fx = new ProxyFixture();
         fx.start(DEFAULTS + """
                 frontend fe
@@ -166,7 +165,7 @@ class ProxyProtocolInteropIT {
 
     @Test
     void haproxySendProxyIsReadByVxlbAcceptProxy() throws Exception {
-        assumeTrue(haproxyInstalled(), "haproxy is not installed");
+        io.vxlb.testing.RealServers.assume(haproxyInstalled(), "haproxy", "haproxy");
         fx = new ProxyFixture();
         fx.start(DEFAULTS + """
                 frontend v
