@@ -17,6 +17,7 @@ public record Proxy(
         List<UseServerRule> useServerRules, List<Capture> captures, String monitorUri,
         CookiePersistence cookie, Balance balance, HashType hashType, CheckSettings checks,
         List<Server> servers, StatsSettings stats, boolean disabled, int id,
+        List<ErrorPageSpec> errorPages, String logTag, LogFormatSpec uniqueIdFormat, String uniqueIdHeader,
         TcpRules tcpRules, List<HttpRule> httpAfterResponseRules) {
 
     public Proxy {
@@ -30,6 +31,7 @@ public record Proxy(
         useServerRules = List.copyOf(useServerRules);
         captures = List.copyOf(captures);
         servers = List.copyOf(servers);
+        errorPages = List.copyOf(errorPages);
         httpAfterResponseRules = List.copyOf(httpAfterResponseRules);
     }
 

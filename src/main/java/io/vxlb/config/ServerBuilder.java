@@ -25,7 +25,7 @@ final class ServerBuilder {
     int sendProxy;
     /** check-send-proxy: health checks start with a PROXY header even without send-proxy. */
     boolean checkSendProxy;
-    String sni, caFile, verifyHost;
+    String sni, caFile, verifyHost, crt;
 
     ServerBuilder copy() {
         ServerBuilder b = new ServerBuilder();
@@ -54,6 +54,7 @@ final class ServerBuilder {
         b.sni = sni;
         b.caFile = caFile;
         b.verifyHost = verifyHost;
+        b.crt = crt;
         b.checkSendProxy = checkSendProxy;
         return b;
     }
@@ -62,6 +63,6 @@ final class ServerBuilder {
         return new Server(name, location, address, port, id, check, inter, fastinter > 0 ? fastinter : inter,
                 downinter > 0 ? downinter : inter, rise, fall, checkPort, checkAddress, checkSsl, agentCheck,
                 weight, maxconn, minconn, maxqueue, backup, disabled, trackBackend, trackServer, cookie, source,
-                ssl, sendProxy, sni, verifyNone, observeLayer7, caFile, verifyHost, checkSendProxy);
+                ssl, sendProxy, sni, verifyNone, observeLayer7, caFile, verifyHost, crt, checkSendProxy);
     }
 }

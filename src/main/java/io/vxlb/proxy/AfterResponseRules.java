@@ -79,6 +79,7 @@ final class AfterResponseRules {
         @Override public void challenge(String realm) { throw new IllegalStateException("http-after-response cannot ask for credentials"); }
         @Override public void redirect(CompiledRedirect redirect) { throw new IllegalStateException("http-after-response cannot redirect"); }
         @Override public void reply(int status, HeaderList h, Buffer body) { throw new IllegalStateException("http-after-response cannot reply"); }
+        @Override public void capture(boolean request, int slot, String value) { t.capture(request, slot, value); }
         @Override public String path() { return t.path(); }
         @Override public String queryWithMark() { return t.queryWithMark(); }
 
