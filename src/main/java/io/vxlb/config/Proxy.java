@@ -18,6 +18,7 @@ public record Proxy(
         CookiePersistence cookie, Balance balance, HashType hashType, CheckSettings checks,
         List<Server> servers, StatsSettings stats, boolean disabled, int id,
         List<ErrorPageSpec> errorPages, String logTag, LogFormatSpec uniqueIdFormat, String uniqueIdHeader,
+        TcpRules tcpRules, List<HttpRule> httpAfterResponseRules,
         StickConfig stick) {
 
     public Proxy {
@@ -32,6 +33,7 @@ public record Proxy(
         captures = List.copyOf(captures);
         servers = List.copyOf(servers);
         errorPages = List.copyOf(errorPages);
+        httpAfterResponseRules = List.copyOf(httpAfterResponseRules);
     }
 
     public Optional<Server> server(String serverName) {

@@ -111,7 +111,8 @@ public final class RuleCompiler {
 
     private Fetch fetch(SampleExpr e, Direction dir) {
         if (StickFetches.isFetch(e.fetch().name())) return StickFetches.create(e, stickTables, currentProxy);  // vxlb-stick
-        return Fetches.create(e, dir);
+        Fetch payload = PayloadFetches.create(e, dir);  // layer-6 fetches of tcp-request/tcp-response content rules
+        return payload != null ? payload : Fetches.create(e, dir);
     }
 
     // vxlb-stick: the tables stick fetches and converters bind to, and the proxy whose rules are compiled

@@ -14,11 +14,12 @@ import java.util.List;
 public record CompiledBackend(Proxy proxy, List<CompiledRule> requestRules, List<CompiledRule> responseRules,
                               List<CompiledRedirect> redirects, List<CompiledSwitch> useServerRules,
                               List<ServerRuntime> servers, Balancer balancer, PersistenceCookie cookie, ErrorReplies errorReplies,
+                              CompiledTcpRules tcpRules, List<CompiledRule> afterResponseRules,
                               io.vxlb.stick.StickPersistence stick) {
     public CompiledBackend(Proxy proxy, List<CompiledRule> requestRules, List<CompiledRule> responseRules,
                            List<CompiledRedirect> redirects, List<CompiledSwitch> useServerRules,
                            List<ServerRuntime> servers, Balancer balancer, PersistenceCookie cookie) {
-        this(proxy, requestRules, responseRules, redirects, useServerRules, servers, balancer, cookie, ErrorReplies.NONE, null);
+        this(proxy, requestRules, responseRules, redirects, useServerRules, servers, balancer, cookie, ErrorReplies.NONE, CompiledTcpRules.NONE, List.of(), null);
     }
 
     public String name() {
