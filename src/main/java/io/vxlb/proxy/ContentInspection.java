@@ -26,7 +26,7 @@ final class ContentInspection {
     static final int BUFFER_SIZE = 16384;
 
     /** What the rules act on: the stream's transaction and its session. */
-    interface Stream extends io.vxlb.rules.PayloadTxn {
+    interface Stream extends io.vxlb.rules.PayloadTxn, io.vxlb.rules.Layer4Txn {
         FrontSession session();
         void setLogLevel(String level);
     }

@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * them) and its {@code sess.*} variables are what later rules, logs and {@code send-proxy} see;
  * {@code fc_src}... stay the connection's. Event-loop confined.
  */
-public final class FrontSession implements Txn, io.vxlb.rules.ConnectionFacts {
+public final class FrontSession implements io.vxlb.rules.Layer4Txn, io.vxlb.rules.ConnectionFacts {
     /** The channel attribute holding an HTTP connection's session, for its exchanges. */
     static final io.netty.util.AttributeKey<FrontSession> KEY = io.netty.util.AttributeKey.valueOf("vxlb.front-session");
 
@@ -279,20 +279,8 @@ public final class FrontSession implements Txn, io.vxlb.rules.ConnectionFacts {
     @Override public int srcPort() { return srcPort; }
     @Override public String dstAddress() { return dst; }
     @Override public int dstPort() { return dstPort; }
-    @Override public boolean ssl() { return false; }
-    @Override public String sni() { return null; }
     @Override public String frontendName() { return frontend.name(); }
     @Override public String backendName() { return null; }
-    @Override public String method() { return ""; }
-    @Override public String uri() { return ""; }
-    @Override public String version() { return ""; }
-    @Override public int requestHeaderCount() { return 0; }
-    @Override public String requestHeaderName(int i) { throw new IndexOutOfBoundsException(i); }
-    @Override public String requestHeaderValue(int i) { throw new IndexOutOfBoundsException(i); }
-    @Override public int status() { return 0; }
-    @Override public int responseHeaderCount() { return 0; }
-    @Override public String responseHeaderName(int i) { throw new IndexOutOfBoundsException(i); }
-    @Override public String responseHeaderValue(int i) { throw new IndexOutOfBoundsException(i); }
     @Override public int nbsrv(String name) { return snapshot.nbsrv(name != null ? name : frontend.name()); }
     @Override public boolean srvIsUp(String be, String srv) { return snapshot.srvIsUp(be, srv); }
     @Override public Object variable(String name) { return sessionVariable(name); }

@@ -417,10 +417,13 @@ final class TcpSession implements ContentInspection.Stream {
         if (responseInspection != null) responseInspection.cancel();
         releaseServer();
         if (backend != null) verticle.counters.backend(backend.name()).decrementAndGet();
-        log();
+        // the line counts this session (as HAProxy's), but goes out once it is uncounted: whoever
+        // reads the line and connects again never meets this session in the counters
+        String line = logLine();
         verticle.counters.activeConnections.decrementAndGet();
         verticle.counters.frontend(frontend.name()).decrementAndGet();
         if (gate != null) gate.leave();
+        if (line != null) for (LogSink s : verticle.sinks(frontend.proxy())) s.send(logLevel != null ? logLevel : "info", line);
     }
 
     private int retries() {
@@ -431,12 +434,12 @@ final class TcpSession implements ContentInspection.Stream {
         return assignment == null ? 0 : assignment.queueLeft();
     }
 
-    private void log() {
+    /** The tcplog line of the session, null when none is written. */
+    private String logLine() {
         Proxy fe = frontend.proxy();
-        if (!fe.options().tcplog() || silent || "silent".equals(logLevel)) return;
-        if (fe.options().dontlognull() && bytesIn == 0) return;  // HAProxy: nothing received from the client (req->total)
-        List<LogSink> targets = verticle.sinks(fe);
-        if (targets.isEmpty()) return;
+        if (!fe.options().tcplog() || silent || "silent".equals(logLevel)) return null;
+        if (fe.options().dontlognull() && bytesIn == 0) return null;  // HAProxy: nothing received from the client (req->total)
+        if (verticle.sinks(fe).isEmpty()) return null;
         long end = System.nanoTime();
         HttpLogLine.Counters c = new HttpLogLine.Counters(verticle.counters.activeConnections.get(),
                 verticle.counters.frontend(fe.name()).get(), backend == null ? 0 : verticle.counters.backend(backend.name()).get(),
@@ -446,7 +449,7 @@ final class TcpSession implements ContentInspection.Stream {
                 queueLeft() != 0 ? (queueLeft() - start) / 1_000_000L : connectStart == 0 ? -1 : 0, connected == 0 ? -1 : (connected - connectStart) / 1_000_000L,
                 (end - start) / 1_000_000L, bytesOut, termination, c,
                 assignment == null ? 0 : assignment.serverQueuePosition(), assignment == null ? 0 : assignment.backendQueuePosition());
-        for (LogSink s : targets) s.send(logLevel != null ? logLevel : "info", line);
+        return line;
     }
 
     // ---- Txn: what sample fetches read (no HTTP data in a TCP session) --------------------------
@@ -455,20 +458,8 @@ final class TcpSession implements ContentInspection.Stream {
     @Override public int srcPort() { return session != null ? session.srcPort : remote.port(); }
     @Override public String dstAddress() { return session != null ? session.dst : local.hostAddress(); }
     @Override public int dstPort() { return session != null ? session.dstPort : local.port(); }
-    @Override public boolean ssl() { return false; }
-    @Override public String sni() { return null; }
     @Override public String frontendName() { return frontend.name(); }
     @Override public String backendName() { return backend == null ? null : backend.name(); }
-    @Override public String method() { return ""; }
-    @Override public String uri() { return ""; }
-    @Override public String version() { return ""; }
-    @Override public int requestHeaderCount() { return 0; }
-    @Override public String requestHeaderName(int i) { throw new IndexOutOfBoundsException(i); }
-    @Override public String requestHeaderValue(int i) { throw new IndexOutOfBoundsException(i); }
-    @Override public int status() { return 0; }
-    @Override public int responseHeaderCount() { return 0; }
-    @Override public String responseHeaderName(int i) { throw new IndexOutOfBoundsException(i); }
-    @Override public String responseHeaderValue(int i) { throw new IndexOutOfBoundsException(i); }
     @Override public int nbsrv(String name) { return snapshot.nbsrv(name != null ? name : backendName()); }
     @Override public boolean srvIsUp(String be, String srv) { return snapshot.srvIsUp(be, srv); }
 
