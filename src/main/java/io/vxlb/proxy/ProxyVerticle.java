@@ -192,7 +192,7 @@ public final class ProxyVerticle extends VerticleBase {
 
     private void serve(ClientConnection cc) {
         counters.activeConnections.incrementAndGet();
-        counters.frontend(cc.frontend.name()).incrementAndGet();
+        counters.opened(cc.frontend.name());  // stats hook: scur + stot/smax (runtime.ProxyCounters)
         cc.since = System.nanoTime();
         cc.arm(cc.frontend.timeouts().effectiveHttpRequest(), true);
     }
@@ -333,6 +333,7 @@ public final class ProxyVerticle extends VerticleBase {
      */
     void logRequest(CompiledFrontend cf, io.vxlb.rules.Txn txn, String backendName, io.vxlb.runtime.ServerRuntime server, int retries,
                     boolean redispatched, HttpLogRecord r) {
+        counters.finished(cf.name(), backendName, server, r.status, 0, r.bytesOut);  // stats hook: req_tot, hrsp_*, bout
         if (!cf.logs()) return;
         Proxy fe = cf.proxy();
         List<LogSink> targets = sinks.computeIfAbsent(fe, this::sinksFor);
@@ -346,6 +347,7 @@ public final class ProxyVerticle extends VerticleBase {
 
     /** The httplog line of a connection that never produced a request ({@code "<BADREQ>"}). */
     private void logBadRequest(Proxy fe, HttpConnection conn, int status, Termination termination, long since) {
+        counters.frontendStats(fe.name()).requestErrors.increment();  // stats hook: ereq
         CompiledFrontend cf = holder.get().frontends().get(fe.name());
         if (cf == null || !cf.logs() || conn.remoteAddress() == null) return;
         List<LogSink> targets = sinks.computeIfAbsent(fe, this::sinksFor);

@@ -73,7 +73,7 @@ final class TcpSession implements Txn {
     void start() {
         client.pause();  // nothing is read before a server connection can take it
         verticle.counters.activeConnections.incrementAndGet();
-        verticle.counters.frontend(frontend.name()).incrementAndGet();
+        verticle.counters.opened(frontend.name());  // stats hook: scur + stot/smax
         client.exceptionHandler(t -> client.close());
         client.closeHandler(v -> onClientClosed());
         backend = chooseBackend();
@@ -270,6 +270,8 @@ final class TcpSession implements Txn {
         if (finished) return;
         finished = true;
         releaseServer();
+        verticle.counters.finished(frontend.name(), backend == null ? null : backend.name(), server,
+                io.vxlb.runtime.TrafficCounters.TCP_SESSION, bytesIn, bytesOut);  // stats hook: stot, bin/bout
         if (backend != null) verticle.counters.backend(backend.name()).decrementAndGet();
         log();
         verticle.counters.activeConnections.decrementAndGet();
