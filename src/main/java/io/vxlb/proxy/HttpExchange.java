@@ -136,6 +136,10 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
             return;
         }
         if (runRequestRules(frontend.requestRules()) || runRedirects(frontend.redirects())) return;
+        if (io.vxlb.admin.cli.StatsPage.serves(fe, uri)) {  // hook: the stats page (admin.cli.StatsPage)
+            serveStats(fe);
+            return;
+        }
         CompiledBackend be = chooseBackend();
         if (be == null) {
             log.terminationState = Termination.NO_BACKEND;  // HAProxy: no backend is a resource problem ("R"), before connecting
@@ -147,6 +151,10 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         log.cookieRequest = log.cookieResponse = be.cookie() != null && be.cookie().logs() ? 'N' : '-';
         if (be.proxy() != fe) {
             if (runRequestRules(be.requestRules()) || runRedirects(be.redirects())) return;
+            if (io.vxlb.admin.cli.StatsPage.serves(be.proxy(), uri)) {  // hook: the stats page of a backend
+                serveStats(be.proxy());
+                return;
+            }
         }
         addForwardedHeaders(fe, be.proxy());
         phase = Phase.ASSIGNMENT;
@@ -1028,6 +1036,24 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         resp.headers().add("content-type", "text/html");
         for (int i = 0; i + 1 < extraHeaders.length; i += 2) resp.headers().add(extraHeaders[i], extraHeaders[i + 1]);
         finishLocal(resp, page.status(), page.body(), close || page.close());
+    }
+
+    /** The stats page's local reply (io.vxlb.admin.cli.StatsPage), as HAProxy's stats applet. */
+    private void serveStats(Proxy px) {
+        io.vxlb.admin.cli.StatsPage.serve(verticle.holder(), px, snapshot, this, request).onComplete(ar -> {
+            if (done()) return;
+            HttpServerResponse resp = request.response();
+            if (ar.failed() || resp.closed() || resp.headWritten()) {
+                if (ar.failed()) respondPage(ErrorPages.SERVICE_UNAVAILABLE, false);
+                else finishAborted(log.terminationState);
+                return;
+            }
+            io.vxlb.admin.cli.StatsPage.Reply r = ar.result();
+            resp.setStatusCode(r.status()).setStatusMessage(r.reason());
+            for (int i = 0; i + 1 < r.headers().size(); i += 2) resp.headers().add(r.headers().get(i), r.headers().get(i + 1));
+            resp.headers().add("content-length", Integer.toString(r.body().length()));
+            finishLocal(resp, r.status(), r.body(), false);
+        });
     }
 
     /** Ends a response vxlb produced itself; the request body, if any, is drained first. */

@@ -58,6 +58,11 @@ public final class ProxyVerticle extends VerticleBase {
     private final Map<HttpConnection, ClientConnection> connections = new HashMap<>();
     private final Map<Proxy, List<LogSink>> sinks = new IdentityHashMap<>();
 
+    /** The node's snapshot holder (the stats page finds its node's operations by it). */
+    SnapshotHolder holder() {
+        return holder;
+    }
+
     public ProxyVerticle(SnapshotHolder holder, TrafficCounters counters) {
         this.holder = holder;
         this.counters = counters;
