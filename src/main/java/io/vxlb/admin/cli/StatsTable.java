@@ -150,21 +150,26 @@ public final class StatsTable {
                 }
                 qcur += r.queue == null ? 0 : r.queue.length();
             }
-            out.add(backend(p, iid, be, c, weight, act, bck, now, startMillis));
+            Row bRow = backend(p, iid, globalMaxconn, be, c, weight, act, bck, now, startMillis);
+            long chkdown = 0;
+            for (Row r : out) if (r.type() == Type.SERVER && r.pxname().equals(p.name())) chkdown += r.number("chkdown");
+            put(bRow.values(), "chkdown", chkdown);  // HAProxy's backend chkdown counts its servers' down transitions too
+            out.add(bRow);
         }
         return new StatsTable(out);
     }
 
     /**
      * Proxy ids as HAProxy numbers them: the configured {@code id}, else the next free one in
-     * declaration order from 2 (HAProxy 2.6 gives 1 to its internal HTTP client proxy).
+     * declaration order from 1, or from 2 with a stats socket (HAProxy's CLI frontend has 1).
      */
     public static Map<String, Integer> proxyIds(io.vxlb.config.Config config) {
         Map<String, Integer> out = new HashMap<>();
         java.util.Set<Integer> used = new java.util.HashSet<>();
-        used.add(1);
+        // HAProxy's CLI frontend ("GLOBAL") takes id 1 when there is a stats socket
+        if (!config.global().statsSockets().isEmpty()) used.add(1);
         for (Proxy p : config.proxies()) if (p.id() > 0) used.add(p.id());
-        int next = 2;
+        int next = 1;
         for (Proxy p : config.proxies()) {
             if (p.id() > 0) {
                 out.put(p.name(), p.id());
@@ -277,8 +282,13 @@ public final class StatsTable {
                 put(v, "check_status", e.status());
                 put(v, "check_duration", Math.max(0, e.checkDuration()));
                 put(v, "check_desc", e.reason() == null ? "" : e.reason());
-                if (e.code() != null) put(v, "check_code", e.code());
+                if (e.code() != null && e.status().startsWith("L7")) put(v, "check_code", e.code());
                 put(v, "check_health", e.health());
+                if (e.info() != null && !e.info().isEmpty()) {
+                    // HAProxy's last_chk is the reason's last words ("Connection refused"), not Netty's whole message
+                    String info = e.info();
+                    put(v, "last_chk", info.contains(": ") ? info.substring(info.lastIndexOf(": ") + 2) : info);
+                }
                 if (!e.up()) put(v, "chkdown", 1);
             } else {
                 put(v, "check_status", st.up() ? "INI" : "");
@@ -289,7 +299,7 @@ public final class StatsTable {
         return new Row(Type.SERVER, v);
     }
 
-    private static Row backend(Proxy p, int iid, CompiledBackend be, TrafficCounters c, long weight, long act, long bck, long now, long start) {
+    private static Row backend(Proxy p, int iid, int globalMaxconn, CompiledBackend be, TrafficCounters c, long weight, long act, long bck, long now, long start) {
         String[] v = blank();
         fill(v, BACKEND_FIELDS);
         if (be.servers().isEmpty()) v[INDEX.get("downtime")] = "";
@@ -310,7 +320,8 @@ public final class StatsTable {
         put(v, "qcur", qcur);
         put(v, "scur", c.backend(p.name()).get());
         put(v, "smax", pc.smax.get());
-        put(v, "slim", p.fullconn() > 0 ? p.fullconn() : p.maxconn() > 0 ? Math.max(1, p.maxconn() / 10) : 999);
+        // HAProxy: fullconn, else a tenth of the frontends' maxconn (approximated by the global one), else 999
+        put(v, "slim", p.fullconn() > 0 ? p.fullconn() : globalMaxconn > 0 ? Math.max(1, globalMaxconn / 10) : 999);
         put(v, "stot", pc.sessions.sum());
         put(v, "bin", pc.bytesIn.sum());
         put(v, "bout", pc.bytesOut.sum());
