@@ -244,6 +244,8 @@ public final class Node {
                         for (JsonObject e : earlyHealth) r.applyHealth(e);
                     }
                     bindSignature = bindSignature(r.config());
+                    operations = new io.vxlb.admin.cli.Operations(this);
+                    operations.register();  // the stats page answers from the first request on
                     return deployProxies();
                 })
                 .compose(v -> startNodeServices())
@@ -406,7 +408,6 @@ public final class Node {
      * with: a reload through the admin API does not move them.
      */
     private Future<Void> startOperations() {
-        operations = new io.vxlb.admin.cli.Operations(this);
         return operations.start().compose(v -> {
             var sockets = replica.config().global().statsSockets();
             if (sockets.isEmpty()) return Future.succeededFuture();

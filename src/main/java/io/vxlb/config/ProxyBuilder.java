@@ -44,6 +44,7 @@ final class ProxyBuilder {
     // stats
     boolean statsEnabled, statsHideVersion, statsShowLegends;
     io.vxlb.rules.Condition statsAdmin;
+    List<String> statsScopes = new ArrayList<>();
     String statsUri, statsRealm;
     long statsRefresh;
     List<String> statsAuth = new ArrayList<>();
@@ -132,6 +133,7 @@ final class ProxyBuilder {
         statsAuth = new ArrayList<>(d.statsAuth);
         statsShowLegends = d.statsShowLegends;
         statsAdmin = d.statsAdmin;
+        statsScopes = new ArrayList<>(d.statsScopes);
         // a defaults section passes default_backend on through "from" chains too
         defaultBackend = kind != ProxyKind.BACKEND ? d.defaultBackend : null;
         defaultBackendLocation = kind != ProxyKind.BACKEND ? d.defaultBackendLocation : null;
@@ -159,7 +161,7 @@ final class ProxyBuilder {
         CheckSettings checks = new CheckSettings(checkKind, httpchk, httpCheckSteps, tcpCheckSteps, disableOn404,
                 checkKind == CheckSettings.Kind.MYSQL ? mysqlCheck : null);
         StatsSettings stats = new StatsSettings(statsEnabled, statsUri == null ? StatsSettings.OFF.uri() : statsUri,
-                statsAuth, statsRefresh, statsRealm, statsHideVersion, statsShowLegends, statsAdmin);
+                statsAuth, statsRefresh, statsRealm, statsHideVersion, statsShowLegends, statsAdmin, statsScopes);
         return new Proxy(name, kind, location, defaultsName, mode, binds, maxconn, backlog, fullconn, t, retries, o,
                 logGlobal, logs, logFormat, acls, httpRequestRules, httpResponseRules, redirects, backendSwitches,
                 kind.hasFrontend() ? defaultBackend : null, kind.hasFrontend() ? defaultBackendLocation : null, useServerRules, captures, monitorUri,

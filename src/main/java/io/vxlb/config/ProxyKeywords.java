@@ -111,7 +111,12 @@ final class ProxyKeywords {
             ctx.proxy.statsEnabled = true;
             ctx.proxy.statsAdmin = RuleKeywords.condition(ctx, line, 2, true);
         });
-        t.reject("stats scope", ALL_PROXIES, Support.UNSUPPORTED, "the statistics page shows every proxy");
+        t.add("stats scope", ALL_PROXIES, Support.SUPPORTED, "proxies the stats page shows ('.': this one)", (ctx, line) -> {
+            GlobalKeywords.need(line, 2, "a proxy name or '.'");
+            noExtra(line, 3);
+            ctx.proxy.statsEnabled = true;
+            ctx.proxy.statsScopes.add(line.arg(2));
+        });
 
         // Old spellings with an unambiguous modern meaning: accepted, with a warning naming it.
         legacyTimeout(t, "contimeout", "connect");

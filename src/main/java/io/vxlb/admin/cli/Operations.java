@@ -41,9 +41,13 @@ public final class Operations implements StatsTable.Checks {
         this.node = node;
     }
 
-    /** Follows health verdicts (check_status, lastchg) and registers for the stats page of this node's proxies. */
-    public Future<Void> start() {
+    /** Makes these operations the stats page's for this node's proxies: before they accept traffic. */
+    public void register() {
         BY_HOLDER.put(node.replica().holder(), this);
+    }
+
+    /** Follows health verdicts (check_status, lastchg). */
+    public Future<Void> start() {
         healthConsumer = node.vertx().eventBus().consumer(SharedState.HEALTH_EVENTS, m -> {
             io.vxlb.cluster.ClusterSecret.Opened o = node.secret().open(SharedState.HEALTH, m.body());
             if (o.payload() == null) return;

@@ -102,7 +102,12 @@ public final class StatsPage {
         if (ops == null) return Future.succeededFuture(text(503, "Service Unavailable", "text/plain", "stats are not ready yet\n"));
         String rest = req.uri().substring(st.uri().length());
         List<String> opts = new ArrayList<>();
-        for (String o : rest.split(";")) if (!o.isEmpty()) opts.add(o);
+        for (String o : rest.split(";")) {
+            if (o.startsWith("?")) o = o.substring(1);  // "/stats?;csv" and "/?scope=b1" as HAProxy reads them
+            if (!o.isEmpty()) opts.add(o);
+        }
+        String scope = null;
+        for (String o : opts) if (o.startsWith("scope=")) scope = QueryStringDecoder.decodeComponent(o.substring(6));
         if (req.method() == HttpMethod.POST) {
             boolean admin = adminAllowed(px, snapshot, ops, txn);
             return readForm(req).compose(form -> admin ? apply(ops, form) : Future.succeededFuture("DENY"))
@@ -123,7 +128,10 @@ public final class StatsPage {
         String wanted = node;
         boolean sum = cluster;
         String status = done;
-        return ops.clusterTables().map(tables -> {
+        java.util.function.Predicate<String> shown = shown(px, scope);
+        return ops.clusterTables().map(all -> {
+            Map<String, StatsTable> tables = new java.util.LinkedHashMap<>();
+            all.forEach((n, t) -> tables.put(n, t.only(shown)));
             if (csv || json) {
                 StatsTable t = wanted != null ? tables.get(wanted) : sum ? StatsTable.sum(new ArrayList<>(tables.values())) : tables.get(ops.node().name());
                 if (t == null) return text(404, "Not Found", "text/plain", "no node named '" + wanted.replaceAll("[^A-Za-z0-9._-]", "?") + "'\n");
@@ -138,6 +146,17 @@ public final class StatsPage {
             }
             return new Reply(200, "OK", h, Buffer.buffer(html.getBytes(StandardCharsets.UTF_8)));
         });
+    }
+
+    /**
+     * The proxies a request may see: those of {@code stats scope} ("." the page's own), then those
+     * whose name contains the request's {@code scope=} (case-insensitive, as HAProxy).
+     */
+    static java.util.function.Predicate<String> shown(Proxy px, String scope) {
+        List<String> scopes = px.stats().scopes();
+        String want = scope == null ? null : scope.toLowerCase(java.util.Locale.ROOT);
+        return name -> (scopes.isEmpty() || scopes.contains(name) || scopes.contains(".") && name.equals(px.name()))
+                && (want == null || want.isEmpty() || name.toLowerCase(java.util.Locale.ROOT).contains(want));
     }
 
     private static Reply text(int status, String reason, String type, String body) {

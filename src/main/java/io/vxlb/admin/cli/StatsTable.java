@@ -437,6 +437,13 @@ public final class StatsTable {
         }
     }
 
+    /** The rows of the proxies {@code shown} accepts. */
+    public StatsTable only(java.util.function.Predicate<String> shown) {
+        List<Row> out = new ArrayList<>();
+        for (Row r : rows) if (shown.test(r.pxname())) out.add(r);
+        return out.size() == rows.size() ? this : new StatsTable(out);
+    }
+
     public Row find(String pxname, String svname) {
         for (Row r : rows) if (r.pxname().equals(pxname) && r.svname().equals(svname)) return r;
         return null;
