@@ -99,8 +99,8 @@ final class ConfigValidator {
             for (HttpRule r : rules) {
                 String kw = (rules == p.httpRequestRules() ? "http-request " : "http-response ") + r.action().keyword();
                 condition(p, r.condition(), r.location(), kw);
-                if (r.action() instanceof HttpAction.RedirectAction ra) condition(p, ra.redirect().condition(), r.location(), kw);
-                if (r.action() instanceof HttpAction.SetHeader sh) logFormatRefs(p, sh.value(), r.location(), kw);
+                if (r.action() instanceof io.vxlb.action.RedirectAction ra) condition(p, ra.redirect().condition(), r.location(), kw);
+                if (r.action() instanceof io.vxlb.action.SetHeaderAction sh) logFormatRefs(p, sh.value(), r.location(), kw);
             }
         }
         for (AclLine acl : p.acls()) {

@@ -11,11 +11,11 @@ import java.util.regex.Pattern;
  * An ordered, case-preserving list of header lines that the rules rewrite in place. Names
  * compare case-insensitively, as HTTP says.
  */
-final class HeaderList {
+public final class HeaderList {
     private final ArrayList<String> names;
     private final ArrayList<String> values;
 
-    HeaderList(int capacity) {
+    public HeaderList(int capacity) {
         names = new ArrayList<>(capacity);
         values = new ArrayList<>(capacity);
     }
@@ -38,49 +38,49 @@ final class HeaderList {
         return h;
     }
 
-    int size() {
+    public int size() {
         return names.size();
     }
 
-    String name(int i) {
+    public String name(int i) {
         return names.get(i);
     }
 
-    String value(int i) {
+    public String value(int i) {
         return values.get(i);
     }
 
-    void setValue(int i, String v) {
+    public void setValue(int i, String v) {
         values.set(i, v);
     }
 
-    void add(String name, String value) {
+    public void add(String name, String value) {
         names.add(name);
         values.add(value);
     }
 
-    void remove(int i) {
+    public void remove(int i) {
         names.remove(i);
         values.remove(i);
     }
 
     /** Last value of the header, or null. */
-    String get(String name) {
+    public String get(String name) {
         for (int i = names.size() - 1; i >= 0; i--) if (names.get(i).equalsIgnoreCase(name)) return values.get(i);
         return null;
     }
 
-    boolean contains(String name) {
+    public boolean contains(String name) {
         for (int i = 0; i < names.size(); i++) if (names.get(i).equalsIgnoreCase(name)) return true;
         return false;
     }
 
-    void removeAll(String name) {
+    public void removeAll(String name) {
         for (int i = names.size() - 1; i >= 0; i--) if (names.get(i).equalsIgnoreCase(name)) remove(i);
     }
 
     /** {@code del-header NAME -m METHOD}: str/beg/end/sub ignore case; reg uses the compiled pattern. */
-    void removeMatching(String name, String method, Pattern regex) {
+    public void removeMatching(String name, String method, Pattern regex) {
         String lower = name.toLowerCase(Locale.ROOT);
         for (int i = names.size() - 1; i >= 0; i--) {
             String n = names.get(i).toLowerCase(Locale.ROOT);
@@ -95,7 +95,7 @@ final class HeaderList {
         }
     }
 
-    void set(String name, String value) {
+    public void set(String name, String value) {
         removeAll(name);
         add(name, value);
     }

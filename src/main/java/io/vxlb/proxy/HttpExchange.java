@@ -9,12 +9,14 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vxlb.action.ActionContext;
+import io.vxlb.action.CompiledAction;
+import io.vxlb.action.RedirectAction;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vxlb.config.ForwardFor;
-import io.vxlb.config.HttpAction;
 import io.vxlb.config.HttpConnectionMode;
 import io.vxlb.config.OriginalTo;
 import io.vxlb.config.Proxy;
@@ -34,14 +36,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
 
 /**
  * One HTTP request/response through the proxy: frontend rules, backend choice, server choice,
  * forwarding with back-pressure both ways, response rules, the log record. Lives on the event
  * loop of its client connection and reads one snapshot from start to end.
  */
-final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acquired, ServerConnection.Listener, ServerAssignment.Owner {
+final class HttpExchange implements ActionContext, ServerTimeouts.Watched, ServerPool.Acquired, ServerConnection.Listener, ServerAssignment.Owner {
     private final ProxyVerticle verticle;
     private final Snapshot snapshot;
     private final CompiledFrontend frontend;
@@ -277,127 +278,73 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
 
     // ---- rules -------------------------------------------------------------------------------
 
+    /** Which headers the actions see: the response's while http-response rules run. */
+    private boolean responseSide;
+
     /** Runs a rule list; true when a rule answered the request itself (deny, redirect, return...). */
     private boolean runRequestRules(List<CompiledRule> rules) {
-        for (CompiledRule r : rules) {
+        responseSide = false;
+        return runRules(rules);
+    }
+
+    private boolean runRules(List<CompiledRule> rules) {
+        for (int i = 0, n = rules.size(); i < n; i++) {
+            CompiledRule r = rules.get(i);
             if (!r.applies(this)) continue;
-            HttpAction a = r.action();
-            if (a instanceof HttpAction.Allow) return false;
-            if (a instanceof HttpAction.Deny d) {
-                log.terminationState = Termination.PROXY_REQUEST;
-                persistenceForLog();
-                // HAProxy 2.6.12 answers a deny and keeps the connection (no "connection: close"; measured)
-                respondPage(ErrorPages.of(d.status()), false);
-                return true;
-            }
-            if (a instanceof HttpAction.Tarpit t) {
-                log.terminationState = Termination.PROXY_TARPIT;
-                persistenceForLog();
-                long delay = frontend.proxy().timeouts().effectiveTarpit();
-                verticle.vertx().setTimer(Math.max(1, delay), id -> {
-                    // HAProxy 2.6.12: "-1/302/-1/-1/301 500 ... PT--", and no "connection: close"
-                    log.tarpitted = true;
-                    log.queueLeft = System.nanoTime();
-                    respondPage(ErrorPages.of(t.status()), false);
-                });
-                return true;
-            }
-            if (a instanceof HttpAction.RedirectAction) {
-                redirect(r.redirect());
-                return true;
-            }
-            if (a instanceof HttpAction.Return ret) {
-                respondReturn(ret, r);
-                return true;
-            }
-            if (a instanceof HttpAction.Auth auth) {
-                log.terminationState = Termination.PROXY_REQUEST;
-                String realm = auth.realm() != null ? auth.realm() : (backend != null ? backend.name() : frontend.name());
-                respondPage(ErrorPages.UNAUTHORIZED, false, "www-authenticate", "Basic realm=\"" + realm + "\"");
-                return true;
-            }
-            applyHeaderAction(a, r, requestHeaders);
-            if (a instanceof HttpAction.SetRequestPart p) setRequestPart(p.part(), r.value().format(this));
-            else if (a instanceof HttpAction.ReplaceRequestPart p) replaceRequestPart(p, r);
-            else if (a instanceof HttpAction.SetVar v) setVariable(v.variable(), r.sample().eval(this));
+            CompiledAction.Verdict v = r.action().execute(this);
+            if (v == CompiledAction.Verdict.STOP) return false;
+            if (v == CompiledAction.Verdict.ANSWERED) return true;
         }
         return false;
     }
 
-    /** The header actions shared by http-request and http-response. */
-    private void applyHeaderAction(HttpAction a, CompiledRule r, HeaderList headers) {
-        if (a instanceof HttpAction.SetHeader sh) {
-            String v = r.value().format(this);  // evaluated before the old value is removed, as HAProxy does
-            if (sh.add()) headers.add(sh.name(), v);
-            else headers.set(sh.name(), v);
-        } else if (a instanceof HttpAction.DelHeader dh) {
-            headers.removeMatching(dh.name(), dh.method(), r.regex());
-        } else if (a instanceof HttpAction.ReplaceHeader rh) {
-            String replacement = r.value().format(this);
-            for (int i = 0; i < headers.size(); i++) {
-                if (!headers.name(i).equalsIgnoreCase(rh.name())) continue;
-                headers.setValue(i, rh.eachValue() ? replaceEachValue(headers.value(i), r, replacement) : replace(headers.value(i), r, replacement));
-            }
-        }
+    // ---- what the actions do to the transaction (ActionContext) --------------------------------
+
+    @Override public boolean responseSide() { return responseSide; }
+
+    @Override public HeaderList headers() { return responseSide ? responseHeaders : requestHeaders; }
+
+    @Override public void setMethod(String m) { method = m; }
+
+    @Override public void setUri(String u) { uri = u; }
+
+    @Override
+    public void setStatus(int s, String reason) {
+        // HAProxy: the given reason, else the new status's standard one (never the server's)
+        status = s;
+        statusReason = reason != null ? reason : io.netty.handler.codec.http.HttpResponseStatus.valueOf(s).reasonPhrase();
     }
 
-    private static String replace(String value, CompiledRule r, String replacement) {
-        Matcher m = r.regex().matcher(value);
-        return m.find() ? substitute(replacement, m) : value;
-    }
-
-    private static String replaceEachValue(String value, CompiledRule r, String replacement) {
-        String[] parts = value.split(",", -1);
-        StringBuilder sb = new StringBuilder(value.length());
-        for (int i = 0; i < parts.length; i++) {
-            if (i > 0) sb.append(',');
-            String p = parts[i];
-            int lead = 0;
-            while (lead < p.length() && p.charAt(lead) == ' ') lead++;
-            sb.append(p, 0, lead).append(replace(p.substring(lead), r, replacement));
-        }
-        return sb.toString();
-    }
-
-    /** HAProxy's exp_replace(): {@code \0}..{@code \9} are the groups of the match; the result replaces the whole value. */
-    static String substitute(String replacement, Matcher m) {
-        if (replacement.indexOf('\\') < 0) return replacement;
-        StringBuilder sb = new StringBuilder(replacement.length() + 16);
-        for (int i = 0; i < replacement.length(); i++) {
-            char c = replacement.charAt(i);
-            if (c == '\\' && i + 1 < replacement.length() && Character.isDigit(replacement.charAt(i + 1))) {
-                int g = replacement.charAt(++i) - '0';
-                if (g <= m.groupCount() && m.group(g) != null) sb.append(m.group(g));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
-    }
-
-    private void setRequestPart(HttpAction.SetRequestPart.Part part, String v) {
-        switch (part) {
-            case METHOD -> method = v;
-            case URI -> uri = v;
-            case PATH -> {
-                String q = queryWithMark();
-                uri = v + q;
-            }
-            case QUERY -> {
-                String p = path();
-                uri = v.isEmpty() ? p : p + "?" + (v.startsWith("?") ? v.substring(1) : v);
-            }
-        }
-    }
-
-    private void replaceRequestPart(HttpAction.ReplaceRequestPart p, CompiledRule r) {
-        String replacement = r.value().format(this);
-        if (p.part() == HttpAction.SetRequestPart.Part.PATH) {
-            String q = queryWithMark();
-            uri = replace(path(), r, replacement) + q;
+    @Override
+    public void deny(int s) {
+        if (responseSide) {
+            log.terminationState = Termination.PROXY_HEADERS;
         } else {
-            uri = replace(uri, r, replacement);
+            log.terminationState = Termination.PROXY_REQUEST;
+            persistenceForLog();
         }
+        // HAProxy 2.6.12 answers a deny and keeps the connection (no "connection: close"; measured)
+        respondPage(ErrorPages.of(s), false);
+    }
+
+    @Override
+    public void tarpit(int s) {
+        log.terminationState = Termination.PROXY_TARPIT;
+        persistenceForLog();
+        long delay = frontend.proxy().timeouts().effectiveTarpit();
+        verticle.vertx().setTimer(Math.max(1, delay), id -> {
+            // HAProxy 2.6.12: "-1/302/-1/-1/301 500 ... PT--", and no "connection: close"
+            log.tarpitted = true;
+            log.queueLeft = System.nanoTime();
+            respondPage(ErrorPages.of(s), false);
+        });
+    }
+
+    @Override
+    public void challenge(String realm) {
+        log.terminationState = Termination.PROXY_REQUEST;
+        String r = realm != null ? realm : (backend != null ? backend.name() : frontend.name());
+        respondPage(ErrorPages.UNAUTHORIZED, false, "www-authenticate", "Basic realm=\"" + r + "\"");
     }
 
     private boolean runRedirects(List<CompiledRedirect> redirects) {
@@ -410,25 +357,10 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         return false;
     }
 
-    private void redirect(CompiledRedirect cr) {
+    @Override
+    public void redirect(CompiledRedirect cr) {
         Redirect r = cr.redirect();
-        String target = cr.target().format(this);
-        String location;
-        switch (r.type()) {
-            case LOCATION -> location = target;
-            case PREFIX -> {
-                String path = path();
-                if (r.appendSlash() && r.dropQuery() && !path.endsWith("/")) path = path + "/";
-                String rest = r.dropQuery() ? path : path + queryWithMark();
-                location = target.equals("/") ? rest : target + rest;
-            }
-            default -> {
-                String host = requestHeaders.get("host");
-                String path = path();
-                if (r.appendSlash() && r.dropQuery() && !path.endsWith("/")) path = path + "/";
-                location = target + "://" + (host == null ? "" : host) + (r.dropQuery() ? path : path + queryWithMark());
-            }
-        }
+        String location = RedirectAction.location(cr, this);
         log.terminationState = Termination.LOCAL_REQUEST;
         HttpServerResponse resp = request.response();
         resp.setStatusCode(r.code());
@@ -438,23 +370,13 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         finishLocal(resp, r.code(), Buffer.buffer(), false);
     }
 
-    private void respondReturn(HttpAction.Return ret, CompiledRule r) {
+    @Override
+    public void reply(int code, HeaderList headers, Buffer body) {
         log.terminationState = Termination.PROXY_REQUEST;
         HttpServerResponse resp = request.response();
-        resp.setStatusCode(ret.status());
-        Buffer body;
-        switch (ret.bodyKind()) {
-            case STRING -> body = Buffer.buffer(ret.body());
-            case LF_STRING -> body = Buffer.buffer(r.value().format(this));
-            case FILE -> body = r.body();
-            default -> body = Buffer.buffer();
-        }
-        if (ret.contentType() != null) resp.headers().add("content-type", ret.contentType());
-        for (int i = 0; i < ret.headers().size(); i++) {
-            resp.headers().add(ret.headers().get(i).name(), r.headerValues().get(i).format(this));
-        }
-        resp.headers().add("content-length", Integer.toString(body.length()));
-        finishLocal(resp, ret.status(), body, false);
+        resp.setStatusCode(code);
+        for (int i = 0; i < headers.size(); i++) resp.headers().add(headers.name(i), headers.value(i));
+        finishLocal(resp, code, body, false);
     }
 
     // ---- forwarding ---------------------------------------------------------------------------
@@ -975,33 +897,8 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
 
     /** Response rules of one proxy; true when a rule replaced the response (deny, return, redirect). */
     private boolean runResponseRules(List<CompiledRule> rules) {
-        for (CompiledRule r : rules) {
-            if (!r.applies(this)) continue;
-            HttpAction a = r.action();
-            if (a instanceof HttpAction.Allow) return false;
-            if (a instanceof HttpAction.Deny d) {
-                log.terminationState = Termination.PROXY_HEADERS;
-                respondPage(ErrorPages.of(d.status()), false);
-                return true;
-            }
-            if (a instanceof HttpAction.SetStatus s) {
-                // HAProxy: the given reason, else the new status's standard one (never the server's)
-                status = s.status();
-                statusReason = s.reason() != null ? s.reason()
-                        : io.netty.handler.codec.http.HttpResponseStatus.valueOf(s.status()).reasonPhrase();
-                continue;
-            }
-            if (a instanceof HttpAction.RedirectAction) {
-                redirect(r.redirect());
-                return true;
-            }
-            if (a instanceof HttpAction.Return ret) {
-                respondReturn(ret, r);
-                return true;
-            }
-            applyHeaderAction(a, r, responseHeaders);
-        }
-        return false;
+        responseSide = true;
+        return runRules(rules);
     }
 
     /** The server slot's release for later (a tunnel's end); null when no slot is held. */
@@ -1125,7 +1022,8 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
 
     // ---- Txn: what sample fetches read ---------------------------------------------------------
 
-    private String path() {
+    @Override
+    public String path() {
         int q = uri.indexOf('?');
         String p = q < 0 ? uri : uri.substring(0, q);
         // absolute-form targets ("http://host/p") have their path after the authority
@@ -1136,7 +1034,8 @@ final class HttpExchange implements Txn, ServerTimeouts.Watched, ServerPool.Acqu
         return p;
     }
 
-    private String queryWithMark() {
+    @Override
+    public String queryWithMark() {
         int q = uri.indexOf('?');
         return q < 0 ? "" : uri.substring(q);
     }

@@ -2,7 +2,7 @@ package io.vxlb.runtime;
 
 import io.vxlb.config.AclLine;
 import io.vxlb.config.Config;
-import io.vxlb.config.HttpAction;
+import io.vxlb.action.ActionCompiler;
 import io.vxlb.config.HttpRule;
 import io.vxlb.config.Proxy;
 import io.vxlb.config.Redirect;
@@ -247,39 +247,20 @@ public final class SnapshotCompiler {
     }
 
     private List<CompiledRule> httpRules(List<HttpRule> list, Map<String, List<AclDef>> acls, Direction dir) {
+        ActionCompiler c = new ActionCompiler() {
+            @Override public CompiledLogFormat format(LogFormat f) { return fmt(f, dir); }
+
+            @Override public Pattern regex(String re) { return RegexDialect.compile(re, false); }
+
+            @Override public io.vxlb.rules.CompiledSample sample(io.vxlb.rules.SampleExpr e) { return rules.compile(e, dir); }
+
+            @Override public CompiledRedirect redirect(Redirect r) { return SnapshotCompiler.this.redirect(r, acls); }
+
+            @Override public io.vertx.core.buffer.Buffer file(String path) { return readBody(path); }
+        };
         List<CompiledRule> out = new ArrayList<>();
         for (HttpRule r : list) {
-            CompiledLogFormat value = null;
-            Pattern regex = null;
-            CompiledRedirect redirect = null;
-            io.vxlb.rules.CompiledSample sample = null;
-            List<CompiledLogFormat> headerValues = List.of();
-            io.vertx.core.buffer.Buffer body = null;
-            HttpAction action = r.action();
-            if (action instanceof HttpAction.SetHeader a) {
-                value = fmt(a.value(), dir);
-            } else if (action instanceof HttpAction.ReplaceHeader a) {
-                value = fmt(a.replacement(), dir);
-                regex = RegexDialect.compile(a.regex(), false);
-            } else if (action instanceof HttpAction.SetRequestPart a) {
-                value = fmt(a.value(), dir);
-            } else if (action instanceof HttpAction.ReplaceRequestPart a) {
-                value = fmt(a.replacement(), dir);
-                regex = RegexDialect.compile(a.regex(), false);
-            } else if (action instanceof HttpAction.RedirectAction a) {
-                redirect = redirect(a.redirect(), acls);
-            } else if (action instanceof HttpAction.DelHeader a && a.method().equals("reg")) {
-                regex = RegexDialect.compile(a.name(), false);
-            } else if (action instanceof HttpAction.Return a) {
-                if (a.bodyFormat() != null) value = fmt(a.bodyFormat(), dir);
-                if (a.bodyKind() == HttpAction.Return.BodyKind.FILE) body = readBody(a.body());
-                List<CompiledLogFormat> hv = new ArrayList<>();
-                for (HttpAction.Return.Header h : a.headers()) hv.add(fmt(h.value(), dir));
-                headerValues = List.copyOf(hv);
-            } else if (action instanceof HttpAction.SetVar a) {
-                sample = rules.compile(a.expr(), dir);
-            }
-            out.add(new CompiledRule(r.location(), r.action(), cond(r.condition(), acls, dir), value, regex, redirect, sample, headerValues, body));
+            out.add(new CompiledRule(r.location(), r.action().keyword(), cond(r.condition(), acls, dir), r.action().compile(c)));
         }
         return List.copyOf(out);
     }

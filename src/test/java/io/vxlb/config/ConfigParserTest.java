@@ -671,42 +671,42 @@ class ConfigParserTest {
         List<HttpRule> req = proxy(c, "f").httpRequestRules();
         assertEquals(List.of("deny", "deny", "allow", "set-header", "add-header", "del-header", "del-header", "replace-header",
                 "redirect", "return", "set-path", "auth", "tarpit"), req.stream().map(r -> r.action().keyword()).toList());
-        assertEquals(new HttpAction.Deny(403), req.get(0).action());
+        assertEquals(new io.vxlb.action.DenyAction(403), req.get(0).action());
         assertEquals(List.of("bad"), req.get(0).condition().aclNames());
-        assertEquals(new HttpAction.Deny(429), req.get(1).action());
+        assertEquals(new io.vxlb.action.DenyAction(429), req.get(1).action());
         assertNull(req.get(2).condition());
 
-        HttpAction.SetHeader lb = assertInstanceOf(HttpAction.SetHeader.class, req.get(3).action());
+        io.vxlb.action.SetHeaderAction lb = assertInstanceOf(io.vxlb.action.SetHeaderAction.class, req.get(3).action());
         assertEquals("X-LB", lb.name());
         assertFalse(lb.add());
         assertEquals(List.of("req.hdr(Host),lower", "url,lower"), lb.value().sampleExprs().stream().map(SampleExpr::text).toList());
-        HttpAction.SetHeader via = assertInstanceOf(HttpAction.SetHeader.class, req.get(4).action());
+        io.vxlb.action.SetHeaderAction via = assertInstanceOf(io.vxlb.action.SetHeaderAction.class, req.get(4).action());
         assertTrue(via.add());
         assertEquals("vxlb 1", literalText(via.value()));
-        assertEquals(new HttpAction.DelHeader("Proxy", "str"), req.get(5).action());
-        assertEquals(new HttpAction.DelHeader("X-Debug-", "beg"), req.get(6).action());
-        HttpAction.ReplaceHeader rh = assertInstanceOf(HttpAction.ReplaceHeader.class, req.get(7).action());
+        assertEquals(new io.vxlb.action.DelHeaderAction("Proxy", "str"), req.get(5).action());
+        assertEquals(new io.vxlb.action.DelHeaderAction("X-Debug-", "beg"), req.get(6).action());
+        io.vxlb.action.ReplaceHeaderAction rh = assertInstanceOf(io.vxlb.action.ReplaceHeaderAction.class, req.get(7).action());
         assertEquals("Host", rh.name());
         assertEquals("(.*):80", rh.regex());
         assertEquals("\\1", rh.replacement().text());
-        HttpAction.RedirectAction redirect = assertInstanceOf(HttpAction.RedirectAction.class, req.get(8).action());
+        io.vxlb.action.RedirectAction redirect = assertInstanceOf(io.vxlb.action.RedirectAction.class, req.get(8).action());
         assertEquals(Redirect.Type.SCHEME, redirect.redirect().type());
         assertTrue(redirect.redirect().condition().unless());
-        HttpAction.Return ret = assertInstanceOf(HttpAction.Return.class, req.get(9).action());
+        io.vxlb.action.ReturnAction ret = assertInstanceOf(io.vxlb.action.ReturnAction.class, req.get(9).action());
         assertEquals(503, ret.status());
         assertEquals("text/plain", ret.contentType());
-        assertEquals(HttpAction.Return.BodyKind.STRING, ret.bodyKind());
+        assertEquals(io.vxlb.action.ReturnAction.BodyKind.STRING, ret.bodyKind());
         assertEquals("down for maintenance", ret.body());
-        assertEquals(List.of("Retry-After"), ret.headers().stream().map(HttpAction.Return.Header::name).toList());
-        HttpAction.SetRequestPart path = assertInstanceOf(HttpAction.SetRequestPart.class, req.get(10).action());
-        assertEquals(HttpAction.SetRequestPart.Part.PATH, path.part());
+        assertEquals(List.of("Retry-After"), ret.headers().stream().map(io.vxlb.action.ReturnAction.Header::name).toList());
+        io.vxlb.action.SetRequestPartAction path = assertInstanceOf(io.vxlb.action.SetRequestPartAction.class, req.get(10).action());
+        assertEquals(io.vxlb.action.SetRequestPartAction.Part.PATH, path.part());
         assertEquals("/v2%[path]", path.value().text());
-        assertEquals(new HttpAction.Auth("Private"), req.get(11).action());
-        assertEquals(new HttpAction.Tarpit(500), req.get(12).action());
+        assertEquals(new io.vxlb.action.AuthAction("Private"), req.get(11).action());
+        assertEquals(new io.vxlb.action.TarpitAction(500), req.get(12).action());
 
         List<HttpRule> res = proxy(c, "f").httpResponseRules();
         assertEquals(List.of("set-header", "del-header", "set-status"), res.stream().map(r -> r.action().keyword()).toList());
-        assertEquals(new HttpAction.SetStatus(503, "Try later"), res.get(2).action());
+        assertEquals(new io.vxlb.action.SetStatusAction(503, "Try later"), res.get(2).action());
         assertEquals(new Location("test.cfg", 22, 17), res.get(0).location());
     }
 

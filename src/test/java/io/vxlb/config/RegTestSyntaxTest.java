@@ -75,8 +75,8 @@ class RegTestSyntaxTest {
                 .endif
                 """);
         assertEquals(List.of("a", "b", "c"), c.proxies().stream().map(Proxy::name).toList());
-        assertInstanceOf(HttpAction.Return.class, proxy(c, "b").httpRequestRules().get(0).action());
-        assertEquals(201, ((HttpAction.Return) proxy(c, "b").httpRequestRules().get(0).action()).status());
+        assertInstanceOf(io.vxlb.action.ReturnAction.class, proxy(c, "b").httpRequestRules().get(0).action());
+        assertEquals(201, ((io.vxlb.action.ReturnAction) proxy(c, "b").httpRequestRules().get(0).action()).status());
     }
 
     @Test
@@ -109,7 +109,7 @@ class RegTestSyntaxTest {
                   http-request redirect code 301 location /new ignore-empty if { path /old }
                   redirect drop-query code 308 prefix /p
                 """);
-        Redirect r = ((HttpAction.RedirectAction) proxy(c, "a").httpRequestRules().get(0).action()).redirect();
+        Redirect r = ((io.vxlb.action.RedirectAction) proxy(c, "a").httpRequestRules().get(0).action()).redirect();
         assertEquals(301, r.code());
         assertEquals(Redirect.Type.LOCATION, r.type());
         assertTrue(r.condition() != null);
@@ -132,10 +132,10 @@ class RegTestSyntaxTest {
                   http-request deny deny_status 200
                 """);
         List<HttpRule> req = proxy(c, "a").httpRequestRules();
-        assertEquals(400, ((HttpAction.Deny) req.get(0).action()).status());
-        assertEquals(429, ((HttpAction.Tarpit) req.get(1).action()).status());
-        assertEquals(200, ((HttpAction.Deny) req.get(2).action()).status());
-        assertEquals(502, ((HttpAction.Deny) proxy(c, "a").httpResponseRules().get(0).action()).status());
+        assertEquals(400, ((io.vxlb.action.DenyAction) req.get(0).action()).status());
+        assertEquals(429, ((io.vxlb.action.TarpitAction) req.get(1).action()).status());
+        assertEquals(200, ((io.vxlb.action.DenyAction) req.get(2).action()).status());
+        assertEquals(502, ((io.vxlb.action.DenyAction) proxy(c, "a").httpResponseRules().get(0).action()).status());
         String e = errors(DEFAULTS + "frontend a\n bind 127.0.0.1:8001\n http-request deny status 400 content-type text/plain string x\n").get(0);
         assertTrue(e.contains("'content-type' in a deny/tarpit reply is not supported yet"), e);
     }
@@ -166,8 +166,8 @@ class RegTestSyntaxTest {
                 """);
         List<HttpRule> req = proxy(c, "fe").httpRequestRules();
         assertEquals(2, req.size());
-        assertEquals("defaults", ((HttpAction.SetHeader) req.get(0).action()).value().text());
-        assertEquals("frontend", ((HttpAction.SetHeader) req.get(1).action()).value().text());
+        assertEquals("defaults", ((io.vxlb.action.SetHeaderAction) req.get(0).action()).value().text());
+        assertEquals("frontend", ((io.vxlb.action.SetHeaderAction) req.get(1).action()).value().text());
         assertEquals(1, proxy(c, "fe").httpResponseRules().size());
         assertTrue(proxy(c, "be").httpRequestRules().isEmpty());
         assertTrue(proxy(c, "fe").acls().stream().anyMatch(a -> a.acl().name().equals("is_x")));
@@ -238,8 +238,8 @@ class RegTestSyntaxTest {
     void returnLfFileReadsTheFileAsALogFormat(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
         java.nio.file.Path f = java.nio.file.Files.writeString(dir.resolve("lf.txt"), "path is %[url]\n");
         Config c = parse(DEFAULTS + "frontend a\n  bind 127.0.0.1:8001\n  http-request return content-type text/plain lf-file " + f + " if { path /x }\n");
-        HttpAction.Return r = (HttpAction.Return) proxy(c, "a").httpRequestRules().get(0).action();
-        assertEquals(HttpAction.Return.BodyKind.LF_STRING, r.bodyKind());
+        io.vxlb.action.ReturnAction r = (io.vxlb.action.ReturnAction) proxy(c, "a").httpRequestRules().get(0).action();
+        assertEquals(io.vxlb.action.ReturnAction.BodyKind.LF_STRING, r.bodyKind());
         assertEquals("path is %[url]\n", r.bodyFormat().text());
         String e = errors(DEFAULTS + "frontend a\n  bind 127.0.0.1:8001\n  http-request return content-type text/plain lf-file " + dir.resolve("none") + "\n").get(0);
         assertTrue(e.contains("failed to open file") && e.contains("'lf-file'"), e);
@@ -249,14 +249,14 @@ class RegTestSyntaxTest {
     void anEmptyReturnDropsItsContentTypeWithAWarning() {
         ParseResult r = result(DEFAULTS + "frontend a\n  bind 127.0.0.1:8001\n  http-request return content-type text/plain if { path /x }\n", Map.of());
         assertTrue(r.ok(), r.diagnostics().toString());
-        HttpAction.Return ret = (HttpAction.Return) r.config().proxy("a").orElseThrow().httpRequestRules().get(0).action();
+        io.vxlb.action.ReturnAction ret = (io.vxlb.action.ReturnAction) r.config().proxy("a").orElseThrow().httpRequestRules().get(0).action();
         assertEquals(null, ret.contentType());
         assertTrue(r.warnings().stream().anyMatch(d -> d.message().equals(
                 "content-type 'text/plain' ignored by the http reply because neither errorfile nor payload defined")), r.warnings().toString());
         ParseResult empty = result(DEFAULTS + "frontend a\n  bind 127.0.0.1:8001\n  http-request return content-type text/plain file /dev/null\n"
                 + "  http-request return string \"\"\n", Map.of());
         assertTrue(empty.ok(), empty.diagnostics().toString());
-        assertEquals(null, ((HttpAction.Return) empty.config().proxy("a").orElseThrow().httpRequestRules().get(0).action()).contentType());
+        assertEquals(null, ((io.vxlb.action.ReturnAction) empty.config().proxy("a").orElseThrow().httpRequestRules().get(0).action()).contentType());
         assertTrue(empty.warnings().stream().anyMatch(d -> d.message().equals(
                 "content-type 'text/plain' ignored by the http reply when used with an empty payload")), empty.warnings().toString());
     }

@@ -193,7 +193,7 @@ class SeedConfigsTest {
         }
         assertEquals(Map.of("bk_static_uri", "uri", "bk_static_uri_whole", "uri whole", "bk_static_param", "url_param id",
                 "bk_static_hdr", "hdr Host", "bk_static_xlb", "hdr X-LB"), algos);
-        HttpAction.SetHeader xlb = (HttpAction.SetHeader) proxy(c, "bk_static_xlb").httpRequestRules().get(0).action();
+        io.vxlb.action.SetHeaderAction xlb = (io.vxlb.action.SetHeaderAction) proxy(c, "bk_static_xlb").httpRequestRules().get(0).action();
         assertEquals(List.of("req.hdr(Host),lower", "url,lower"), xlb.value().sampleExprs().stream().map(SampleExpr::text).toList());
     }
 

@@ -36,15 +36,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * vxlb started in-process from a configuration text, and clients (Vert.x and raw sockets).
  * Ports in the text are written {@code ${NAME}} and replaced by free loopback ports.
  */
-final class ProxyFixture implements AutoCloseable {
-    final Vertx vertx = Vertx.vertx();
-    final HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
-    final Map<String, Integer> ports = new HashMap<>();
-    final List<Backend> backends = new ArrayList<>();
+public final class ProxyFixture implements AutoCloseable {
+    public final Vertx vertx = Vertx.vertx();
+    public final HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
+    public final Map<String, Integer> ports = new HashMap<>();
+    public final List<Backend> backends = new ArrayList<>();
     Node node;
 
     /** A port for a placeholder name, chosen free on first use. */
-    int port(String name) {
+    public int port(String name) {
         return ports.computeIfAbsent(name, n -> n.startsWith("DEAD") ? deadPort() : freePort());
     }
 
@@ -72,12 +72,12 @@ final class ProxyFixture implements AutoCloseable {
     }
 
     /** Starts vxlb on the configuration, placeholders replaced by ports. */
-    ProxyFixture start(String config) {
+    public ProxyFixture start(String config) {
         return start(config, Node.Options.DEFAULT);
     }
 
     /** The same with node options (e.g. an admin API: {@code new Node.Options("n", AdminOptions.loopback(0), null)}). */
-    ProxyFixture start(String config, Node.Options options) {
+    public ProxyFixture start(String config, Node.Options options) {
         String text = config;
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{([A-Z0-9_]+)}").matcher(config);
         while (m.find()) port(m.group(1));
@@ -89,11 +89,11 @@ final class ProxyFixture implements AutoCloseable {
     }
 
     /** A backend that records requests and answers via {@code handler} (default: 200 "NAME"). */
-    Backend backend(String name) {
+    public Backend backend(String name) {
         return backend(name, null);
     }
 
-    Backend backend(String name, Consumer<HttpServerRequest> handler) {
+    public Backend backend(String name, Consumer<HttpServerRequest> handler) {
         Backend b = new Backend(name, handler);
         b.server = await(vertx.createHttpServer().requestHandler(b::handle).listen(port(name), "127.0.0.1"));
         backends.add(b);
@@ -101,11 +101,11 @@ final class ProxyFixture implements AutoCloseable {
     }
 
     /** A plain GET with headers; returns status, headers and body. */
-    Response get(String portName, String uri, String... headers) {
+    public Response get(String portName, String uri, String... headers) {
         return request(HttpMethod.GET, portName, uri, null, headers);
     }
 
-    Response request(HttpMethod method, String portName, String uri, Buffer body, String... headers) {
+    public Response request(HttpMethod method, String portName, String uri, Buffer body, String... headers) {
         RequestOptions o = new RequestOptions().setHost("127.0.0.1").setPort(port(portName)).setMethod(method).setURI(uri);
         for (int i = 0; i + 1 < headers.length; i += 2) o.addHeader(headers[i], headers[i + 1]);
         // resp.body() is called in the event-loop turn that delivers the response: chained from the test
@@ -116,7 +116,7 @@ final class ProxyFixture implements AutoCloseable {
     }
 
     /** Sends raw bytes on a new connection and returns everything received until close or timeout. */
-    String raw(String portName, String bytes, int readTimeoutMillis) throws IOException {
+    public String raw(String portName, String bytes, int readTimeoutMillis) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port(portName))) {
             s.setSoTimeout(readTimeoutMillis);
             OutputStream out = s.getOutputStream();
@@ -149,7 +149,7 @@ final class ProxyFixture implements AutoCloseable {
     }
 
     /** Waits for a future on the test thread, bounded so a hung proxy fails the test instead of CI. */
-    static <T> T await(Future<T> f) {
+    public static <T> T await(Future<T> f) {
         try {
             return f.await(30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
@@ -157,25 +157,25 @@ final class ProxyFixture implements AutoCloseable {
         }
     }
 
-    record Response(int status, MultiMap headers, String body) {}
+    public record Response(int status, MultiMap headers, String body) {}
 
     /** What a backend saw: one entry per request. */
-    record Seen(String method, String uri, List<Map.Entry<String, String>> headers, String body) {
-        String header(String name) {
+    public record Seen(String method, String uri, List<Map.Entry<String, String>> headers, String body) {
+        public String header(String name) {
             String v = null;
             for (Map.Entry<String, String> h : headers) if (h.getKey().equalsIgnoreCase(name)) v = h.getValue();
             return v;
         }
 
-        long count(String name) {
+        public long count(String name) {
             return headers.stream().filter(h -> h.getKey().equalsIgnoreCase(name)).count();
         }
     }
 
-    static final class Backend {
+    public static final class Backend {
         final String name;
         final Consumer<HttpServerRequest> handler;
-        final List<Seen> seen = new CopyOnWriteArrayList<>();
+        public final List<Seen> seen = new CopyOnWriteArrayList<>();
         HttpServer server;
 
         Backend(String name, Consumer<HttpServerRequest> handler) {
@@ -197,7 +197,7 @@ final class ProxyFixture implements AutoCloseable {
             });
         }
 
-        Seen last() {
+        public Seen last() {
             return seen.get(seen.size() - 1);
         }
     }

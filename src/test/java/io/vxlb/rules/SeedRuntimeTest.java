@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vxlb.config.AclLine;
 import io.vxlb.config.BackendSwitch;
 import io.vxlb.config.ConfigParser;
-import io.vxlb.config.HttpAction;
 import io.vxlb.config.HttpRule;
 import io.vxlb.config.ParseResult;
 import io.vxlb.config.Proxy;
@@ -73,7 +72,7 @@ class SeedRuntimeTest {
 
         boolean denied(TestTxn t) {
             for (HttpRule r : proxy.httpRequestRules()) {
-                if (r.action() instanceof HttpAction.Deny
+                if (r.action() instanceof io.vxlb.action.DenyAction
                         && (r.condition() == null || compiler.compile(r.condition(), acls).test(t))) {
                     return true;
                 }
@@ -83,7 +82,7 @@ class SeedRuntimeTest {
 
         String setHeader(String header, TestTxn t) {
             for (HttpRule r : proxy.httpRequestRules()) {
-                if (r.action() instanceof HttpAction.SetHeader h && h.name().equalsIgnoreCase(header)) {
+                if (r.action() instanceof io.vxlb.action.SetHeaderAction h && h.name().equalsIgnoreCase(header)) {
                     return compiler.compile(h.value()).format(t);
                 }
             }

@@ -1,0 +1,44 @@
+package io.vxlb.action;
+
+import io.vertx.core.buffer.Buffer;
+import io.vxlb.proxy.HeaderList;
+import io.vxlb.rules.Txn;
+import io.vxlb.runtime.CompiledRedirect;
+
+/**
+ * The transaction as the actions see it. The exchange sets the side before it runs a rule
+ * list: {@link #headers()} are the request's during {@code http-request} rules and the
+ * response's during {@code http-response} rules.
+ */
+public interface ActionContext extends Txn {
+    boolean responseSide();
+
+    HeaderList headers();
+
+    void setMethod(String method);
+
+    void setUri(String uri);
+
+    /** The URI's path (before '?'). */
+    String path();
+
+    /** The query with its '?', or "" when the URI has none. */
+    String queryWithMark();
+
+    /** {@code http-response set-status}: the reason given, else the new status's standard one. */
+    void setStatus(int status, String reason);
+
+    /** Answers with the proxy's error page for {@code status} (deny). */
+    void deny(int status);
+
+    /** Holds the connection for {@code timeout tarpit}, then answers {@code status}. */
+    void tarpit(int status);
+
+    /** 401 with a Basic challenge for {@code realm} (null: the proxy's name). */
+    void challenge(String realm);
+
+    void redirect(CompiledRedirect redirect);
+
+    /** A local reply ({@code return}): status, header lines as built, body. */
+    void reply(int status, HeaderList headers, Buffer body);
+}

@@ -1,0 +1,176 @@
+package io.vxlb.action;
+
+import io.vxlb.config.KeywordTable;
+import io.vxlb.config.Support;
+import io.vxlb.proxy.ProxyFixture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/**
+ * Every registered {@code http-request}/{@code http-response} action, through the proxy, as the
+ * client and the server see it. A keyword registered as supported without a case here fails
+ * {@link #everySupportedActionIsProvedHere()}.
+ */
+class HttpActionsIT {
+    /** The actions the cases below prove. */
+    private static final Set<String> PROVED = Set.of(
+            "http-request allow", "http-request deny", "http-request tarpit", "http-request auth", "http-request redirect",
+            "http-request set-header", "http-request add-header", "http-request del-header", "http-request replace-header",
+            "http-request replace-value", "http-request set-path", "http-request set-query", "http-request set-uri",
+            "http-request set-method", "http-request replace-path", "http-request replace-uri", "http-request return",
+            "http-request set-var",
+            "http-response allow", "http-response deny", "http-response redirect", "http-response set-header",
+            "http-response add-header", "http-response del-header", "http-response replace-header", "http-response replace-value",
+            "http-response return", "http-response set-var", "http-response set-status");
+
+    private ProxyFixture fx;
+
+    @AfterEach
+    void tearDown() {
+        if (fx != null) fx.close();
+    }
+
+    @Test
+    void everySupportedActionIsProvedHere() {
+        Set<String> registered = new TreeSet<>();
+        for (var k : KeywordTable.instance().all()) {
+            if ((k.name().startsWith("http-request ") || k.name().startsWith("http-response ")) && k.support() == Support.SUPPORTED) {
+                registered.add(k.name());
+            }
+        }
+        assertEquals(new TreeSet<>(PROVED), registered);
+    }
+
+    private static final String BASE = """
+            defaults
+                mode http
+                timeout connect 2s
+                timeout client 5s
+                timeout server 5s
+                timeout tarpit 50ms
+            frontend fe
+                bind 127.0.0.1:${FE}
+                default_backend be
+            """;
+
+    @Test
+    void requestRewritesReachTheServer() {
+        fx = new ProxyFixture();
+        fx.backend("BE");
+        fx.start(BASE + """
+                backend be
+                    http-request set-header X-Set %[req.hdr(x-in)]-set
+                    http-request add-header X-Add one
+                    http-request add-header X-Add two
+                    http-request del-header X-Gone
+                    http-request del-header ^X-Pre -m reg
+                    http-request replace-header X-Rh ^(a+)(b*)$ \\2\\1
+                    http-request replace-value X-Rv ^v(.)$ w\\1
+                    http-request set-method POST if { path /method }
+                    http-request set-path /p%[path] if { path_beg /path }
+                    http-request set-query q=1 if { path /query }
+                    http-request set-uri /uri?x if { path /uri }
+                    http-request replace-path ^/rp/(.*)$ /replaced/\\1
+                    http-request replace-uri ^/ru(.*)$ /uri-replaced\\1
+                    http-request set-var(txn.copy) req.hdr(x-in)
+                    http-request set-header X-Var %[var(txn.copy)]
+                    server s1 127.0.0.1:${BE}
+                """);
+        assertEquals(200, fx.get("FE", "/x", "X-In", "in", "X-Gone", "1", "X-Prefixed", "1", "X-Rh", "aab", "X-Rv", "v1, v2,x").status());
+        ProxyFixture.Seen s = fx.backends.get(0).last();
+        assertEquals("in-set", s.header("x-set"));
+        assertEquals(2, s.count("x-add"));
+        assertNull(s.header("x-gone"));
+        assertNull(s.header("x-prefixed"));
+        assertEquals("baa", s.header("x-rh"));
+        assertEquals("w1, w2,x", s.header("x-rv"));
+        assertEquals("in", s.header("x-var"));
+
+        fx.get("FE", "/method");
+        assertEquals("POST", fx.backends.get(0).last().method());
+        fx.get("FE", "/path/a?k=v");
+        assertEquals("/p/path/a?k=v", fx.backends.get(0).last().uri());
+        fx.get("FE", "/query?old");
+        assertEquals("/query?q=1", fx.backends.get(0).last().uri());
+        fx.get("FE", "/uri");
+        assertEquals("/uri?x", fx.backends.get(0).last().uri());
+        fx.get("FE", "/rp/a/b?z");
+        assertEquals("/replaced/a/b?z", fx.backends.get(0).last().uri());
+        fx.get("FE", "/ru-tail");
+        assertEquals("/uri-replaced-tail", fx.backends.get(0).last().uri());
+    }
+
+    @Test
+    void requestAnswersStopTheRuleList() {
+        fx = new ProxyFixture();
+        fx.backend("BE");
+        fx.start(BASE + """
+                backend be
+                    http-request allow if { path /allowed }
+                    http-request deny deny_status 429 if { path_beg /deny } || { path /allowed }
+                    http-request tarpit deny_status 503 if { path /tarpit }
+                    http-request auth realm Inside if { path /auth }
+                    http-request redirect code 308 location /elsewhere if { path /redirect }
+                    http-request return status 201 content-type text/plain string made hdr X-R %[path] if { path /return }
+                    server s1 127.0.0.1:${BE}
+                """);
+        assertEquals(200, fx.get("FE", "/allowed").status(), "allow skips the deny below it");
+        assertEquals(429, fx.get("FE", "/deny").status());
+        assertEquals(503, fx.get("FE", "/tarpit").status());
+        ProxyFixture.Response auth = fx.get("FE", "/auth");
+        assertEquals(401, auth.status());
+        assertEquals("Basic realm=\"Inside\"", auth.headers().get("www-authenticate"));
+        ProxyFixture.Response redirect = fx.get("FE", "/redirect");
+        assertEquals(308, redirect.status());
+        assertEquals("/elsewhere", redirect.headers().get("location"));
+        ProxyFixture.Response ret = fx.get("FE", "/return");
+        assertEquals(201, ret.status());
+        assertEquals("made", ret.body());
+        assertEquals("/return", ret.headers().get("x-r"));
+        assertEquals(1, fx.backends.get(0).seen.size(), "only /allowed reached the server");
+    }
+
+    @Test
+    void responseRulesRewriteOrReplaceTheServersAnswer() {
+        fx = new ProxyFixture();
+        fx.backend("BE", req -> req.response().putHeader("X-Gone", "1").putHeader("X-Rh", "aab").putHeader("X-Rv", "v1, v2")
+                .putHeader("X-Src", req.path()).end("from server"));
+        fx.start(BASE + """
+                backend be
+                    http-response set-var(txn.src) res.hdr(x-src)
+                    http-response set-header X-Set %[var(txn.src)]
+                    http-response add-header X-Add one
+                    http-response del-header X-Gone
+                    http-response replace-header X-Rh ^(a+)(b*)$ \\2\\1
+                    http-response replace-value X-Rv ^v(.)$ w\\1
+                    http-response set-status 299 reason Fine if { var(txn.src) -m str /status }
+                    http-response allow if { var(txn.src) -m str /allowed }
+                    http-response deny if { var(txn.src) -m str /deny } || { var(txn.src) -m str /allowed }
+                    http-response redirect location /moved if { var(txn.src) -m str /redirect }
+                    http-response return status 202 content-type text/plain string replaced if { var(txn.src) -m str /return }
+                    server s1 127.0.0.1:${BE}
+                """);
+        ProxyFixture.Response r = fx.get("FE", "/status");
+        assertEquals(299, r.status());
+        assertEquals("from server", r.body());
+        assertEquals("/status", r.headers().get("x-set"));
+        assertEquals("one", r.headers().get("x-add"));
+        assertNull(r.headers().get("x-gone"));
+        assertEquals("baa", r.headers().get("x-rh"));
+        assertEquals("w1, w2", r.headers().get("x-rv"));
+        assertEquals(200, fx.get("FE", "/allowed").status(), "allow skips the deny below it");
+        assertEquals(502, fx.get("FE", "/deny").status());
+        ProxyFixture.Response moved = fx.get("FE", "/redirect");
+        assertEquals(302, moved.status());
+        assertEquals("/moved", moved.headers().get("location"));
+        ProxyFixture.Response ret = fx.get("FE", "/return");
+        assertEquals(202, ret.status());
+        assertEquals("replaced", ret.body());
+    }
+}
