@@ -129,6 +129,7 @@ class CliParityIT {
     private static final Set<String> NOT_VERBATIM = Set.of(
             "help", "bogus", "show",              // vxlb has fewer commands: checked line by line below
             "show stat",                          // values differ (checked by shape below)
+            "show info",                          // values differ (the field names are checked below)
             "set maxconn frontend fe 100", "set maxconn frontend nosuch 100", "set maxconn global 500");  // not implemented
 
     @Test
@@ -180,6 +181,16 @@ class CliParityIT {
                 if (words.contains(col)) assertEquals(a[c], b[c], where);
             }
         }
+    }
+
+    @Test
+    void showInfoHasHaproxysFields() throws IOException {
+        int n = commands.indexOf("show info") + 1;
+        List<String> want = new ArrayList<>(), got = new ArrayList<>();
+        for (String l : recorded(n).split("\n")) if (!l.isEmpty()) want.add(l.substring(0, l.indexOf(": ")));
+        for (String l : answer(n).split("\n")) if (!l.isEmpty()) got.add(l.substring(0, l.indexOf(": ")));
+        assertEquals(want, got);
+        assertTrue(answer(n).contains("\nMaxconn: 1000\n") && answer(n).contains("\nNbproc: 1\n"), answer(n));
     }
 
     @Test
