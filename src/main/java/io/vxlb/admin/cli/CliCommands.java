@@ -40,6 +40,8 @@ public final class CliCommands {
     /** {@code prepare map} versions not yet committed, per map: version → entries. Local to this node until commit. */
     private final Map<String, Map<Integer, JsonArray>> pending = new ConcurrentHashMap<>();
     private final Map<String, Integer> nextVersion = new ConcurrentHashMap<>();
+    /** The version a {@code commit map} made current, per map (0: the configuration's). */
+    private final Map<String, Integer> currentVersion = new ConcurrentHashMap<>();
 
     public CliCommands(Operations ops) {
         this.ops = ops;
@@ -333,7 +335,7 @@ public final class CliCommands {
                 String m = maps.get(n);
                 int next = nextVersion.getOrDefault(m, 0);
                 sb.append(n).append(" (").append(m).append(") pattern loaded from file '").append(m).append("' used by map at ")
-                        .append(ops.usedAt(m)).append(". curr_ver=0 next_ver=").append(next).append(" entry_cnt=").append(ops.entries(m).size()).append('\n');
+                        .append(ops.usedAt(m)).append(". curr_ver=").append(currentVersion.getOrDefault(m, 0)).append(" next_ver=").append(next).append(" entry_cnt=").append(entryCount(m)).append('\n');
             }
             return done(sb.toString());
         }
@@ -349,6 +351,13 @@ public final class CliCommands {
         List<MapFile.Entry> entries = ops.entries(map);
         for (int n = 0; n < entries.size(); n++) sb.append(ref(n)).append(' ').append(entries.get(n).key()).append(' ').append(entries.get(n).value()).append('\n');
         return done(sb.toString());
+    }
+
+    /** HAProxy counts the entries of every version of a map, the prepared ones too. */
+    private int entryCount(String map) {
+        int n = ops.entries(map).size();
+        for (JsonArray e : pending.getOrDefault(map, Map.of()).values()) n += e.size();
+        return n;
     }
 
     private static Integer version(String word) {
@@ -485,7 +494,10 @@ public final class CliCommands {
         if (e == null) return done("Version number out of range.\n");
         JsonArray entries = e.copy();
         versions.keySet().removeIf(v -> v <= ver);  // committing a version drops the older ones, as HAProxy
-        return ops.editMap(map, old -> entries).map("");
+        return ops.editMap(map, old -> entries).map(x -> {
+            currentVersion.put(map, ver);
+            return "";
+        });
     }
 
     // ---- servers -----------------------------------------------------------------------------

@@ -78,7 +78,7 @@ class CliParityIT {
             Thread.sleep(100);
         }
         for (String line : resource("commands.txt").split("\n")) if (!line.isEmpty() && !line.startsWith("#")) commands.add(line);
-        for (String c : commands) answers.add(unix(c.replace("@DIR@", dir.toString())).replace(dir.toString(), "@DIR@"));
+        for (String c : commands) answers.add(unix(c.replace("@DIR@", dir.toString()).replace("\\n", "\n")).replace(dir.toString(), "@DIR@"));
     }
 
     private java.net.Socket dead;

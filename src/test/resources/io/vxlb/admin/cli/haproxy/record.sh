@@ -18,7 +18,7 @@ rm -f "$here"/*.out
 n=0
 grep -v '^#' "$here/commands.txt" | while IFS= read -r cmd; do
   n=$((n + 1))
-  printf '%s\n' "${cmd//@DIR@/$tmp}" | socat -t 2 - "UNIX-CONNECT:$tmp/cli.sock" | sed "s#$tmp#@DIR@#g" > "$here/$(printf %02d $n).out"
+  printf "%b\n" "${cmd//@DIR@/$tmp}" | socat -t 2 - "UNIX-CONNECT:$tmp/cli.sock" | sed "s#$tmp#@DIR@#g" > "$here/$(printf %02d $n).out"
 done
 # the operator-level TCP socket: what it may not do
 printf 'set server be/s1 state drain\n' | socat -t 2 - "TCP:127.0.0.1:$TCP" > "$here/operator-set-server.out"
