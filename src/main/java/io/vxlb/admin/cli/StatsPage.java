@@ -33,7 +33,8 @@ import java.util.Map;
  * {@code stats refresh}, {@code stats show-legends}, {@code stats hide-version}; with
  * {@code stats admin if COND} the page posts HAProxy's admin form (servers {@code s}, backend
  * {@code b}, {@code action} ready|drain|maint, plus vxlb's {@code weight}), applied cluster-wide
- * through {@link Operations}, answered 303 to {@code URI;st=DONE|PART|NONE|ERRP|DENY} as HAProxy.
+ * through {@link Operations}, answered 303 to {@code URI;st=DONE|PART|NONE|ERRP|DENY} as HAProxy;
+ * a POST a browser marks as cross-site (Sec-Fetch-Site, Origin) is denied.
  */
 public final class StatsPage {
     static final int MAX_BODY = 16 * 1024;
@@ -109,7 +110,8 @@ public final class StatsPage {
         String scope = null;
         for (String o : opts) if (o.startsWith("scope=")) scope = QueryStringDecoder.decodeComponent(o.substring(6));
         if (req.method() == HttpMethod.POST) {
-            boolean admin = adminAllowed(px, snapshot, ops, txn);
+            // a form another site's page makes the operator's browser post is refused (vxlb, not HAProxy)
+            boolean admin = !crossSite(req) && adminAllowed(px, snapshot, ops, txn);
             return readForm(req).compose(form -> admin ? apply(ops, form) : Future.succeededFuture("DENY"))
                     .recover(t -> Future.succeededFuture("ERRP"))
                     .map(result -> new Reply(303, "See Other", List.of("cache-control", "no-cache", "content-type", "text/plain",
@@ -161,6 +163,20 @@ public final class StatsPage {
 
     private static Reply text(int status, String reason, String type, String body) {
         return new Reply(status, reason, List.of("content-type", type, "cache-control", "no-cache"), Buffer.buffer(body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * A browser's request from another site: {@code Sec-Fetch-Site} cross-site or same-site, or an
+     * {@code Origin} whose host is not the request's Host. Non-browser clients send neither.
+     */
+    static boolean crossSite(HttpServerRequest req) {
+        String site = req.getHeader("sec-fetch-site");
+        if (site != null && !site.equalsIgnoreCase("same-origin") && !site.equalsIgnoreCase("none")) return true;
+        String origin = req.getHeader("origin");
+        if (origin == null) return false;
+        String host = req.getHeader("host");
+        int scheme = origin.indexOf("://");
+        return host == null || scheme < 0 || !origin.substring(scheme + 3).equalsIgnoreCase(host);
     }
 
     static boolean authorized(List<String> users, String header) {

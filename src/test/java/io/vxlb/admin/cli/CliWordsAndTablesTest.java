@@ -49,6 +49,22 @@ class CliWordsAndTablesTest {
     }
 
     @Test
+    void aFileThatIsNotASocketIsNeverReplaced() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("vxlb-sock");
+        try {
+            java.nio.file.Path file = dir.resolve("admin.sock");
+            java.nio.file.Files.writeString(file, "precious");
+            java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> CliVerticle.removeStaleSocket(file));
+            assertTrue(e.getMessage().contains("is not a socket"), e.getMessage());
+            assertEquals("precious", java.nio.file.Files.readString(file));
+            CliVerticle.removeStaleSocket(dir.resolve("absent.sock"));  // nothing there: nothing to do
+            assertEquals("rw-r-----", java.nio.file.attribute.PosixFilePermissions.toString(CliVerticle.permissions(0640)));
+        } finally {
+            io.vxlb.testing.Ports.deleteTree(dir);
+        }
+    }
+
+    @Test
     void statsSocketLinesAreCheckedWithFileAndLine() {
         ParseResult ok = new ConfigParser().parse("t.cfg", "global\n    stats socket /run/x.sock mode 660 level operator expose-fd listeners\n"
                 + "    stats socket ipv4@127.0.0.1:9999 level user\n");

@@ -104,6 +104,13 @@ class StatsPageBrowserIT {
         byte[] png = Files.readAllBytes(shot);
         assertTrue(png.length > 5000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', "a real screenshot: " + png.length + " bytes");
 
+        // the same form posted from another site's page (as a browser marks it) is denied, nothing changes
+        HttpResponse<String> forged = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .header("content-type", "application/x-www-form-urlencoded").header("origin", "http://evil.example")
+                .POST(HttpRequest.BodyPublishers.ofString("s=s1&action=maint&b=%231")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals("/stats;st=DENY", forged.headers().firstValue("location").orElseThrow());
+        assertTrue(rows(browser(dir.resolve("profile"), url, "--dump-dom")).contains("active_no_check s1"));
+
         // the form's fields as the browser would post them: s1 to maintenance
         HttpResponse<String> post = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
                 .header("content-type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("s=s1&action=maint&b=%231")).build(),
