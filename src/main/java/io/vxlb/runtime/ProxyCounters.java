@@ -39,6 +39,20 @@ public final class ProxyCounters {
         responses[c >= 1 && c <= 5 ? c - 1 : 5].increment();
     }
 
+    /** {@code clear counters}: the maximum; with {@code all} the totals too (a reader may see a partial reset, as HAProxy's). */
+    public void clear(boolean all) {
+        smax.set(0);
+        if (!all) return;
+        sessions.reset();
+        requests.reset();
+        bytesIn.reset();
+        bytesOut.reset();
+        requestErrors.reset();
+        deniedRequests.reset();
+        for (LongAdder r : responses) r.reset();
+        lastSession = 0;
+    }
+
     /** hrsp_Nxx for N in 1..5; 6: hrsp_other. */
     public long responses(int klass) {
         return responses[klass - 1].sum();

@@ -46,6 +46,12 @@ public final class CliCommands {
     public CliCommands(Operations ops) {
         this.ops = ops;
         add("add map", "add map [@<ver>] <map> <key> <val>      : add a map entry (payload supported instead of key/val)", CliLevel.USER, this::addMap);
+        add("clear counters", "clear counters [all]                    : clear max statistics counters (or all counters)", CliLevel.OPERATOR, (a, p, s) -> {
+            boolean all = a[2].equals("all");
+            if (all && !s.level().atLeast(CliLevel.ADMIN)) return done(PERMISSION_DENIED);
+            ops.clearCounters(all);
+            return done("");
+        });
         add("clear map", "clear map [@<ver>] <map>                : clear the contents of this map", CliLevel.USER, this::clearMap);
         add("commit map", "commit map @<ver> <map>                 : commit the map at this version", CliLevel.USER, this::commitMap);
         add("del map", "del map <map> [<key>|#<ref>]            : delete map entries matching <key>", CliLevel.USER, this::delMap);

@@ -14,6 +14,7 @@ import io.vxlb.config.Proxy;
 import io.vxlb.config.Server;
 import io.vxlb.health.HealthEvent;
 import io.vxlb.maps.MapFile;
+import io.vxlb.runtime.Snapshot;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -132,6 +133,29 @@ public final class Operations implements StatsTable.Checks {
             }
             return Future.succeededFuture(out);
         });
+    }
+
+    /**
+     * {@code clear counters}: the maxima (smax) of this node's frontends, backends and servers;
+     * with {@code all} every cumulative counter too (HAProxy's "clear counters all").
+     */
+    public void clearCounters(boolean all) {
+        Snapshot s = node.snapshot();
+        List<io.vxlb.runtime.ProxyCounters> counters = new ArrayList<>();
+        for (Proxy p : s.config().proxies()) {
+            if (p.kind().hasFrontend()) counters.add(node.counters().frontendStats(p.name()));
+            if (p.kind().hasBackend()) counters.add(node.counters().backendStats(p.name()));
+        }
+        for (var be : s.backends().values()) {
+            for (var r : be.servers()) {
+                counters.add(r.stats);
+                if (all) {
+                    r.totalRequests.set(0);
+                    r.failedConnections.set(0);
+                }
+            }
+        }
+        for (var c : counters) c.clear(all);
     }
 
     // ---- maps ------------------------------------------------------------------------------

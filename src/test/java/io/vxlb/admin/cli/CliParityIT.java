@@ -198,9 +198,26 @@ class CliParityIT {
         assertEquals(resource("operator-set-server.out"), socat("TCP:127.0.0.1:" + tcp, "set server be/s1 state drain\n"));
         String shown = socat("TCP:127.0.0.1:" + tcp, "show map\n").replace(dir.toString(), "@DIR@");
         assertEquals(resource("operator-show-map.out"), shown);
+        assertEquals(resource("operator-clear-all.out"), socat("TCP:127.0.0.1:" + tcp, "clear counters all\n"));
+        assertEquals(resource("operator-clear.out"), socat("TCP:127.0.0.1:" + tcp, "clear counters\n"));
         assertEquals(resource("prompt.out"), socat("UNIX-CONNECT:" + dir.resolve("cli.sock"), "prompt\nshow backend;show backend\nquit\n"));
         // the unix socket has the configured mode
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("cli.sock"))));
+    }
+
+    @Test
+    void clearCountersAllResetsTheTotals() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + st + "/stats")).build(), HttpResponse.BodyHandlers.ofString());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (StatsTable.parseCsv(unix("show stat")).find("st", "FRONTEND").number("req_tot") == 0) {
+            assertTrue(System.nanoTime() < deadline, "the page request is counted");
+            Thread.sleep(20);
+        }
+        assertEquals("\n", unix("clear counters all"));
+        StatsTable.Row fe = StatsTable.parseCsv(unix("show stat")).find("st", "FRONTEND");
+        assertEquals(0, fe.number("req_tot"));
+        assertEquals(0, fe.number("hrsp_4xx"));
     }
 
     @Test

@@ -23,6 +23,8 @@ done
 # the operator-level TCP socket: what it may not do
 printf 'set server be/s1 state drain\n' | socat -t 2 - "TCP:127.0.0.1:$TCP" > "$here/operator-set-server.out"
 printf 'show map\n' | socat -t 2 - "TCP:127.0.0.1:$TCP" | sed "s#$tmp#@DIR@#g" > "$here/operator-show-map.out"
+printf 'clear counters all\n' | socat -t 2 - "TCP:127.0.0.1:$TCP" > "$here/operator-clear-all.out"
+printf 'clear counters\n' | socat -t 2 - "TCP:127.0.0.1:$TCP" > "$here/operator-clear.out"
 # interactive mode: prompt, two commands separated by ';', quit
 printf 'prompt\nshow backend;show backend\nquit\n' | socat -t 2 - "UNIX-CONNECT:$tmp/cli.sock" > "$here/prompt.out"
 # the stats page: its CSV (same as show stat) and the classes of its HTML rows
