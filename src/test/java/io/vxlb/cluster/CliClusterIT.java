@@ -106,7 +106,7 @@ class CliClusterIT {
         var onA = io.vxlb.admin.cli.StatsTable.parseCsv(fx.get(fx.nodes.get("a").fe2(), "/st;csv;node=a").body());
         var onB = io.vxlb.admin.cli.StatsTable.parseCsv(fx.get(fx.nodes.get("a").fe2(), "/st;csv;node=b").body());
         long a = onA.find("fe", "FRONTEND").number("req_tot"), b = onB.find("fe", "FRONTEND").number("req_tot");
-        assertTrue(b >= 3, "b's fe served the routing checks: " + b);
+        assertTrue(b >= 2, "b's fe served the two routing checks (at least one request each): " + b);
         assertEquals(a + b, cluster.find("fe", "FRONTEND").number("req_tot"));
         assertEquals("no check", cluster.find("be_a", "a").get("status"), "a word both nodes agree on is kept");
     }
