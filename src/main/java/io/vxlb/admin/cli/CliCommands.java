@@ -191,21 +191,52 @@ public final class CliCommands {
         return done(sb.toString());
     }
 
+    /**
+     * {@code show stat [domain proxy] [{IID|PROXY} TYPE SID] [up|no-maint|desc]}: TYPE is HAProxy's
+     * bit mask (1 frontends, 2 backends, 4 servers, -1 all), SID a server id (-1 all). Words HAProxy
+     * does not know are ignored, as by HAProxy; typed and json are refused (vxlb prints CSV only).
+     */
     private Future<String> showStat(String[] a, String p, CliSession s) {
-        for (int i = 2; i < a.length && !a[i].isEmpty(); i++) {
-            if (!List.of("desc", "no-maint", "up").contains(a[i])) {
-                // typed and json output are not implemented: say so rather than print another format
-                return done("vxlb: 'show stat " + a[i] + "' is not supported (CSV only)\n");
-            }
+        int arg = 2;
+        if (a[arg].equals("domain")) {
+            if (a[arg + 1].equals("proxy")) arg += 2;
+            else return done("Invalid statistics domain.\n");
         }
         StatsTable t = ops.table();
-        boolean up = Arrays.asList(a).contains("up"), noMaint = Arrays.asList(a).contains("no-maint");
-        if (!up && !noMaint) return done(t.csv());
-        StringBuilder sb = new StringBuilder();
+        Integer iid = null;
+        int type = -1, sid = -1;
+        if (arg + 2 < a.length && !a[arg].isEmpty() && !a[arg + 1].isEmpty() && !a[arg + 2].isEmpty()) {
+            Map<String, Integer> ids = StatsTable.proxyIds(ops.node().replica().config());
+            iid = ids.containsKey(a[arg]) ? ids.get(a[arg]) : atoi(a[arg]);
+            if (iid == 0) return done("No such proxy.\n");
+            type = atoi(a[arg + 1]);
+            sid = atoi(a[arg + 2]);
+            arg += 3;
+        }
+        boolean up = false, noMaint = false;
+        for (int i = arg; i < a.length && !a[i].isEmpty(); i++) {
+            switch (a[i]) {
+                case "typed", "json" -> {
+                    return done("vxlb: 'show stat " + a[i] + "' is not supported (CSV only)\n");
+                }
+                case "up" -> up = true;
+                case "no-maint" -> noMaint = true;
+                default -> { }  // "desc" and unknown words change nothing in CSV, as with HAProxy
+            }
+        }
         String csv = t.csv();
+        StringBuilder sb = new StringBuilder(csv.length());
         sb.append(csv, 0, csv.indexOf('\n') + 1);
         for (StatsTable.Row r : t.rows()) {
+            if (iid != null && iid != -1 && r.number("iid") != iid) continue;
+            int bit = switch (r.type()) {
+                case FRONTEND -> 1;
+                case BACKEND -> 2;
+                case SERVER -> 4;
+            };
+            if ((type & bit) == 0) continue;
             if (r.type() == StatsTable.Type.SERVER) {
+                if (sid != -1 && r.number("sid") != sid) continue;
                 String st = r.get("status");
                 if (noMaint && st.equals("MAINT")) continue;
                 if (up && !(st.equals("UP") || st.equals("no check") || st.equals("DRAIN"))) continue;
@@ -214,6 +245,15 @@ public final class CliCommands {
             sb.append('\n');
         }
         return done(sb.toString());
+    }
+
+    /** C's atoi: the leading integer, 0 when there is none. */
+    private static int atoi(String w) {
+        int i = 0, sign = 1;
+        if (i < w.length() && (w.charAt(i) == '-' || w.charAt(i) == '+')) sign = w.charAt(i++) == '-' ? -1 : 1;
+        long v = 0;
+        while (i < w.length() && Character.isDigit(w.charAt(i)) && v < Integer.MAX_VALUE) v = v * 10 + (w.charAt(i++) - '0');
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, sign * v));
     }
 
     private Future<String> showInfo(String[] a, String p, CliSession s) {

@@ -130,6 +130,7 @@ class CliParityIT {
             "help", "bogus", "show",              // vxlb has fewer commands: checked line by line below
             "show stat",                          // values differ (checked by shape below)
             "show info",                          // values differ (the field names are checked below)
+            "show stat be 4 -1", "show stat -1 1 -1", "show stat 3 -1 2", "show stat be 6 -1 up",  // rows checked below
             "set maxconn frontend fe 100", "set maxconn frontend nosuch 100", "set maxconn global 500");  // not implemented
 
     @Test
@@ -180,6 +181,17 @@ class CliParityIT {
                 assertEquals(a[c].isEmpty(), b[c].isEmpty(), where);
                 if (words.contains(col)) assertEquals(a[c], b[c], where);
             }
+        }
+    }
+
+    @Test
+    void showStatFiltersTheRowsAsHaproxy() throws IOException {
+        for (String c : List.of("show stat be 4 -1", "show stat -1 1 -1", "show stat 3 -1 2", "show stat be 6 -1 up")) {
+            int n = commands.indexOf(c) + 1;
+            List<String> want = new ArrayList<>(), got = new ArrayList<>();
+            for (String l : recorded(n).split("\n")) if (!l.isEmpty()) want.add(l.startsWith("#") ? l : l.substring(0, l.indexOf(',', l.indexOf(',') + 1)));
+            for (String l : answer(n).split("\n")) if (!l.isEmpty()) got.add(l.startsWith("#") ? l : l.substring(0, l.indexOf(',', l.indexOf(',') + 1)));
+            assertEquals(want, got, c);
         }
     }
 
