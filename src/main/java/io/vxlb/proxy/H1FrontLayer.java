@@ -2,7 +2,6 @@ package io.vxlb.proxy;
 
 import io.vxlb.log.Termination;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
@@ -10,14 +9,14 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 
-import java.nio.charset.StandardCharsets;
 
 /**
- * The HTTP/1 layer of one client connection, in front of Vert.x's decoder: every request head is
- * parsed and validated by {@link H1Parser}, the body is framed once by what it decided, and only
- * what passed goes on, as it came or in canonical form (Content-Length or chunked, never both;
- * chunk extensions and trailers dropped). So the decoder behind, the rules and the server all
- * read the same message, and a request can never hide another one.
+ * The HTTP/1 layer of one client connection, in front of its {@link H1Session}: every request
+ * head is parsed and validated by {@link H1Parser}, the body is framed once by what it decided,
+ * and only what passed goes on: the head as an {@link H1Request} in canonical form, then the
+ * body's payload (Content-Length bytes, or chunk data without the chunk lines, extensions and
+ * trailers), then {@link H1Request#END}. So the session, the rules and the server all read the
+ * same message, and a request can never hide another one.
  *
  * <p>Errors are answered here, with HAProxy's pages, once the responses already due on the
  * connection are out; the connection then closes. It also knows when the connection becomes a
@@ -34,7 +33,7 @@ final class H1FrontLayer extends ChannelDuplexHandler {
         void inputShut();
     }
 
-    /** Request line and whole head limits: beyond them 414 and 431 (Vert.x's decoder behind allows more). */
+    /** Request line and whole head limits: beyond them 414 and 431. */
     static final int MAX_REQUEST_LINE = 16 * 1024;
     static final int MAX_HEAD = 16 * 1024;
     private static final int MAX_CHUNK_LINE = 4096;
@@ -42,8 +41,6 @@ final class H1FrontLayer extends ChannelDuplexHandler {
     /** Bytes held back after an upgrade request until its answer is known. */
     private static final int MAX_EARLY = 64 * 1024;
 
-    private static final byte[] CRLF = {'\r', '\n'};
-    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
     private enum State { HEAD, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_CRLF, TRAILERS, UPGRADE_WAIT, TUNNEL, DRAIN, CLOSED }
 
@@ -69,7 +66,7 @@ final class H1FrontLayer extends ChannelDuplexHandler {
      * same read as its head then refuses the request before any byte of it reaches the server
      * (as HAProxy, which parses what it has before it forwards).
      */
-    private final java.util.ArrayList<ByteBuf> batch = new java.util.ArrayList<>(4);
+    private final java.util.ArrayList<Object> batch = new java.util.ArrayList<>(4);
     /** {@link #flushBatch} is passing buffers on; the held bytes of a refused upgrade wait until it is done. */
     private boolean firing, resumeAfterFlush;
     /** Inside this handler's channelRead: Netty's channelReadComplete follows. */
@@ -174,7 +171,7 @@ final class H1FrontLayer extends ChannelDuplexHandler {
         }
     }
 
-    private void emit(ByteBuf b) {
+    private void emit(Object b) {
         batch.add(b);
     }
 
@@ -236,7 +233,7 @@ final class H1FrontLayer extends ChannelDuplexHandler {
         }
         anyRequest = true;
         headCompleted = readAt;
-        ByteBuf out = head.rewrite ? canonical(b, head) : b.retainedSlice(from, end - from);
+        H1Request out = H1Request.of(b, head, readAt);
         b.readerIndex(end);
         inFlight++;
         wroteSinceHead = false;
@@ -251,6 +248,7 @@ final class H1FrontLayer extends ChannelDuplexHandler {
         }
         requestMark = batch.size();
         emit(out);
+        if (head.framing == H1Head.Framing.NONE) emit(H1Request.END);
         return true;
     }
 
@@ -258,8 +256,11 @@ final class H1FrontLayer extends ChannelDuplexHandler {
         int n = (int) Math.min(left, pending.readableBytes());
         ByteBuf out = pending.readRetainedSlice(n);
         left -= n;
-        if (left == 0) requestEnded(false);
         emit(out);
+        if (left == 0) {
+            requestEnded(false);
+            emit(H1Request.END);
+        }
         return true;
     }
 
@@ -284,10 +285,6 @@ final class H1FrontLayer extends ChannelDuplexHandler {
         }
         left = size;
         state = State.CHUNK_DATA;
-        ByteBuf line = ctx.alloc().buffer(16);
-        ByteBufUtil.writeAscii(line, Long.toHexString(size));
-        line.writeBytes(CRLF);
-        emit(line);
         return true;
     }
 
@@ -318,7 +315,6 @@ final class H1FrontLayer extends ChannelDuplexHandler {
             return false;
         }
         state = State.CHUNK_SIZE;
-        emit(Unpooled.wrappedBuffer(CRLF));
         return true;
     }
 
@@ -344,7 +340,7 @@ final class H1FrontLayer extends ChannelDuplexHandler {
         b.readerIndex(lf + 1);
         if (lineEnd == from) {
             requestEnded(false);
-            emit(Unpooled.wrappedBuffer(LAST_CHUNK));
+            emit(H1Request.END);
         }
         return true;
     }
@@ -357,50 +353,6 @@ final class H1FrontLayer extends ChannelDuplexHandler {
             releasePending();
         } else state = State.HEAD;
     }
-
-    /** The head is rewritten: one space after each colon, CRLF, one Host and Content-Length, hop-by-hop names out. */
-    private ByteBuf canonical(ByteBuf b, H1Head h) {
-        ByteBuf out = ctx.alloc().buffer(h.end - b.readerIndex() + 32);
-        out.writeBytes(b, h.methodStart, h.methodEnd - h.methodStart).writeByte(' ');
-        if (h.uriPortStart >= 0) {
-            // the scheme's default port leaves the absolute-form target (as HAProxy's http_scheme_based_normalize)
-            out.writeBytes(b, h.uriStart, h.uriPortStart - h.uriStart);
-            out.writeBytes(b, h.uriPortEnd, h.uriEnd - h.uriPortEnd);
-        } else {
-            out.writeBytes(b, h.uriStart, h.uriEnd - h.uriStart);
-        }
-        out.writeBytes(h.minor == 0 ? HTTP10 : HTTP11);
-        boolean stripUpgrade = h.upgradeHeader && h.connUpgrade && !h.upgrade;
-        for (int i = 0; i < h.count; i++) {
-            if (h.drop[i]) continue;
-            int ns = h.nameStart[i], ne = h.nameEnd[i];
-            boolean connection = H1Parser.equalsIgnoreCase(b, ns, ne, "connection");
-            if (connection && (h.connOther || h.forceClose || stripUpgrade)) continue;  // written once below
-            if (stripUpgrade && H1Parser.equalsIgnoreCase(b, ns, ne, "upgrade")) continue;
-            out.writeBytes(b, ns, ne - ns).writeByte(':').writeByte(' ');
-            if (i == h.contentLengthLine) ByteBufUtil.writeAscii(out, Long.toString(h.contentLength));
-            else if (i == h.transferEncoding && !H1Parser.equalsIgnoreCase(b, h.valueStart[i], h.valueEnd[i], "chunked")) {
-                ByteBufUtil.writeAscii(out, "chunked");
-            }
-            else if (i == h.host && h.hostPortStart >= 0) out.writeBytes(b, h.valueStart[i], h.hostPortStart - h.valueStart[i]);
-            else out.writeBytes(b, h.valueStart[i], h.valueEnd[i] - h.valueStart[i]);
-            out.writeBytes(CRLF);
-        }
-        if (h.forceClose || h.connClose) {
-            if (h.connOther || h.forceClose || stripUpgrade) ByteBufUtil.writeAscii(out, "Connection: close\r\n");
-        } else if (h.connOther || stripUpgrade) {
-            if (h.connKeepAlive && h.connUpgrade && h.upgrade) ByteBufUtil.writeAscii(out, "Connection: keep-alive, upgrade\r\n");
-            else if (h.connUpgrade && h.upgrade) ByteBufUtil.writeAscii(out, "Connection: upgrade\r\n");
-            else if (h.connKeepAlive) ByteBufUtil.writeAscii(out, "Connection: keep-alive\r\n");
-            // an HTTP/1.0 request keeps saying it brought a Connection header (no keep-alive is asked for it)
-            else if (h.minor == 0) ByteBufUtil.writeAscii(out, "Connection: close\r\n");
-        }
-        out.writeBytes(CRLF);
-        return out;
-    }
-
-    private static final byte[] HTTP10 = " HTTP/1.0\r\n".getBytes(StandardCharsets.ISO_8859_1);
-    private static final byte[] HTTP11 = " HTTP/1.1\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
     // ---- errors ------------------------------------------------------------------------------
 
@@ -426,7 +378,7 @@ final class H1FrontLayer extends ChannelDuplexHandler {
         releasePending();
         if (requestMark >= 0) {
             // the head is still here: nothing of this request went on, it is refused like a bad head
-            for (int i = batch.size() - 1; i >= requestMark; i--) batch.remove(i).release();
+            for (int i = batch.size() - 1; i >= requestMark; i--) io.netty.util.ReferenceCountUtil.release(batch.remove(i));
             inFlight--;
             reject(400);
             return;

@@ -8,11 +8,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
 import io.vxlb.action.ActionContext;
 import io.vxlb.action.CompiledAction;
 import io.vxlb.action.RedirectAction;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
@@ -42,11 +40,11 @@ import java.util.concurrent.TimeoutException;
  * forwarding with back-pressure both ways, response rules, the log record. Lives on the event
  * loop of its client connection and reads one snapshot from start to end.
  */
-final class HttpExchange implements ActionContext, ServerTimeouts.Watched, ServerPool.Acquired, ServerConnection.Listener, ServerAssignment.Owner {
+final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTimeouts.Watched, ServerPool.Acquired, ServerConnection.Listener, ServerAssignment.Owner {
     private final ProxyVerticle verticle;
     private final Snapshot snapshot;
     private final CompiledFrontend frontend;
-    private final HttpServerRequest request;
+    private final H1Session session;
     private final HttpLogRecord log;
 
     private String method;
@@ -105,17 +103,18 @@ final class HttpExchange implements ActionContext, ServerTimeouts.Watched, Serve
         return phase == Phase.DONE;
     }
 
-    HttpExchange(ProxyVerticle verticle, Snapshot snapshot, CompiledFrontend frontend, HttpServerRequest request) {
+    HttpExchange(ProxyVerticle verticle, Snapshot snapshot, CompiledFrontend frontend, H1Session session, H1Request request) {
         this.verticle = verticle;
         this.snapshot = snapshot;
         this.frontend = frontend;
-        this.request = request;
-        this.method = request.method().name();
-        this.uri = request.uri();
-        this.version = request.version() == HttpVersion.HTTP_1_0 ? "1.0" : "1.1";
-        this.requestHeaders = HeaderList.of(request.headers());
-        this.log = new HttpLogRecord(frontend.name(), request.remoteAddress(), request.isSSL());
-        log.local = request.localAddress();
+        this.session = session;
+        this.method = request.method;
+        this.uri = request.uri;
+        this.version = request.minor == 0 ? "1.0" : "1.1";
+        this.requestHeaders = request.headers;
+        this.log = new HttpLogRecord(frontend.name(), session.remoteAddress, session.ssl);
+        log.local = session.localAddress;
+        session.attach(this);
         log.request(method, uri, version);
     }
 
@@ -123,7 +122,7 @@ final class HttpExchange implements ActionContext, ServerTimeouts.Watched, Serve
         phase = Phase.RULES;
         // Only a request with a body is paused: until its server connection is ready, so the body
         // streams with back-pressure. A bodiless request has nothing to hold back.
-        if (hasBody()) request.pause();
+        if (hasBody()) session.pause();
         Proxy fe = frontend.proxy();
         // until a use_backend rule says otherwise a listen section is its own backend: its cookie letters show
         if (fe.kind() == io.vxlb.config.ProxyKind.LISTEN && PersistenceCookie.logs(fe.cookie())) log.cookieRequest = log.cookieResponse = 'N';
@@ -217,7 +216,7 @@ final class HttpExchange implements ActionContext, ServerTimeouts.Watched, Serve
             server = s;  // for the log (%s, %sc); no slot is held until granted
             log.server = s.server.name();
         }
-        request.response().closeHandler(v -> assignment.clientLeft());
+        onClose = OnClose.LEAVE_QUEUE;
     }
 
     @Override
@@ -247,7 +246,7 @@ final class HttpExchange implements ActionContext, ServerTimeouts.Watched, Serve
 
     @Override
     public boolean gone() {
-        return done() || request.response().closed();
+        return done() || session.closed();
     }
 
     /** The queue part of the log (%Tw, %sq, %bq) once the request left a queue. */
@@ -264,7 +263,7 @@ final class HttpExchange implements ActionContext, ServerTimeouts.Watched, Serve
      */
     void clientHalfClosed() {
         if (assignment == null || !assignment.queued() || !backend.proxy().options().abortonclose()) return;
-        if (assignment.clientLeft()) request.connection().close();
+        if (assignment.clientLeft()) session.close();
     }
 
     /** A denied request still has its cookie read when its backend has one, for the log (HAProxy: "PRVN" and the server). */
@@ -362,33 +361,31 @@ final class HttpExchange implements ActionContext, ServerTimeouts.Watched, Serve
         Redirect r = cr.redirect();
         String location = RedirectAction.location(cr, this);
         log.terminationState = Termination.LOCAL_REQUEST;
-        HttpServerResponse resp = request.response();
-        resp.setStatusCode(r.code());
-        resp.headers().add("content-length", "0").add("location", location).add("cache-control", "no-cache");
-        if (r.setCookie() != null) resp.headers().add("set-cookie", r.setCookie() + (r.setCookie().contains("=") ? "" : "=") + "; path=/");
-        if (r.clearCookie() != null) resp.headers().add("set-cookie", r.clearCookie() + (r.clearCookie().contains("=") ? "" : "=") + "; Max-Age=0; path=/");
-        finishLocal(resp, r.code(), Buffer.buffer(), false);
+        HeaderList h = new HeaderList(5);
+        h.add("content-length", "0");
+        h.add("location", location);
+        h.add("cache-control", "no-cache");
+        if (r.setCookie() != null) h.add("set-cookie", r.setCookie() + (r.setCookie().contains("=") ? "" : "=") + "; path=/");
+        if (r.clearCookie() != null) h.add("set-cookie", r.clearCookie() + (r.clearCookie().contains("=") ? "" : "=") + "; Max-Age=0; path=/");
+        finishLocal(r.code(), null, h, Buffer.buffer(), false);
     }
 
     @Override
     public void reply(int code, HeaderList headers, Buffer body) {
         log.terminationState = Termination.PROXY_REQUEST;
-        HttpServerResponse resp = request.response();
-        resp.setStatusCode(code);
-        for (int i = 0; i < headers.size(); i++) resp.headers().add(headers.name(i), headers.value(i));
-        finishLocal(resp, code, body, false);
+        finishLocal(code, null, headers, body, false);
     }
 
     // ---- forwarding ---------------------------------------------------------------------------
 
     private void addForwardedHeaders(Proxy fe, Proxy be) {
         ForwardFor ff = be.options().forwardFor() != null ? be.options().forwardFor() : fe.options().forwardFor();
-        SocketAddress src = request.remoteAddress();
+        SocketAddress src = session.remoteAddress;
         if (ff != null && src != null && src.hostAddress() != null && !Networks.contains(ff.exceptNetwork(), src.hostAddress())) {
             if (!ff.ifNone() || !requestHeaders.contains(ff.header())) requestHeaders.add(ff.header(), src.hostAddress());
         }
         OriginalTo ot = be.options().originalTo() != null ? be.options().originalTo() : fe.options().originalTo();
-        SocketAddress dst = request.localAddress();
+        SocketAddress dst = session.localAddress;
         if (ot != null && dst != null && dst.hostAddress() != null && !Networks.contains(ot.exceptNetwork(), dst.hostAddress())) {
             requestHeaders.add(ot.header(), dst.hostAddress());
         }
@@ -413,7 +410,7 @@ final class HttpExchange implements ActionContext, ServerTimeouts.Watched, Serve
         s.totalRequests.incrementAndGet();
         log.serverAddress = s.server.address();
         Proxy be = backend.proxy();
-        int port = s.server.port() != 0 ? s.server.port() : request.localAddress().port();
+        int port = s.server.port() != 0 ? s.server.port() : session.localAddress.port();
         log.serverPort = port;
         serverTimeoutNanos = be.timeouts().server() * 1_000_000L;
         log.connectStart = System.nanoTime();
@@ -450,7 +447,7 @@ final class HttpExchange implements ActionContext, ServerTimeouts.Watched, Serve
     }
 
     private void connectFailed(Throwable cause) {
-        if (request.response().closed()) {
+        if (session.closed()) {
             server.failedConnections.incrementAndGet();
             releaseServer();
             finishAborted(Termination.CLIENT_ABORT_CONNECT);
@@ -480,12 +477,7 @@ final class HttpExchange implements ActionContext, ServerTimeouts.Watched, Serve
         h.add("upgrade", requestHeaders.get("upgrade"));
         h.add("connection", "upgrade");
         out.exceptionHandler(t -> { });
-        request.response().closeHandler(v -> {
-            if (!done()) {
-                out.reset();
-                finishAborted(Termination.CLIENT_ABORT_DATA);
-            }
-        });
+        onClose = OnClose.RESET_UPGRADE;
         out.connect().onComplete(ar -> {
             if (ar.failed()) {
                 responseFailed(out, ar.cause());
@@ -509,7 +501,7 @@ final class HttpExchange implements ActionContext, ServerTimeouts.Watched, Serve
 
     @Override
     public void acquired(ServerConnection c) {
-        if (done() || request.response().closed()) {  // the client left while the connection was made
+        if (done() || session.closed()) {  // the client left while the connection was made
             c.close();
             releaseServer();
             finishAborted(Termination.CLIENT_ABORT_CONNECT);
@@ -562,34 +554,85 @@ final class HttpExchange implements ActionContext, ServerTimeouts.Watched, Serve
         if (expectContinue) head.writeBytes(EXPECT_CONTINUE);
         head.writeByte('\r').writeByte('\n');
         c.send(this, head, "HEAD".equals(method), body, closeServerAfter);
-        if (body) {
-            request.handler(data -> {
-                ServerConnection sc = conn;
-                if (sc == null) return;
-                sc.writeBody(((io.vertx.core.internal.buffer.BufferInternal) data).getByteBuf(), chunkedBody);
-                if (!sc.isWritable() && !bodyPaused) {
-                    bodyPaused = true;
-                    request.pause();
-                }
-            });
-            request.endHandler(v -> {
-                requestEnded = true;
-                ServerConnection sc = conn;
-                if (sc != null) sc.endBody(chunkedBody);
-            });
-            // a body cut by the client must not reach the server as a complete request
-            request.exceptionHandler(t -> {
-                if (!requestEnded) abortServer();
-            });
-        }
-        request.resume();
-        request.response().closeHandler(v -> {
-            if (!done()) {
-                abortServer();
-                finishAborted(Termination.CLIENT_ABORT_DATA);
-            }
-        });
+        // the body comes from the session (clientBody/clientEnd) as the layer framed it
+        onClose = OnClose.ABORT;
+        session.resume();
     }
+
+    // ---- the request body, from the client's session (H1Session.Exchange) -----------------------
+
+    @Override
+    public void clientBody(io.netty.buffer.ByteBuf bytes) {
+        if (statsBody != null) {  // hook: a stats page POST's body (admin.cli.StatsPage)
+            statsBody.add(bytes);
+            return;
+        }
+        ServerConnection sc = conn;
+        if (sc == null || done()) {
+            bytes.release();
+            return;
+        }
+        // a chunked body is framed again piece by piece: the server never sees a partial chunk
+        sc.writeBody(bytes, chunkedBody, false);
+        if (!sc.isWritable() && !bodyPaused) {
+            bodyPaused = true;
+            session.pause();
+        }
+    }
+
+    @Override
+    public void clientFlush() {
+        ServerConnection sc = conn;
+        if (sc != null) sc.channel.flush();
+    }
+
+    @Override
+    public void clientEnd() {
+        requestEnded = true;
+        if (statsBody != null) statsBody.end();  // hook: a stats page POST's body
+        ServerConnection sc = conn;
+        if (sc != null) sc.endBody(chunkedBody);
+    }
+
+    @Override
+    public void clientClosed() {
+        switch (onClose) {
+            case LEAVE_QUEUE -> assignment.clientLeft();
+            case ABORT -> {
+                if (!done()) {
+                    // a body cut by the client must not reach the server as a complete request
+                    abortServer();
+                    finishAborted(Termination.CLIENT_ABORT_DATA);
+                }
+            }
+            case RESET_UPGRADE -> {
+                if (!done()) {
+                    outbound.reset();
+                    finishAborted(Termination.CLIENT_ABORT_DATA);
+                }
+            }
+            case NONE -> { }
+        }
+    }
+
+    @Override
+    public void clientWritable() {
+        if (responsePaused) {
+            responsePaused = false;
+            ServerConnection sc = conn;
+            if (sc != null) sc.autoRead(true);
+            if (upgradeResponse != null) upgradeResponse.resume();
+        }
+    }
+
+    /** What the client's connection closing means in the current phase. */
+    private enum OnClose { NONE, LEAVE_QUEUE, ABORT, RESET_UPGRADE }
+
+    private OnClose onClose = OnClose.NONE;
+    /** The server's socket is not read until the client's drains. */
+    private boolean responsePaused;
+    /** A non-101 answer to an upgrade, relayed from Vert.x's client. */
+    private HttpClientResponse upgradeResponse;
 
     private static final byte[] HTTP11 = " HTTP/1.1\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     private static final byte[] HTTP10 = " HTTP/1.0\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
@@ -616,7 +659,7 @@ final class HttpExchange implements ActionContext, ServerTimeouts.Watched, Serve
     public void serverInterim(io.netty.handler.codec.http.HttpResponse head) {
         serverActive();
         // the client asked for a 100 and gets it; other interim responses are not relayed
-        if (expectContinue && head.status().code() == 100 && !request.response().headWritten()) request.response().writeContinue();
+        if (expectContinue && head.status().code() == 100 && !session.headWritten()) session.writeContinue();
     }
 
     @Override
@@ -634,22 +677,17 @@ final class HttpExchange implements ActionContext, ServerTimeouts.Watched, Serve
     public void serverBody(io.netty.buffer.ByteBuf content) {
         serverActive();
         serverChunk(content.readableBytes());
-        HttpServerResponse resp = request.response();
-        if (done() || resp.closed() || resp.ended()) {
+        if (done() || session.closed() || session.ended()) {
             content.release();
             return;
         }
-        // no copy: Vert.x writes an unreleasable view of the pooled buffer, which goes back to the
-        // pool once the bytes are on the socket (or the write failed)
-        resp.write(io.vertx.core.internal.buffer.BufferInternal.buffer(content)).onComplete(ar -> content.release());
+        // no copy: the pooled buffer goes to the client's socket as it is
+        session.writeBody(content);
         ServerConnection c = conn;
-        if (c != null && resp.writeQueueFull()) {
+        if (c != null && !session.writable() && !responsePaused) {
             // back-pressure: the server's socket is not read until the client's drains
+            responsePaused = true;
             c.autoRead(false);
-            resp.drainHandler(v -> {
-                ServerConnection sc = conn;
-                if (sc != null) sc.autoRead(true);
-            });
         }
     }
 
@@ -660,21 +698,22 @@ final class HttpExchange implements ActionContext, ServerTimeouts.Watched, Serve
         // and send its next request (HAProxy ends the server side of the transaction first too)
         releaseServer();
         if (done()) return;
-        HttpServerResponse resp = request.response();
-        if (resp.closed()) {
+        if (session.closed()) {
             finishAborted(Termination.CLIENT_ABORT_DATA);
             return;
         }
-        resp.end().onComplete(ar -> {
-            if (ar.failed()) {
+        long written = session.bytesWritten();
+        boolean close = closeClientAfter;
+        session.end(f -> {
+            if (!f.isSuccess()) {
                 finishAborted(Termination.CLIENT_ABORT_DATA);
                 return;
             }
-            if (logging()) log.bytesOut = headBytes(resp) + resp.bytesWritten();
+            if (logging()) log.bytesOut = written;
             phase = Phase.DONE;
-            if (closeClientAfter) request.connection().close();
             verticle.logRequest(this, log);
         });
+        if (close) session.close();
     }
 
     @Override
@@ -693,8 +732,8 @@ final class HttpExchange implements ActionContext, ServerTimeouts.Watched, Serve
         releaseServer();
         if (responseStarted) {
             // the head may be out: the client must not take a cut body for a whole one
-            boolean headOut = request.response().headWritten();
-            request.connection().close();
+            boolean headOut = session.headWritten();
+            session.close();
             finishAborted(serverTimedOut ? (headOut ? Termination.SERVER_TIMEOUT_DATA : Termination.SERVER_TIMEOUT_HEADERS) : headOut ? Termination.SERVER_ABORT_DATA : Termination.SERVER_ABORT_HEADERS);
             return;
         }
@@ -708,16 +747,21 @@ final class HttpExchange implements ActionContext, ServerTimeouts.Watched, Serve
     }
 
     @Override
+    public void serverReadComplete() {
+        session.flush();
+    }
+
+    @Override
     public void serverWritable() {
         if (bodyPaused && !requestEnded) {
             bodyPaused = false;
-            request.resume();
+            session.resume();
         }
     }
 
     /** Upgrade request: an Upgrade header and "upgrade" among the Connection tokens. */
     private boolean isUpgrade() {
-        if (requestHeaders.get("upgrade") == null || request.version() != HttpVersion.HTTP_1_1) return false;
+        if (requestHeaders.get("upgrade") == null || !"1.1".equals(version)) return false;
         for (int i = 0; i < requestHeaders.size(); i++) {
             if (!requestHeaders.name(i).equalsIgnoreCase("connection")) continue;
             for (String t : requestHeaders.value(i).split(",")) if (t.trim().equalsIgnoreCase("upgrade")) return true;
@@ -734,44 +778,43 @@ final class HttpExchange implements ActionContext, ServerTimeouts.Watched, Serve
         responseHeaders = HeaderList.of(in.headers());
         if (backend.cookie() != null) backend.cookie().onResponse(responseHeaders, server, direct, method, 101, log);
         if (!frontend.proxy().captures().isEmpty()) log.capturedResponse = HttpLogRecord.capture(frontend.proxy().captures(), false, this);
-        io.vertx.core.net.NetSocket serverSocket = in.netSocket();
-        Tunnel.ServerSide side = Tunnel.ServerSide.of(in, request.connection());
-        if (side == null) serverSocket.pause();
+        Tunnel.ServerSide side = Tunnel.ServerSide.of(in, session.channel());
+        if (side == null) {
+            // the server connection is not on this event loop (never expected): no tunnel
+            in.netSocket().close();
+            releaseServer();
+            session.close();
+            finishAborted(Termination.SERVER_ABORT_HEADERS);
+            return;
+        }
         Hop hop = new Hop(responseHeaders);
-        HttpServerResponse resp = request.response();
-        resp.setStatusCode(101);
-        if (customReason(in.statusCode(), in.statusMessage())) resp.setStatusMessage(in.statusMessage());
-        MultiMap h = resp.headers();
+        HeaderList h = new HeaderList(responseHeaders.size() + 2);
         for (int i = 0; i < responseHeaders.size(); i++) {
             String name = responseHeaders.name(i);
             if (hop.isHopByHop(name)) continue;
             h.add(name, responseHeaders.value(i));
         }
         String up = responseHeaders.get("upgrade");
-        h.set("upgrade", up != null ? up : requestHeaders.get("upgrade"));
-        h.set("connection", "upgrade");
+        String upgrade = up != null ? up : requestHeaders.get("upgrade");
+        h.removeAll("upgrade");
+        h.add("upgrade", upgrade);
+        h.removeAll("connection");
+        h.add("connection", "upgrade");
         log.status = 101;
-        long head = headBytes(resp);
-        request.toNetSocket().onComplete(ar -> {
-            if (ar.failed()) {
-                serverSocket.close();
-                releaseServer();
-                request.connection().close();
-                finishAborted(Termination.CLIENT_ABORT_DATA);
-                return;
-            }
-            phase = Phase.DONE;
-            Proxy fe = frontend.proxy();
-            Proxy be = backend.proxy();
-            long tunnel = be.timeouts().tunnel() > 0 ? be.timeouts().tunnel() : fe.timeouts().tunnel();
-            if (tunnel <= 0) tunnel = minPositive(fe.timeouts().client(), be.timeouts().server());
-            // from here on only the log record and a few numbers stay: the exchange, its request and
-            // header maps become garbage while the tunnel is open
-            Tunnel.End end = tunnelEnd(verticle, log, logging() ? head : -1, frontend, backend.name(), server, retries(), redispatched(),
-                    slotReleaser(), verticle.detachTunnel(request.connection()));
-            if (side != null) Tunnel.start(ar.result(), side, tunnel, end);
-            else new StreamTunnel(verticle.vertx(), ar.result(), serverSocket, tunnel, end).start();
-        });
+        session.writeHead(101, customReason(in.statusCode(), in.statusMessage()) ? in.statusMessage() : null, h, false);
+        long head = session.bytesWritten();
+        phase = Phase.DONE;
+        Proxy fe = frontend.proxy();
+        Proxy be = backend.proxy();
+        long tunnel = be.timeouts().tunnel() > 0 ? be.timeouts().tunnel() : fe.timeouts().tunnel();
+        if (tunnel <= 0) tunnel = minPositive(fe.timeouts().client(), be.timeouts().server());
+        // from here on only the log record and a few numbers stay: the exchange, its request and
+        // header maps become garbage while the tunnel is open
+        Tunnel.End end = tunnelEnd(verticle, log, logging() ? head : -1, frontend, backend.name(), server, retries(), redispatched(),
+                slotReleaser(), verticle.detachTunnel(session));
+        io.netty.channel.Channel client = session.channel();
+        session.detach();
+        Tunnel.start(client, side, tunnel, end);
     }
 
     /** The end of a tunnel: releases the server, writes the log line, uncounts the client connection. Captures no exchange. */
@@ -794,8 +837,8 @@ final class HttpExchange implements ActionContext, ServerTimeouts.Watched, Serve
 
     private void responseFailed(HttpClientRequest out, Throwable cause) {
         releaseServer();
-        if (request.response().headWritten()) {
-            request.connection().close();
+        if (session.headWritten()) {
+            session.close();
             finishAborted(Termination.SERVER_ABORT_DATA);
             return;
         }
@@ -832,24 +875,20 @@ final class HttpExchange implements ActionContext, ServerTimeouts.Watched, Serve
         }
         // persistence cookie on the way out, after the response rules as in HAProxy
         if (backend.cookie() != null) backend.cookie().onResponse(responseHeaders, server, direct, method, code, log);
-        HttpServerResponse resp = request.response();
-        resp.setStatusCode(status);
         String phrase = statusReason != null ? statusReason : reason;
-        if (customReason(status, phrase)) resp.setStatusMessage(phrase);
-        MultiMap h = resp.headers();
+        HeaderList h = new HeaderList(responseHeaders.size() + 2);
         for (int i = 0; i < responseHeaders.size(); i++) {
             String name = responseHeaders.name(i);
             if (hop.isHopByHop(name)) continue;
             h.add(name, responseHeaders.value(i));
         }
         closeClientAfter = connectionMode() == HttpConnectionMode.CLOSE;
-        if (closeClientAfter) h.set("connection", "close");
-        if (!responseHeaders.contains("content-length") && !isBodyless(status)) resp.setChunked(true);
-        // Vert.x adds "content-length: 0" to a 204, and to a 304 once its reason is set as above: RFC 9110
-        // forbids both, and the server sent none
-        if ((status == 204 || status == 304) && !responseHeaders.contains("content-length")) {
-            resp.headersEndHandler(v -> h.remove("content-length"));
+        if (closeClientAfter) {
+            h.removeAll("connection");
+            h.add("connection", "close");
         }
+        session.writeHead(status, customReason(status, phrase) ? phrase : null, h,
+                !responseHeaders.contains("content-length") && !isBodyless(status));
         log.status = status;
         String length = responseHeaders.get("content-length");
         if (length != null && !isBodyless(status) && !"HEAD".equals(method)) {
@@ -869,20 +908,36 @@ final class HttpExchange implements ActionContext, ServerTimeouts.Watched, Serve
             releaseServer();
             return;
         }
-        HttpServerResponse resp = request.response();
         // a body cut by the server must not look complete to the client (no last chunk): no end() on failure
-        in.pipe().endOnFailure(false).to(new ClientBound(resp, this)).onComplete(ar -> {
-            if (closeServer || ar.failed()) in.request().connection().close();
-            releaseServer();
-            if (ar.failed()) {
-                request.connection().close();
-                finishAborted(serverTimedOut ? (resp.headWritten() ? Termination.SERVER_TIMEOUT_DATA : Termination.SERVER_TIMEOUT_HEADERS) : resp.headWritten() ? Termination.SERVER_ABORT_DATA : Termination.SERVER_ABORT_HEADERS);
-                return;
+        upgradeResponse = in;
+        in.handler(data -> {
+            serverActive();
+            serverChunk(data.length());
+            session.writeBody(((io.vertx.core.internal.buffer.BufferInternal) data).getByteBuf());
+            session.flush();
+            if (!session.writable() && !responsePaused) {
+                responsePaused = true;
+                in.pause();
             }
-            if (logging()) log.bytesOut = headBytes(resp) + resp.bytesWritten();
-            phase = Phase.DONE;
-            if (closeClientAfter) request.connection().close();
-            verticle.logRequest(this, log);
+        });
+        in.exceptionHandler(t -> {
+            in.request().connection().close();
+            releaseServer();
+            session.close();
+            boolean headOut = session.headWritten();
+            finishAborted(serverTimedOut ? (headOut ? Termination.SERVER_TIMEOUT_DATA : Termination.SERVER_TIMEOUT_HEADERS) : headOut ? Termination.SERVER_ABORT_DATA : Termination.SERVER_ABORT_HEADERS);
+        });
+        in.endHandler(v -> {
+            if (closeServer) in.request().connection().close();
+            releaseServer();
+            long written = session.bytesWritten();
+            boolean close = closeClientAfter;
+            session.end(f -> {
+                if (logging()) log.bytesOut = written;
+                phase = Phase.DONE;
+                verticle.logRequest(this, log);
+            });
+            if (close) session.close();
         });
     }
 
@@ -921,59 +976,67 @@ final class HttpExchange implements ActionContext, ServerTimeouts.Watched, Serve
 
     private void respondPage(ErrorPages.Page page, boolean close, String... extraHeaders) {
         if (done()) return;
-        HttpServerResponse resp = request.response();
-        if (resp.headWritten() || resp.closed()) {
+        if (session.headWritten() || session.closed()) {
             finishAborted(log.terminationState);
             return;
         }
-        resp.setStatusCode(page.status()).setStatusMessage(page.reason());
-        resp.headers().add("content-length", Integer.toString(page.body().length()))
-                .add("cache-control", "no-cache");
-        if (close || page.close()) resp.headers().add("connection", "close");
-        resp.headers().add("content-type", "text/html");
-        for (int i = 0; i + 1 < extraHeaders.length; i += 2) resp.headers().add(extraHeaders[i], extraHeaders[i + 1]);
-        finishLocal(resp, page.status(), page.body(), close || page.close());
+        HeaderList h = new HeaderList(5 + extraHeaders.length / 2);
+        h.add("content-length", Integer.toString(page.body().length()));
+        h.add("cache-control", "no-cache");
+        if (close || page.close()) h.add("connection", "close");
+        h.add("content-type", "text/html");
+        for (int i = 0; i + 1 < extraHeaders.length; i += 2) h.add(extraHeaders[i], extraHeaders[i + 1]);
+        finishLocal(page.status(), page.reason(), h, page.body(), close || page.close());
     }
 
     /** The stats page's local reply (io.vxlb.admin.cli.StatsPage), as HAProxy's stats applet. */
     private void serveStats(Proxy px) {
-        io.vxlb.admin.cli.StatsPage.serve(verticle.holder(), px, snapshot, this, request).onComplete(ar -> {
+        io.vertx.core.Future<Buffer> body = io.vertx.core.Future.succeededFuture(Buffer.buffer());
+        if (method.equals("POST") && hasBody()) {
+            statsBody = new io.vxlb.admin.cli.StatsPage.Body();  // clientBody/clientEnd fill it
+            body = statsBody.future();
+            session.resume();
+        }
+        io.vxlb.admin.cli.StatsPage.Request req = new io.vxlb.admin.cli.StatsPage.Request(method, uri, requestHeaders::get, body);
+        io.vxlb.admin.cli.StatsPage.serve(verticle.holder(), px, snapshot, this, req).onComplete(ar -> {
             if (done()) return;
-            HttpServerResponse resp = request.response();
-            if (ar.failed() || resp.closed() || resp.headWritten()) {
-                if (ar.failed()) respondPage(ErrorPages.SERVICE_UNAVAILABLE, false);
-                else finishAborted(log.terminationState);
+            if (ar.failed()) {
+                respondPage(ErrorPages.SERVICE_UNAVAILABLE, false);
                 return;
             }
             io.vxlb.admin.cli.StatsPage.Reply r = ar.result();
-            resp.setStatusCode(r.status()).setStatusMessage(r.reason());
-            for (int i = 0; i + 1 < r.headers().size(); i += 2) resp.headers().add(r.headers().get(i), r.headers().get(i + 1));
-            resp.headers().add("content-length", Integer.toString(r.body().length()));
-            finishLocal(resp, r.status(), r.body(), false);
+            HeaderList h = new HeaderList(2 + r.headers().size() / 2);
+            for (int i = 0; i + 1 < r.headers().size(); i += 2) h.add(r.headers().get(i), r.headers().get(i + 1));
+            h.add("content-length", Integer.toString(r.body().length()));
+            finishLocal(r.status(), r.reason(), h, r.body(), false);
         });
     }
 
-    /** Ends a response vxlb produced itself; the request body, if any, is drained first. */
-    private void finishLocal(HttpServerResponse resp, int code, Buffer body, boolean close) {
+    /** The body of a stats page POST being read (null otherwise). */
+    private io.vxlb.admin.cli.StatsPage.Body statsBody;
+
+    /** Ends a response vxlb produced itself; the request body, if any, is read and dropped. */
+    private void finishLocal(int code, String reason, HeaderList headers, Buffer body, boolean close) {
         phase = Phase.DONE;
         log.status = code;
-        request.resume();
-        resp.end(body).onComplete(ar -> {
-            if (logging()) log.bytesOut = headBytes(resp) + resp.bytesWritten();
-            if (close) request.connection().close();
+        if (session.headWritten() || session.closed()) {
+            finishAborted(log.terminationState);
+            return;
+        }
+        session.resume();
+        session.writeHead(code, reason, headers, false);
+        // a shared buffer (error page, file): the socket gets a view of it, never the buffer itself
+        session.writeBody(((io.vertx.core.internal.buffer.BufferInternal) body).getByteBuf().retainedDuplicate());
+        long written = session.bytesWritten();
+        session.end(f -> {
+            if (logging()) log.bytesOut = written;
             verticle.logRequest(this, log);
         });
+        if (close) session.close();
     }
 
     private boolean logging() {
         return frontend.logs();
-    }
-
-    /** %B counts what reached the client: the response head as serialised, then the body. */
-    private static long headBytes(HttpServerResponse resp) {
-        long n = 9 + 3 + 1 + (resp.getStatusMessage() == null ? 0 : resp.getStatusMessage().length()) + 2 + 2;
-        for (Map.Entry<String, String> h : resp.headers()) n += h.getKey().length() + 2 + h.getValue().length() + 2;
-        return n;
     }
 
     private void finishAborted(Termination termination) {
@@ -1040,12 +1103,12 @@ final class HttpExchange implements ActionContext, ServerTimeouts.Watched, Serve
         return q < 0 ? "" : uri.substring(q);
     }
 
-    @Override public String srcAddress() { return request.remoteAddress().hostAddress(); }
-    @Override public int srcPort() { return request.remoteAddress().port(); }
-    @Override public String dstAddress() { return request.localAddress().hostAddress(); }
-    @Override public int dstPort() { return request.localAddress().port(); }
-    @Override public boolean ssl() { return request.isSSL(); }
-    @Override public String sni() { return verticle.sni(request); }
+    @Override public String srcAddress() { return session.remoteAddress.hostAddress(); }
+    @Override public int srcPort() { return session.remoteAddress.port(); }
+    @Override public String dstAddress() { return session.localAddress.hostAddress(); }
+    @Override public int dstPort() { return session.localAddress.port(); }
+    @Override public boolean ssl() { return session.ssl; }
+    @Override public String sni() { return session.sni; }
     @Override public String frontendName() { return frontend.name(); }
     @Override public String backendName() { return backend == null ? null : backend.name(); }
     @Override public String method() { return method; }

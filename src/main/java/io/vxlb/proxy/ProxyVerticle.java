@@ -3,15 +3,16 @@ package io.vxlb.proxy;
 import io.vxlb.log.Termination;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -53,9 +54,7 @@ public final class ProxyVerticle extends VerticleBase {
     /** Clients without keep-alive, for backends with "http-reuse never", by source address. */
     private final Map<String, HttpClient> noReuseClients = new HashMap<>();
     private int clientMaxSize;
-    private final List<HttpServer> servers = new ArrayList<>();
-    /** Connection state for the http-request / keep-alive timers; event-loop confined. */
-    private final Map<HttpConnection, ClientConnection> connections = new HashMap<>();
+    private final List<NetServer> servers = new ArrayList<>();
     private final Map<Proxy, List<LogSink>> sinks = new IdentityHashMap<>();
 
     /** The node's snapshot holder (the stats page finds its node's operations by it). */
@@ -85,23 +84,17 @@ public final class ProxyVerticle extends VerticleBase {
         return Future.all(listening);
     }
 
-    private Future<HttpServer> listen(String frontendName, Proxy p, Bind b) {
-        HttpServerOptions o = new HttpServerOptions()
+    private Future<NetServer> listen(String frontendName, Proxy p, Bind b) {
+        // a NetServer, not Vert.x's HTTP server: vxlb's own HTTP/1 layer and session take the
+        // connection's pipeline over (H1FrontLayer, H1Session)
+        NetServerOptions o = new NetServerOptions()
                 .setHost(b.listenHost())
                 .setPort(b.port())
-                .setHandle100ContinueAutomatically(false)
-                .setHttp2ClearTextEnabled(false)
-                .setCompressionSupported(false)
-                .setDecompressionSupported(false)
-                .setMaxHeaderSize(64 * 1024)  // H1FrontLayer enforces the real limits (414/431) first
-                .setMaxInitialLineLength(64 * 1024)
                 .setTcpNoDelay(true)
                 .setAcceptBacklog(b.backlog() > 0 ? b.backlog() : p.backlog() > 0 ? p.backlog() : -1);
-        if (p.timeouts().client() > 0) o.setIdleTimeout((int) p.timeouts().client()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
         if (b.ssl()) o.setSsl(true).setSni(true).setKeyCertOptions(pem(b.certificates()));
-        HttpServer server = vertx.createHttpServer(o);
-        server.connectionHandler(conn -> onConnection(frontendName, conn));
-        server.requestHandler(req -> onRequest(frontendName, req));
+        NetServer server = vertx.createNetServer(o);
+        server.connectHandler(so -> onConnection(frontendName, so));
         servers.add(server);
         return server.listen();
     }
@@ -145,102 +138,99 @@ public final class ProxyVerticle extends VerticleBase {
         };
     }
 
-    private void onConnection(String frontendName, HttpConnection conn) {
+    private void onConnection(String frontendName, NetSocket so) {
         Snapshot snap = holder.get();
-        Proxy p = snap.frontends().get(frontendName).proxy();
-        ClientConnection cc = new ClientConnection(conn, p, frontendName);
-        connections.put(conn, cc);
-        cc.gate = counters.gate(frontendName, p.maxconn(), snap.config().global().maxconn());
-        cc.onClosed = () -> {
-            if (connections.remove(conn) == null) return;  // counted once: here, or by detachTunnel's runnable
-            if (cc.held) return;  // never served: its admission, when it comes, gives the place back
-            // HAProxy logs a connection that closed before sending a request as "<BADREQ>" with
-            // CR (client closed), unless "option dontlognull" says such empty connections are noise
-            if (cc.requests == 0 && !cc.timedOut && !cc.layer.answered() && !p.options().dontlognull()) logBadRequest(p, conn, 400, Termination.CLIENT_ABORT_REQUEST, cc.since);
-            cc.cancel();
-            counters.activeConnections.decrementAndGet();
-            counters.frontend(frontendName).decrementAndGet();
-            if (cc.gate != null) cc.gate.leave();
-        };
-        conn.closeHandler(v -> cc.onClosed.run());
-        if (conn instanceof io.vertx.core.net.impl.ConnectionBase base && base.channel().pipeline().get("httpDecoder") != null) {
-            base.channel().pipeline().addBefore("httpDecoder", "vxlb-clock", cc.clock);
-            // every request passes vxlb's strict HTTP/1 layer before Vert.x's decoder sees a byte
-            base.channel().pipeline().addBefore("httpDecoder", "vxlb-h1", cc.layer);
-            // a client that half-closes still gets its answers (and 400 when it sent nothing), as with HAProxy
-            base.channel().config().setOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true);
+        CompiledFrontend cf = snap.frontends().get(frontendName);
+        if (cf == null || !(so instanceof NetSocketInternal si)) {  // the frontend went away in a reload
+            so.close();
+            return;
         }
+        Proxy p = cf.proxy();
+        ChannelHandlerContext vctx = si.channelHandlerContext();
+        Channel ch = vctx.channel();
+        ClientConnection cc = new ClientConnection(ch, p, frontendName, so);
+        cc.gate = counters.gate(frontendName, p.maxconn(), snap.config().global().maxconn());
+        ChannelPipeline pl = ch.pipeline();
+        // Vert.x's socket handler leaves: every byte goes through vxlb's strict HTTP/1 layer, then its session
+        pl.remove(vctx.handler());
+        if (pl.get("chunkedWriter") != null) pl.remove("chunkedWriter");
+        pl.addLast("vxlb-clock", cc.clock);
+        pl.addLast("vxlb-h1", cc.layer);
+        if (p.timeouts().client() > 0) pl.addLast("vxlb-idle", new IdleStateHandler(0, 0, p.timeouts().client(), TimeUnit.MILLISECONDS));
+        pl.addLast("vxlb-session", cc.session);
+        // a client that half-closes still gets its answers (and 400 when it sent nothing), as with HAProxy
+        ch.config().setOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true);
         io.vertx.core.Context ctx = vertx.getOrCreateContext();
-        if (cc.gate == null || cc.gate.enter(task -> ctx.runOnContext(v -> task.run()), () -> admitted(frontendName, cc))) {
+        if (cc.gate == null || cc.gate.enter(task -> ctx.runOnContext(v -> task.run()), () -> admitted(cc))) {
             serve(cc);
             return;
         }
         // frontend or global maxconn reached: HAProxy stops accepting and the connection waits in
         // the listen backlog; here it is accepted but not read from until a place frees
         cc.held = true;
-        autoRead(conn, false);
+        cc.session.hold(true);
+        ch.config().setAutoRead(false);
     }
 
     /** A held connection got its place (on this event loop). */
-    private void admitted(String frontendName, ClientConnection cc) {
+    private void admitted(ClientConnection cc) {
         cc.held = false;
-        if (!connections.containsKey(cc.conn)) {  // the client left while it waited
+        if (cc.closed) {  // the client left while it waited
             cc.gate.leave();
             return;
         }
         serve(cc);
-        autoRead(cc.conn, true);
-        List<HttpServerRequest> early = cc.early;
-        cc.early = null;
-        if (early != null) for (HttpServerRequest r : early) onRequest(frontendName, r);
+        cc.channel.config().setAutoRead(true);
+        cc.channel.read();
+        cc.session.hold(false);
     }
 
     private void serve(ClientConnection cc) {
+        cc.served = true;
         counters.activeConnections.incrementAndGet();
         counters.opened(cc.frontend.name());  // stats hook: scur + stot/smax (runtime.ProxyCounters)
         cc.since = System.nanoTime();
         cc.arm(cc.frontend.timeouts().effectiveHttpRequest(), true);
     }
 
-    private static void autoRead(HttpConnection conn, boolean on) {
-        if (!(conn instanceof io.vertx.core.net.impl.ConnectionBase base)) return;
-        Channel ch = base.channel();
-        ch.config().setAutoRead(on);
-        if (on) ch.read();
+    /** The connection closed (not a tunnel's: that one is counted by the tunnel's end). */
+    private void closed(ClientConnection cc) {
+        if (cc.closed) return;
+        cc.closed = true;
+        if (cc.tunnel || !cc.served) return;  // never served: its admission, when it comes, gives the place back
+        // HAProxy logs a connection that closed before sending a request as "<BADREQ>" with
+        // CR (client closed), unless "option dontlognull" says such empty connections are noise
+        Proxy p = cc.frontend;
+        if (cc.requests == 0 && !cc.timedOut && !cc.layer.answered() && !p.options().dontlognull()) {
+            logBadRequest(p, cc, 400, Termination.CLIENT_ABORT_REQUEST, cc.since);
+        }
+        cc.cancel();
+        counters.activeConnections.decrementAndGet();
+        counters.frontend(cc.frontendName).decrementAndGet();
+        if (cc.gate != null) cc.gate.leave();
     }
 
-    private void onRequest(String frontendName, HttpServerRequest req) {
+    private void onRequest(ClientConnection cc, H1Request req) {
         Snapshot snap = holder.get();
-        CompiledFrontend fe = snap.frontends().get(frontendName);
-        ClientConnection cc = connections.get(req.connection());
-        if (cc != null && cc.held) {  // bytes read before the hold took effect: the request waits with its connection
-            req.pause();
-            if (cc.early == null) cc.early = new ArrayList<>(1);
-            cc.early.add(req);
-            return;
-        }
-        if (cc != null) {
-            cc.busy();
-            cc.requests++;
-        }
+        CompiledFrontend fe = snap.frontends().get(cc.frontendName);
+        cc.busy();
+        cc.requests++;
         if (fe == null) {  // the frontend went away in a reload while this connection was open
-            req.connection().close();
+            cc.session.close();
             return;
         }
-        HttpExchange ex = new HttpExchange(this, snap, fe, req);
-        if (cc != null) {
-            cc.clock.startRequest(ex.logRecord(), cc.layer.headCompleted());
-            cc.current = ex;
-        }
-        req.response().endHandler(v -> {
-            if (cc != null) {
-                if (cc.current == ex) cc.current = null;
-                cc.layer.responseEnded();
-                cc.clock.arm();
-                cc.arm(fe.proxy().timeouts().effectiveHttpKeepAlive(), false);
-            }
-        });
+        HttpExchange ex = new HttpExchange(this, snap, fe, cc.session, req);
+        cc.clock.startRequest(ex.logRecord(), req.completed);
+        cc.current = ex;
         ex.start();
+    }
+
+    private void responseEnded(ClientConnection cc) {
+        cc.current = null;
+        cc.layer.responseEnded();
+        cc.clock.arm();
+        CompiledFrontend fe = holder.get().frontends().get(cc.frontendName);
+        cc.arm((fe != null ? fe.proxy() : cc.frontend).timeouts().effectiveHttpKeepAlive(), false);
     }
 
     io.vertx.core.Vertx vertx() {
@@ -253,9 +243,8 @@ public final class ProxyVerticle extends VerticleBase {
      * its request timers stop. Returns what to run when the tunnel closes: the connection is
      * counted until then.
      */
-    Runnable detachTunnel(HttpConnection conn) {
-        ClientConnection cc = connections.remove(conn);
-        if (cc == null) return () -> { };
+    Runnable detachTunnel(H1Session session) {
+        ClientConnection cc = (ClientConnection) session.handler();
         cc.tunnel = true;
         cc.cancel();
         cc.layer.tunnel();
@@ -323,10 +312,6 @@ public final class ProxyVerticle extends VerticleBase {
         return vertx.createHttpClient(o, new PoolOptions().setHttp1MaxSize(clientMaxSize).setMaxWaitQueueSize(-1));
     }
 
-    String sni(HttpServerRequest req) {
-        return req.connection().indicatedServerName();
-    }
-
     /** Writes the log line of a finished exchange to the frontend's log targets. */
     void logRequest(HttpExchange ex, HttpLogRecord r) {
         logRequest(ex.frontend(), ex, ex.backend() == null ? null : ex.backend().name(), ex.server(), ex.retries(), ex.redispatched(), r);
@@ -351,14 +336,14 @@ public final class ProxyVerticle extends VerticleBase {
     }
 
     /** The httplog line of a connection that never produced a request ({@code "<BADREQ>"}). */
-    private void logBadRequest(Proxy fe, HttpConnection conn, int status, Termination termination, long since) {
+    private void logBadRequest(Proxy fe, ClientConnection cc, int status, Termination termination, long since) {
         counters.frontendStats(fe.name()).requestErrors.increment();  // stats hook: ereq
         CompiledFrontend cf = holder.get().frontends().get(fe.name());
-        if (cf == null || !cf.logs() || conn.remoteAddress() == null) return;
+        if (cf == null || !cf.logs() || cc.session.remoteAddress == null) return;
         List<LogSink> targets = sinks.computeIfAbsent(fe, this::sinksFor);
         if (targets.isEmpty()) return;
-        HttpLogRecord r = HttpLogRecord.badRequest(fe.name(), conn.remoteAddress(), conn.isSsl(), status, termination, since);
-        r.local = conn.localAddress();
+        HttpLogRecord r = HttpLogRecord.badRequest(fe.name(), cc.session.remoteAddress, cc.session.ssl, status, termination, since);
+        r.local = cc.session.localAddress;
         HttpLogLine.Counters c = new HttpLogLine.Counters(counters.activeConnections.get(), counters.frontend(fe.name()).get(), 0, 0, 0, false);
         String line = logLine(cf, null, r, c);
         for (LogSink s : targets) s.send("info", line);
@@ -423,16 +408,18 @@ public final class ProxyVerticle extends VerticleBase {
         }
     }
 
-    private final class ClientConnection {
-        final HttpConnection conn;
+    private final class ClientConnection implements H1Session.Handler {
+        final Channel channel;
         final Proxy frontend;
         final String frontendName;
+        final H1Session session;
         long since = System.nanoTime();
         /** The maxconn gate this connection holds a place in once served; null without maxconn. */
         ConnectionGate gate;
         /** Waiting for a place under maxconn: not read from, not counted, no timer. */
         boolean held;
-        List<HttpServerRequest> early;
+        /** Counted (admitted); closed: the close was handled. */
+        boolean served, closed;
         int requests;
         boolean timedOut;
         long timer = -1;
@@ -441,14 +428,13 @@ public final class ProxyVerticle extends VerticleBase {
         boolean answer408;
         /** Became a tunnel: no request timer any more. */
         boolean tunnel;
-        Runnable onClosed;
         final RequestClock clock = new RequestClock(since);
-        /** The strict HTTP/1 layer in front of Vert.x's decoder; its refusals are logged as HAProxy's {@code <BADREQ>}. */
+        /** The strict HTTP/1 layer in front of the session; its refusals are logged as HAProxy's {@code <BADREQ>}. */
         final H1FrontLayer layer = new H1FrontLayer(new H1FrontLayer.Listener() {
             @Override
             public void rejected(int status, Termination termination) {
-                if (termination == Termination.CLIENT_ABORT_REQUEST && frontend().options().dontlognull()) return;
-                logBadRequest(frontend(), conn(), status, termination, since);
+                if (termination == Termination.CLIENT_ABORT_REQUEST && frontend.options().dontlognull()) return;
+                logBadRequest(frontend, ClientConnection.this, status, termination, since);
             }
 
             @Override
@@ -460,18 +446,26 @@ public final class ProxyVerticle extends VerticleBase {
         /** The exchange whose response is due, for the client's half-close; null between requests. */
         HttpExchange current;
 
-        private Proxy frontend() {
-            return frontend;
-        }
-
-        private HttpConnection conn() {
-            return conn;
-        }
-
-        ClientConnection(HttpConnection conn, Proxy frontend, String frontendName) {
-            this.conn = conn;
+        ClientConnection(Channel channel, Proxy frontend, String frontendName, NetSocket so) {
+            this.channel = channel;
             this.frontend = frontend;
             this.frontendName = frontendName;
+            this.session = new H1Session((io.vertx.core.internal.ContextInternal) context, this, so.remoteAddress(), so.localAddress(), so.isSsl(), so.isSsl() ? so.indicatedServerName() : null);
+        }
+
+        @Override
+        public void request(H1Session s, H1Request r) {
+            onRequest(this, r);
+        }
+
+        @Override
+        public void responseEnded(H1Session s) {
+            ProxyVerticle.this.responseEnded(this);
+        }
+
+        @Override
+        public void closed(H1Session s) {
+            ProxyVerticle.this.closed(this);
         }
 
         /** Starts waiting for a request head for at most {@code millis}. */
@@ -501,11 +495,12 @@ public final class ProxyVerticle extends VerticleBase {
             }
             if (answer408) {
                 timedOut = true;
-                writeRaw408();
+                // no request exists yet: the 408 goes straight to the socket
+                channel.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(ErrorPages.raw(ErrorPages.REQUEST_TIMEOUT).getBytes()));
                 // timed out waiting for a request head: "cR" (client-side timeout, request phase)
-                logBadRequest(frontend, conn, 408, Termination.CLIENT_TIMEOUT_REQUEST, since);
+                logBadRequest(frontend, this, 408, Termination.CLIENT_TIMEOUT_REQUEST, since);
             }
-            conn.close();
+            session.close();
         }
 
         void cancel() {
@@ -514,16 +509,6 @@ public final class ProxyVerticle extends VerticleBase {
                 vertx.cancelTimer(timer);
                 timer = -1;
             }
-        }
-
-        /** No request exists yet, so the 408 goes straight to the socket, below Vert.x's HTTP encoder. */
-        private void writeRaw408() {
-            if (!(conn instanceof io.vertx.core.net.impl.ConnectionBase base)) return;
-            Channel ch = base.channel();
-            ChannelHandlerContext encoder = ch.pipeline().context(HttpResponseEncoder.class);
-            io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.wrappedBuffer(ErrorPages.raw(ErrorPages.REQUEST_TIMEOUT).getBytes());
-            if (encoder != null) encoder.writeAndFlush(buf);
-            else buf.release();
         }
     }
 }

@@ -50,6 +50,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
 
         /** The socket can take more request body again. */
         void serverWritable();
+
+        /** The end of a read from the server: what it produced for the client may be flushed now. */
+        void serverReadComplete();
     }
 
     static final HttpDecoderConfig DECODER = new HttpDecoderConfig()
@@ -125,6 +128,11 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
 
     /** Request body bytes (taken over): written as one chunk when {@code chunked}. */
     void writeBody(ByteBuf data, boolean chunked) {
+        writeBody(data, chunked, true);
+    }
+
+    /** The same; without {@code flush} the bytes wait for the next flush of the channel (the caller's batch). */
+    void writeBody(ByteBuf data, boolean chunked, boolean flush) {
         if (!channel.isActive() || current == null) {
             data.release();
             return;
@@ -140,9 +148,13 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
             size.writeBytes(CRLF);
             channel.write(size, channel.voidPromise());
             channel.write(data, channel.voidPromise());
-            channel.writeAndFlush(channel.alloc().buffer(2).writeBytes(CRLF), channel.voidPromise());
-        } else {
+            ByteBuf crlf = channel.alloc().buffer(2).writeBytes(CRLF);
+            if (flush) channel.writeAndFlush(crlf, channel.voidPromise());
+            else channel.write(crlf, channel.voidPromise());
+        } else if (flush) {
             channel.writeAndFlush(data, channel.voidPromise());
+        } else {
+            channel.write(data, channel.voidPromise());
         }
     }
 
@@ -236,6 +248,13 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         boolean retryable = l != null && !anyResponse && !bodySent && served > 0;
         close();
         if (l != null) l.serverFailed(cause, retryable);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        Listener l = current;
+        if (l != null) l.serverReadComplete();
+        ctx.fireChannelReadComplete();
     }
 
     @Override

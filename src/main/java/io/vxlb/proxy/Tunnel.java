@@ -112,15 +112,15 @@ final class Tunnel {
 
         /**
          * Takes the server socket of a 101 response; null when the relay cannot run on the Netty
-         * channels (no Vert.x HTTP/1.1 client connection under it, or not on the client's event
-         * loop): then the caller uses {@link StreamTunnel}.
+         * channels (no Vert.x HTTP/1.1 client connection under it, or not on the event loop of
+         * the client's channel).
          */
-        static ServerSide of(HttpClientResponse response, HttpConnection clientConnection) {
+        static ServerSide of(HttpClientResponse response, Channel client) {
             NetSocket socket = response.netSocket();
             if (socket == null) return null;
             HttpConnection c = response.request().connection();
-            if (!(c instanceof Http1xClientConnection conn) || !(clientConnection instanceof ConnectionBase cc)) return null;
-            if (conn.channel().eventLoop() != cc.channel().eventLoop()) return null;
+            if (!(c instanceof Http1xClientConnection conn)) return null;
+            if (conn.channel().eventLoop() != client.eventLoop()) return null;
             ServerSide s = new ServerSide(socket, conn.channel(), conn);
             socket.handler(s::early);
             socket.endHandler(v -> s.ended = true);
@@ -146,19 +146,11 @@ final class Tunnel {
      * moves both sides onto the Netty relay and starts the inactivity timer.
      *
      */
-    static void start(NetSocket clientSocket, ServerSide server, long timeout, End end) {
-        if (!(clientSocket instanceof NetSocketInternal cs) || cs.channelHandlerContext().channel().eventLoop() != server.channel.eventLoop()) {
-            // Vert.x's toNetSocket() gives a NetSocketImpl on the connection's own channel: not expected
-            clientSocket.close();
-            server.abort();
-            end.ended(Termination.CLIENT_ABORT_DATA, 0, 0);
-            return;
-        }
-        Channel clientChannel = cs.channelHandlerContext().channel();
+    static void start(Channel clientChannel, ServerSide server, long timeout, End end) {
         Tunnel t = new Tunnel(clientChannel, server.channel, timeout, 0, 0, Termination.CLIENT_TIMEOUT_DATA, end);
-        // the client side: drop the Vert.x socket handler (and the HTTP idle timeout) from the pipeline
+        // the client side: its HTTP handlers are gone; the idle timeout goes too (the tunnel has its own)
         ChannelPipeline cp = clientChannel.pipeline();
-        detach(cp, cs.channelHandlerContext().handler());
+        detach(cp, null);
         // the server side: toNetSocket() takes the connection out of the HttpClient's pool, then its
         // Vert.x handler goes too
         NetSocketInternal raw = server.connection.toNetSocket();
@@ -184,7 +176,7 @@ final class Tunnel {
     }
 
     static void detach(ChannelPipeline p, ChannelHandler vertxHandler) {
-        if (p.context(vertxHandler) != null) p.remove(vertxHandler);
+        if (vertxHandler != null && p.context(vertxHandler) != null) p.remove(vertxHandler);
         IdleStateHandler idle;
         while ((idle = p.get(IdleStateHandler.class)) != null) p.remove(idle);
     }

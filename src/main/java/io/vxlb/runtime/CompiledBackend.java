@@ -40,8 +40,12 @@ public record CompiledBackend(Proxy proxy, List<CompiledRule> requestRules, List
      * drained again after the add, so no slot is lost to that race.
      */
     public RequestQueue.PendingRequest enqueue(Snapshot snapshot, RequestQueue q, ServerRuntime s, java.util.function.Consumer<ServerRuntime> onGranted) {
+        // the grant runs on the event loop of the waiting transaction (called from a Netty handler
+        // there may be no Vert.x context, but there is always the event loop)
         io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
-        RequestQueue.PendingRequest pending = q.add(task -> ctx.runOnContext(v -> task.run()), onGranted);
+        java.util.concurrent.Executor loop = ctx != null ? task -> ctx.runOnContext(v -> task.run())
+                : io.netty.util.internal.ThreadExecutorMap.currentExecutor();
+        RequestQueue.PendingRequest pending = q.add(loop::execute, onGranted);
         if (s != null) {
             s.drain(servesBackendQueue(snapshot, s));
         } else {

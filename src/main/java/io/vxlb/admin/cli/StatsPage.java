@@ -3,8 +3,6 @@ package io.vxlb.admin.cli;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
 import io.vxlb.config.AclLine;
 import io.vxlb.config.Proxy;
 import io.vxlb.config.Server;
@@ -43,6 +41,45 @@ public final class StatsPage {
 
     /** A local reply: status, reason, headers (name, value pairs), body. */
     public record Reply(int status, String reason, List<String> headers, Buffer body) {}
+
+    /** The request as the page needs it: method, URI, a header by name (null: none), the body once read. */
+    public record Request(String method, String uri, java.util.function.Function<String, String> header, Future<Buffer> body) {
+        String getHeader(String name) {
+            return header.apply(name);
+        }
+    }
+
+    /**
+     * Collects a POST's body as the exchange receives it ({@link #add}, {@link #end}), at most
+     * {@link #MAX_BODY} bytes: beyond, the body fails (the action is refused) and the rest is dropped.
+     */
+    public static final class Body {
+        private final io.vertx.core.Promise<Buffer> done = io.vertx.core.Promise.promise();
+        private final Buffer buffer = Buffer.buffer();
+
+        public void add(io.netty.buffer.ByteBuf bytes) {
+            try {
+                if (done.future().isComplete()) return;
+                if (buffer.length() + bytes.readableBytes() > MAX_BODY) {
+                    done.tryFail("body over " + MAX_BODY + " bytes");
+                    return;
+                }
+                byte[] b = new byte[bytes.readableBytes()];
+                bytes.readBytes(b);
+                buffer.appendBytes(b);
+            } finally {
+                bytes.release();
+            }
+        }
+
+        public void end() {
+            done.tryComplete(buffer);
+        }
+
+        public Future<Buffer> future() {
+            return done.future();
+        }
+    }
 
     /** Whether {@code px} answers this request with its stats page (hook in HttpExchange). */
     public static boolean serves(Proxy px, String uri) {
@@ -91,7 +128,7 @@ public final class StatsPage {
      * Answers a stats request of {@code px}. {@code txn} evaluates {@code stats admin}'s
      * condition; the request's body (an admin POST) is read here, bounded.
      */
-    public static Future<Reply> serve(SnapshotHolder holder, Proxy px, Snapshot snapshot, Txn txn, HttpServerRequest req) {
+    public static Future<Reply> serve(SnapshotHolder holder, Proxy px, Snapshot snapshot, Txn txn, Request req) {
         Operations ops = Operations.of(holder);
         StatsSettings st = px.stats();
         if (!st.auth().isEmpty() && !authorized(st.auth(), req.getHeader("authorization"))) {
@@ -109,15 +146,14 @@ public final class StatsPage {
         }
         String scope = null;
         for (String o : opts) if (o.startsWith("scope=")) scope = QueryStringDecoder.decodeComponent(o.substring(6));
-        if (req.method() == HttpMethod.POST) {
+        if (req.method().equals("POST")) {
             // a form another site's page makes the operator's browser post is refused (vxlb, not HAProxy)
             boolean admin = !crossSite(req) && adminAllowed(px, snapshot, ops, txn);
-            return readForm(req).compose(form -> admin ? apply(ops, form) : Future.succeededFuture("DENY"))
+            return form(req).compose(form -> admin ? apply(ops, form) : Future.succeededFuture("DENY"))
                     .recover(t -> Future.succeededFuture("ERRP"))
                     .map(result -> new Reply(303, "See Other", List.of("cache-control", "no-cache", "content-type", "text/plain",
                             "location", st.uri() + ";st=" + result), Buffer.buffer()));
         }
-        req.resume();
         String node = null;
         boolean cluster = false;
         String done = null;
@@ -169,7 +205,7 @@ public final class StatsPage {
      * A browser's request from another site: {@code Sec-Fetch-Site} cross-site or same-site, or an
      * {@code Origin} whose host is not the request's Host. Non-browser clients send neither.
      */
-    static boolean crossSite(HttpServerRequest req) {
+    static boolean crossSite(Request req) {
         String site = req.getHeader("sec-fetch-site");
         if (site != null && !site.equalsIgnoreCase("same-origin") && !site.equalsIgnoreCase("none")) return true;
         String origin = req.getHeader("origin");
@@ -192,26 +228,14 @@ public final class StatsPage {
         return ok;
     }
 
-    private static Future<Map<String, List<String>>> readForm(HttpServerRequest req) {
+    private static Future<Map<String, List<String>>> form(Request req) {
         String len = req.getHeader("content-length");
         try {
             if (len != null && Long.parseLong(len) > MAX_BODY) return Future.failedFuture("body too large");
         } catch (NumberFormatException e) {
             return Future.failedFuture("bad content-length");
         }
-        io.vertx.core.Promise<Buffer> p = io.vertx.core.Promise.promise();
-        Buffer body = Buffer.buffer();
-        req.handler(b -> {
-            if (body.length() + b.length() > MAX_BODY) {
-                p.tryFail("body too large");
-                return;
-            }
-            body.appendBuffer(b);
-        });
-        req.endHandler(v -> p.tryComplete(body));
-        req.exceptionHandler(p::tryFail);
-        req.resume();
-        return p.future().map(b -> new QueryStringDecoder(b.toString(StandardCharsets.ISO_8859_1), false).parameters());
+        return req.body().map(b -> new QueryStringDecoder(b.toString(StandardCharsets.ISO_8859_1), false).parameters());
     }
 
     /** The admin form's action on the checked servers of one backend; HAProxy's result word. */
