@@ -8,7 +8,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.SocketAddress;
@@ -60,6 +59,18 @@ final class H1Session extends ChannelInboundHandlerAdapter {
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+
+    /** Status lines with the standard reason, made once: "HTTP/1.1 200 OK\r\n". */
+    private static final int STATUS_LINES = 600;
+    private static final byte[][] LINE10 = new byte[STATUS_LINES][], LINE11 = new byte[STATUS_LINES][];
+
+    static {
+        for (int code = 100; code < STATUS_LINES; code++) {
+            String rest = " " + code + " " + HttpResponseStatus.valueOf(code).reasonPhrase() + "\r\n";
+            LINE10[code] = ("HTTP/1.0" + rest).getBytes(StandardCharsets.ISO_8859_1);
+            LINE11[code] = ("HTTP/1.1" + rest).getBytes(StandardCharsets.ISO_8859_1);
+        }
+    }
 
     private final Handler handler;
     final SocketAddress remoteAddress, localAddress;
@@ -124,9 +135,11 @@ final class H1Session extends ChannelInboundHandlerAdapter {
             return;
         }
         inRead = true;
-        queued.add(msg);
         ContextInternal prev = context.beginDispatch();
         try {
+            // in order: straight on when nothing waits before it
+            if (queued.isEmpty() && ready(msg)) process(msg);
+            else queued.add(msg);
             drain();
         } finally {
             context.endDispatch(prev);
@@ -153,35 +166,34 @@ final class H1Session extends ChannelInboundHandlerAdapter {
 
     /** Hands on what can go now, in order; stops reading the socket while anything waits. */
     private void drain() {
-        while (!queued.isEmpty() && !closed && !detached) {
-            Object msg = queued.peek();
-            if (msg instanceof H1Request r) {
-                if (input != null || inputDiscarded || output != null || held) break;
-                queued.poll();
-                startResponse(r);
-                handler.request(this, r);
-                continue;
-            }
-            if (inputDiscarded) {
-                queued.poll();
-                if (msg == H1Request.END) inputDiscarded = false;
-                else ReferenceCountUtil.release(msg);
-                continue;
-            }
-            if (input == null || paused) break;
-            queued.poll();
-            Exchange ex = input;
-            if (msg == H1Request.END) {
-                input = null;
-                flushInput();
-                ex.clientEnd();
-            } else {
-                unflushed = ex;
-                ex.clientBody((ByteBuf) msg);
-            }
-        }
+        while (!queued.isEmpty() && !closed && !detached && ready(queued.peek())) process(queued.poll());
         if (!inRead) flushInput();
         updateRead();
+    }
+
+    /** Whether {@code msg} can be handed on now: a request when none is being served, body to an unpaused exchange. */
+    private boolean ready(Object msg) {
+        if (msg instanceof H1Request) return input == null && !inputDiscarded && output == null && !held;
+        return inputDiscarded || (input != null && !paused);
+    }
+
+    private void process(Object msg) {
+        if (msg instanceof H1Request r) {
+            startResponse(r);
+            handler.request(this, r);
+        } else if (inputDiscarded) {
+            // the rest of a body whose response already ended
+            if (msg == H1Request.END) inputDiscarded = false;
+            else ReferenceCountUtil.release(msg);
+        } else if (msg == H1Request.END) {
+            Exchange ex = input;
+            input = null;
+            flushInput();
+            ex.clientEnd();
+        } else {
+            unflushed = input;
+            input.clientBody((ByteBuf) msg);
+        }
     }
 
     private void flushInput() {
@@ -272,15 +284,18 @@ final class H1Session extends ChannelInboundHandlerAdapter {
             lines.removeAll("connection");
             lines.add("connection", "close");
         }
-        String phrase = reason != null ? reason : HttpResponseStatus.valueOf(status).reasonPhrase();
-        int size = 32 + phrase.length();
+        int size = 34 + (reason != null ? reason.length() : 0);
         for (int i = 0; i < lines.size(); i++) size += lines.name(i).length() + lines.value(i).length() + 4;
         ByteBuf b = ctx.alloc().buffer(size);
-        ByteBufUtil.writeAscii(b, http10 ? "HTTP/1.0 " : "HTTP/1.1 ");
-        ByteBufUtil.writeAscii(b, Integer.toString(status));
-        b.writeByte(' ');
-        writeText(b, phrase);
-        b.writeBytes(CRLF);
+        if (reason == null && status >= 100 && status < STATUS_LINES) {
+            b.writeBytes((http10 ? LINE10 : LINE11)[status]);
+        } else {
+            ByteBufUtil.writeAscii(b, http10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+            ByteBufUtil.writeAscii(b, Integer.toString(status));
+            b.writeByte(' ');
+            writeText(b, reason != null ? reason : HttpResponseStatus.valueOf(status).reasonPhrase());
+            b.writeBytes(CRLF);
+        }
         for (int i = 0; i < lines.size(); i++) {
             writeText(b, lines.name(i));
             b.writeByte(':').writeByte(' ');
@@ -324,15 +339,14 @@ final class H1Session extends ChannelInboundHandlerAdapter {
             return;
         }
         ended = true;
-        io.netty.channel.ChannelFuture f;
-        if (chunked) {
-            f = ctx.write(Unpooled.wrappedBuffer(LAST_CHUNK));
-        } else {
-            f = ctx.write(Unpooled.EMPTY_BUFFER);
+        if (done != null) {
+            // the promise of the last write tells when everything before it is out
+            ctx.write(chunked ? Unpooled.wrappedBuffer(LAST_CHUNK) : Unpooled.EMPTY_BUFFER).addListener(done);
+        } else if (chunked) {
+            ctx.write(Unpooled.wrappedBuffer(LAST_CHUNK), ctx.voidPromise());
         }
         needsFlush = true;
         flush();
-        if (done != null) f.addListener(done);
         output = null;
         if (input != null) {
             // answered before its body came whole: the rest of it is read and dropped
@@ -409,16 +423,6 @@ final class H1Session extends ChannelInboundHandlerAdapter {
             }
         }
         ctx.fireChannelWritabilityChanged();
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            // timeout client: nothing moved either way for that long
-            ctx.close();
-            return;
-        }
-        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

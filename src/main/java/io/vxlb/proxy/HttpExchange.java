@@ -702,17 +702,30 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
             finishAborted(Termination.CLIENT_ABORT_DATA);
             return;
         }
-        long written = session.bytesWritten();
-        boolean close = closeClientAfter;
-        session.end(f -> {
-            if (!f.isSuccess()) {
-                finishAborted(Termination.CLIENT_ABORT_DATA);
-                return;
-            }
-            if (logging()) log.bytesOut = written;
+        endResponse(closeClientAfter, true);
+    }
+
+    /**
+     * Ends the client's response; with logging, the line is written once the last bytes are on
+     * the socket ({@code abortOnFailure}: a failed write logs a client abort instead). Without
+     * logging no listener is made: the transaction is over as the response ends.
+     */
+    private void endResponse(boolean close, boolean abortOnFailure) {
+        if (!logging()) {
             phase = Phase.DONE;
-            verticle.logRequest(this, log);
-        });
+            session.end(null);
+        } else {
+            long written = session.bytesWritten();
+            session.end(f -> {
+                if (abortOnFailure && !f.isSuccess()) {
+                    finishAborted(Termination.CLIENT_ABORT_DATA);
+                    return;
+                }
+                log.bytesOut = written;
+                phase = Phase.DONE;
+                verticle.logRequest(this, log);
+            });
+        }
         if (close) session.close();
     }
 
@@ -930,14 +943,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         in.endHandler(v -> {
             if (closeServer) in.request().connection().close();
             releaseServer();
-            long written = session.bytesWritten();
-            boolean close = closeClientAfter;
-            session.end(f -> {
-                if (logging()) log.bytesOut = written;
-                phase = Phase.DONE;
-                verticle.logRequest(this, log);
-            });
-            if (close) session.close();
+            endResponse(closeClientAfter, false);
         });
     }
 
@@ -1017,21 +1023,25 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
 
     /** Ends a response vxlb produced itself; the request body, if any, is read and dropped. */
     private void finishLocal(int code, String reason, HeaderList headers, Buffer body, boolean close) {
-        phase = Phase.DONE;
         log.status = code;
         if (session.headWritten() || session.closed()) {
             finishAborted(log.terminationState);
             return;
         }
+        phase = Phase.DONE;
         session.resume();
         session.writeHead(code, reason, headers, false);
         // a shared buffer (error page, file): the socket gets a view of it, never the buffer itself
         session.writeBody(((io.vertx.core.internal.buffer.BufferInternal) body).getByteBuf().retainedDuplicate());
-        long written = session.bytesWritten();
-        session.end(f -> {
-            if (logging()) log.bytesOut = written;
-            verticle.logRequest(this, log);
-        });
+        if (!logging()) {
+            session.end(null);
+        } else {
+            long written = session.bytesWritten();
+            session.end(f -> {
+                log.bytesOut = written;
+                verticle.logRequest(this, log);
+            });
+        }
         if (close) session.close();
     }
 

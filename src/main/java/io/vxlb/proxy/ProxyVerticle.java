@@ -12,7 +12,6 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -156,7 +155,7 @@ public final class ProxyVerticle extends VerticleBase {
         if (pl.get("chunkedWriter") != null) pl.remove("chunkedWriter");
         pl.addLast("vxlb-clock", cc.clock);
         pl.addLast("vxlb-h1", cc.layer);
-        if (p.timeouts().client() > 0) pl.addLast("vxlb-idle", new IdleStateHandler(0, 0, p.timeouts().client(), TimeUnit.MILLISECONDS));
+        if (p.timeouts().client() > 0) pl.addLast(ClientIdle.NAME, new ClientIdle(p.timeouts().client()));
         pl.addLast("vxlb-session", cc.session);
         // a client that half-closes still gets its answers (and 400 when it sent nothing), as with HAProxy
         ch.config().setOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true);

@@ -179,6 +179,7 @@ final class Tunnel {
         if (vertxHandler != null && p.context(vertxHandler) != null) p.remove(vertxHandler);
         IdleStateHandler idle;
         while ((idle = p.get(IdleStateHandler.class)) != null) p.remove(idle);
+        if (p.get(ClientIdle.NAME) != null) p.remove(ClientIdle.NAME);
     }
 
     /** One direction: reads from its channel, writes to the other. */
