@@ -713,6 +713,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
     private void endResponse(boolean close, boolean abortOnFailure) {
         if (!logging()) {
             phase = Phase.DONE;
+            verticle.countRequest(this, log.status, session.bytesWritten());  // stats hook: a transaction without a log line
             session.end(null);
         } else {
             long written = session.bytesWritten();
@@ -1034,6 +1035,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         // a shared buffer (error page, file): the socket gets a view of it, never the buffer itself
         session.writeBody(((io.vertx.core.internal.buffer.BufferInternal) body).getByteBuf().retainedDuplicate());
         if (!logging()) {
+            verticle.countRequest(this, code, session.bytesWritten());  // stats hook: a local reply without a log line
             session.end(null);
         } else {
             long written = session.bytesWritten();

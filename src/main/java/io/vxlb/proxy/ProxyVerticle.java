@@ -311,6 +311,11 @@ public final class ProxyVerticle extends VerticleBase {
         return vertx.createHttpClient(o, new PoolOptions().setHttp1MaxSize(clientMaxSize).setMaxWaitQueueSize(-1));
     }
 
+    /** Stats hook (runtime.ProxyCounters): a finished exchange that writes no log line is counted here. */
+    void countRequest(HttpExchange ex, int status, long bytesOut) {
+        counters.finished(ex.frontend().name(), ex.backend() == null ? null : ex.backend().name(), ex.server(), status, 0, bytesOut);
+    }
+
     /** Writes the log line of a finished exchange to the frontend's log targets. */
     void logRequest(HttpExchange ex, HttpLogRecord r) {
         logRequest(ex.frontend(), ex, ex.backend() == null ? null : ex.backend().name(), ex.server(), ex.retries(), ex.redispatched(), r);
