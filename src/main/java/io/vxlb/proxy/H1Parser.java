@@ -470,6 +470,27 @@ final class H1Parser {
         return true;
     }
 
+    /** The bytes at {@code s} begin with {@code exact}. */
+    static boolean startsWith(ByteBuf b, int s, String exact) {
+        if (b.writerIndex() - s < exact.length()) return false;
+        for (int i = 0; i < exact.length(); i++) if (b.getByte(s + i) != exact.charAt(i)) return false;
+        return true;
+    }
+
+    /** The comma-separated list in {@code [s, e)} holds {@code lower} (compared ignoring case). */
+    static boolean hasToken(ByteBuf b, int s, int e, String lower) {
+        int p = s;
+        while (p < e) {
+            int c = b.indexOf(p, e, (byte) ',');
+            int te = c < 0 ? e : c;
+            int ts = p;
+            while (ts < te && (b.getByte(ts) == ' ' || b.getByte(ts) == '\t')) ts++;
+            if (equalsIgnoreCase(b, ts, trimEnd(b, ts, te), lower)) return true;
+            p = te + 1;
+        }
+        return false;
+    }
+
     static boolean equalsIgnoreCase(ByteBuf b, int s, int e, String lower) {
         if (e - s != lower.length()) return false;
         for (int i = 0; i < lower.length(); i++) {

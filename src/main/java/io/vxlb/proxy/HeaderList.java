@@ -27,17 +27,6 @@ public final class HeaderList {
         return h;
     }
 
-    /** A server response's headers as Netty's decoder gave them. */
-    static HeaderList of(io.netty.handler.codec.http.HttpHeaders headers) {
-        HeaderList h = new HeaderList(16);
-        java.util.Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
-        while (it.hasNext()) {
-            Map.Entry<CharSequence, CharSequence> e = it.next();
-            h.add(e.getKey().toString(), e.getValue().toString());
-        }
-        return h;
-    }
-
     public int size() {
         return names.size();
     }

@@ -656,17 +656,16 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
     }
 
     @Override
-    public void serverInterim(io.netty.handler.codec.http.HttpResponse head) {
+    public void serverInterim(int code) {
         serverActive();
         // the client asked for a 100 and gets it; other interim responses are not relayed
-        if (expectContinue && head.status().code() == 100 && !session.headWritten()) session.writeContinue();
+        if (expectContinue && code == 100 && !session.headWritten()) session.writeContinue();
     }
 
     @Override
-    public void serverHead(io.netty.handler.codec.http.HttpResponse head) {
+    public void serverHead(int code, String reason, HeaderList headers) {
         serverActive();
-        io.netty.handler.codec.http.HttpResponseStatus st = head.status();
-        if (!prepareResponse(st.code(), st.reasonPhrase(), HeaderList.of(head.headers()))) {
+        if (!prepareResponse(code, reason, headers)) {
             abortServer();
             return;
         }

@@ -5,13 +5,6 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseDecoder;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
 import java.io.IOException;
@@ -32,9 +25,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     /** What the connection reports to the exchange using it; all calls on the event loop. */
     interface Listener {
         /** A 1xx interim response (never 101: upgrades do not come here). */
-        void serverInterim(HttpResponse head);
+        void serverInterim(int status);
 
-        void serverHead(HttpResponse head);
+        void serverHead(int status, String reason, HeaderList headers);
 
         /** Response body bytes; the listener owns (releases) {@code content}. */
         void serverBody(ByteBuf content);
@@ -55,11 +48,6 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         void serverReadComplete();
     }
 
-    static final HttpDecoderConfig DECODER = new HttpDecoderConfig()
-            .setMaxInitialLineLength(64 * 1024)
-            .setMaxHeaderSize(64 * 1024)
-            .setMaxChunkSize(64 * 1024);
-
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
@@ -73,10 +61,11 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     private boolean requestDone;
     private boolean bodySent;
     private boolean anyResponse;
-    private boolean interim;
     private boolean keepAlive;
-    /** The response head carried both Content-Length and Transfer-Encoding. */
-    private boolean framingConflict;
+    /** The server's responses, read from this connection's bytes. */
+    private final H1ResponseParser parser = new H1ResponseParser();
+    /** Bytes of a response line, head or chunk line that is not complete yet; null when none. */
+    private ByteBuf pending;
     /** Requests sent on this connection before the current one (0: a fresh connection). */
     private int served;
     long idleSince;
@@ -86,25 +75,6 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         this.pool = pool;
         this.key = key;
         this.reusable = reusable;
-    }
-
-    /** The response decoder, told when the request was a HEAD (its response has no body whatever it says). */
-    HttpResponseDecoder decoder() {
-        return new HttpResponseDecoder(DECODER) {
-            @Override
-            protected void handleTransferEncodingChunkedWithContentLength(HttpMessage msg) {
-                // CL + TE from a server: chunked wins (Netty drops CL) and, as HAProxy does, the
-                // connection is not reused: the two framings say the server and vxlb may disagree
-                framingConflict = true;
-                super.handleTransferEncodingChunkedWithContentLength(msg);
-            }
-
-            @Override
-            protected boolean isContentAlwaysEmpty(HttpMessage msg) {
-                if (headRequest && msg instanceof HttpResponse r && r.status().code() >= 200) return true;
-                return super.isContentAlwaysEmpty(msg);
-            }
-        };
     }
 
     boolean reused() {
@@ -121,8 +91,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         requestDone = !body;
         bodySent = false;
         anyResponse = false;
-        interim = false;
         keepAlive = !closeAfter;
+        parser.expect(isHead);
         channel.writeAndFlush(head, channel.voidPromise());
     }
 
@@ -188,59 +158,79 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        Listener l = current;
-        if (l == null) {
-            // bytes while idle (or after an abort): the connection is no longer in step with the server
+        if (!(msg instanceof ByteBuf in)) {
             ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (current == null) {
+            // bytes while idle (or after an abort): the connection is no longer in step with the server
+            in.release();
             close();
             return;
         }
         anyResponse = true;
-        if (msg instanceof HttpResponse r) {
-            if (r.decoderResult().isFailure()) {
-                ReferenceCountUtil.release(msg);
-                fail(new IOException("invalid response from server: " + r.decoderResult().cause().getMessage()));
-                return;
-            }
-            int code = r.status().code();
-            if (code < 200 && code != 101) {
-                interim = true;
-                l.serverInterim(r);
-            } else {
-                keepAlive = keepAlive && HttpUtil.isKeepAlive(r) && !framingConflict;
-                framingConflict = false;
-                l.serverHead(r);
-            }
+        ByteBuf b = in;
+        if (pending != null) {
+            b = ctx.alloc().buffer(pending.readableBytes() + in.readableBytes());
+            b.writeBytes(pending).writeBytes(in);
+            pending.release();
+            in.release();
+            pending = null;
         }
-        if (!(msg instanceof HttpContent c)) return;
-        if (c.decoderResult().isFailure()) {
-            c.release();
-            fail(new IOException("invalid response body from server: " + c.decoderResult().cause().getMessage()));
+        String error;
+        try {
+            error = parser.feed(b, sink);
+        } catch (RuntimeException e) {
+            error = "invalid response: " + e;
+        }
+        if (error != null) {
+            b.release();
+            fail(new IOException("invalid response from server: " + error));
             return;
         }
-        boolean last = msg instanceof LastHttpContent;
-        if (interim) {
-            c.release();
-            if (last) interim = false;
-            return;
+        if (b.isReadable() && channel.isActive()) pending = b;  // an incomplete line waits for more
+        else b.release();
+    }
+
+    /** What the parser reads goes to the exchange using the connection. */
+    private final H1ResponseParser.Sink sink = new H1ResponseParser.Sink() {
+        @Override
+        public void interim(int status) {
+            Listener l = current;
+            if (l != null) l.serverInterim(status);
         }
-        ByteBuf content = c.content();
-        if (content.isReadable()) l.serverBody(content);
-        else content.release();
-        if (last && current == l) {
+
+        @Override
+        public void head(int status, String reason, HeaderList headers, boolean serverKeepsAlive) {
+            keepAlive = keepAlive && serverKeepsAlive;
+            Listener l = current;
+            if (l != null) l.serverHead(status, reason, headers);
+        }
+
+        @Override
+        public void body(ByteBuf slice) {
+            Listener l = current;
+            if (l != null && slice.isReadable()) l.serverBody(slice);
+            else slice.release();
+        }
+
+        @Override
+        public void end() {
+            Listener l = current;
+            if (l == null) return;
             current = null;
             served++;
             // the response is complete: the connection goes back to the pool first, so the
             // client's next request, which the end below makes possible, can take it
             if (keepAlive && reusable && requestDone && channel.isActive()) {
                 if (!channel.config().isAutoRead()) channel.config().setAutoRead(true);  // paused by a slow client
-                pool.release(this);
+                pool.release(ServerConnection.this);
             }
             else if (requestDone) close();
             else keepAlive = false;  // closed once the client's body ends (nobody reads it now)
             l.serverEnd();
         }
-    }
+    };
 
     private void fail(Throwable cause) {
         Listener l = current;
@@ -260,6 +250,11 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         pool.remove(this);
+        if (pending != null) {
+            pending.release();
+            pending = null;
+        }
+        if (current != null) parser.closed(sink);  // a body that runs until the close is complete now
         if (current != null) fail(new IOException("server closed the connection"));
     }
 

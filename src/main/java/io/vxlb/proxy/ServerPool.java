@@ -101,7 +101,7 @@ final class ServerPool {
                     tls[0] = tlsHandler(ch, server, remote);
                     ch.pipeline().addLast("tls", tls[0]);
                 }
-                ch.pipeline().addLast("decoder", c.decoder()).addLast("server", c);
+                ch.pipeline().addLast("server", c);
             }
         });
         ChannelFuture f = source == null ? b.connect(remote) : b.connect(remote, new InetSocketAddress(source, 0));
