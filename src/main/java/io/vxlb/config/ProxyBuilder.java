@@ -24,6 +24,7 @@ final class ProxyBuilder {
             logasap, httpUseHtx = true, abortonclose, httpBufferRequest, splice, httpReuseNever;
     /** HAProxy's redispatch_after: every Nth retry (N > 0), the Nth before the last (N < 0, default -1), never (0). */
     long redispatchInterval = -1;
+    RetryOn retryOn = RetryOn.DEFAULT;
     HttpConnectionMode httpMode;
     ForwardFor forwardFor;
     OriginalTo originalTo;
@@ -100,6 +101,7 @@ final class ProxyBuilder {
         httpPretendKeepalive = d.httpPretendKeepalive;
         redispatch = d.redispatch;
         redispatchInterval = d.redispatchInterval;
+        retryOn = d.retryOn;
         contstats = d.contstats;
         allbackups = d.allbackups;
         httpReuseNever = d.httpReuseNever;
@@ -157,7 +159,7 @@ final class ProxyBuilder {
                 tTarpit, tClientFin, tServerFin);
         ProxyOptions o = new ProxyOptions(httplog, httplogClf, tcplog, dontlognull, httpMode, httpPretendKeepalive,
                 forwardFor, originalTo, redispatch, redispatchInterval, contstats, allbackups, logasap, httpUseHtx,
-                abortonclose, httpBufferRequest, splice, httpReuseNever);
+                abortonclose, httpBufferRequest, splice, httpReuseNever, retryOn);
         CheckSettings checks = new CheckSettings(checkKind, httpchk, httpCheckSteps, tcpCheckSteps, disableOn404,
                 checkKind == CheckSettings.Kind.MYSQL ? mysqlCheck : null);
         StatsSettings stats = new StatsSettings(statsEnabled, statsUri == null ? StatsSettings.OFF.uri() : statsUri,

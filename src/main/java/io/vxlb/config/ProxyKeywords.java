@@ -265,6 +265,8 @@ final class ProxyKeywords {
                 }
             }
         });
+        t.add("retry-on", BACK_SIDE, Support.SUPPORTED, "none|conn-failure|empty-response|junk-response|response-timeout|0rtt-rejected|401..504|all-retryable-errors: when a request is sent again (only a request without a body after it reached the server)",
+                (ctx, line) -> ctx.proxy.retryOn = RetryOn.parse(line));
         flag(t, "contstats", FRONT_SIDE, "count bytes continuously during transfers", (ctx, line, on) -> ctx.proxy.contstats = on);
         t.add("http-reuse", BACK_SIDE, Support.PARSED, "never|safe|aggressive|always: vxlb keeps idle server connections in one pool per event loop and gives them to any request (safe, aggressive and always behave alike, as 'always' for HTTP/1.1); never: the server connection is closed after each response (HAProxy keeps it for the same client)", (ctx, line) -> {
             String m = ProxyKeywords.stringArg(line, 1, "a reuse mode");

@@ -10,7 +10,7 @@ public record ProxyOptions(boolean httplog, boolean httplogClf, boolean tcplog, 
                            ForwardFor forwardFor, OriginalTo originalTo,
                            boolean redispatch, long redispatchInterval, boolean contstats, boolean allbackups,
                            boolean logasap, boolean httpUseHtx, boolean abortonclose, boolean httpBufferRequest,
-                           boolean splice, boolean httpReuseNever) {
+                           boolean splice, boolean httpReuseNever, RetryOn retryOn) {
     public HttpConnectionMode effectiveHttpMode() {
         return httpMode == null ? HttpConnectionMode.KEEP_ALIVE : httpMode;
     }

@@ -30,7 +30,7 @@ record ConnectRetry(ServerRuntime server, long delayMillis, boolean redispatched
      * persistence (cookie, use-server).
      */
     static ConnectRetry next(Snapshot snapshot, CompiledBackend backend, Txn txn, ServerRuntime failed, int retriesDone,
-                             boolean direct, Throwable cause) {
+                             boolean direct, Throwable cause, boolean l7) {
         Proxy be = backend.proxy();
         if (retriesDone > be.retries()) return null;
         ServerRuntime target = failed;
@@ -46,7 +46,7 @@ record ConnectRetry(ServerRuntime server, long delayMillis, boolean redispatched
         long delay = 0;
         // a refused or reset connection would likely fail again at once: wait before the same server
         // (and before any server when the balancing is not round robin); a timeout already waited
-        if (!isTimeout(cause) && (!redispatched || !roundRobin(backend) || snapshot.nbsrv(backend.name()) <= 1)) {
+        if (!l7 && !isTimeout(cause) && (!redispatched || !roundRobin(backend) || snapshot.nbsrv(backend.name()) <= 1)) {
             long connect = be.timeouts().connect();
             delay = connect > 0 && connect < 1000 ? connect : 1000;
         }

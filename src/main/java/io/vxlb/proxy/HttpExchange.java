@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vxlb.action.ActionContext;
 import io.vxlb.action.CompiledAction;
 import io.vxlb.action.RedirectAction;
+import io.vxlb.config.RetryOn;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
@@ -453,7 +454,12 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
             finishAborted(Termination.CLIENT_ABORT_CONNECT);
             return;
         }
-        if (assignment.retry(cause)) return;  // the next attempt comes back through assigned()
+        if (!backend.proxy().options().retryOn().on(RetryOn.CONN_FAILURE)) {
+            server.failedConnections.incrementAndGet();
+            releaseServer();  // retry-on without conn-failure: no other attempt
+        } else if (assignment.retry(cause)) {
+            return;  // the next attempt comes back through assigned()
+        }
         log.terminationState = ConnectRetry.isTimeout(cause) ? Termination.SERVER_TIMEOUT_CONNECT : Termination.SERVER_ABORT_CONNECT;
         respondPage(ErrorPages.SERVICE_UNAVAILABLE, false);
     }
@@ -665,6 +671,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
     @Override
     public void serverHead(int code, String reason, HeaderList headers) {
         serverActive();
+        if (backend.proxy().options().retryOn().onStatus(code) && retryResponse(new java.io.IOException("server answered " + code))) return;
         if (!prepareResponse(code, reason, headers)) {
             abortServer();
             return;
@@ -730,7 +737,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
     }
 
     @Override
-    public void serverFailed(Throwable cause, boolean retryable) {
+    public void serverFailed(Throwable cause, boolean retryable, boolean responseBytes) {
         conn = null;
         if (done()) {
             releaseServer();
@@ -741,6 +748,11 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
             resent = true;
             acquireConnection(true);
             return;
+        }
+        if (!responseStarted) {
+            boolean timeout = serverTimedOut || ConnectRetry.isTimeout(cause);
+            int event = timeout ? RetryOn.RESPONSE_TIMEOUT : responseBytes ? RetryOn.JUNK_RESPONSE : RetryOn.EMPTY_RESPONSE;
+            if (backend.proxy().options().retryOn().on(event) && retryResponse(cause)) return;
         }
         releaseServer();
         if (responseStarted) {
@@ -757,6 +769,23 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
             log.terminationState = Termination.SERVER_ABORT_HEADERS;
             respondPage(ErrorPages.BAD_GATEWAY, false);
         }
+    }
+
+    /**
+     * {@code retry-on}: the request goes out again (on the same server or, by the redispatch
+     * rules, another) when it has no body, nothing of the response reached the client and a retry
+     * is left. The server connection in use is dropped with what it still had to say.
+     */
+    private boolean retryResponse(Throwable cause) {
+        if (hasBody() || session.headWritten() || !assignment.canRetry()) return false;
+        ServerConnection c = conn;
+        conn = null;
+        if (c != null) c.abort();
+        verticle.serverTimeouts().unwatch(this);
+        serverTimedOut = false;
+        responseStarted = false;
+        resent = false;
+        return assignment.retryResponse(cause);
     }
 
     @Override
@@ -1090,7 +1119,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         if (c != null) {
             conn = null;
             c.abort();
-            serverFailed(new TimeoutException("timeout server"), false);
+            serverFailed(new TimeoutException("timeout server"), false, false);
         }
     }
 

@@ -179,7 +179,26 @@ final class ServerAssignment {
      */
     boolean retry(Throwable cause) {
         server.failedConnections.incrementAndGet();
-        ConnectRetry r = ConnectRetry.next(snapshot, backend, owner.txn(), server, retries + 1, direct, cause);
+        return retry(cause, false);
+    }
+
+    /**
+     * Another attempt after the server answered in a way {@code retry-on} names (an HTTP status,
+     * an empty or broken response, a response timeout): the same decision as after a failed
+     * connection, without the turn-around (HAProxy's do_l7_retry goes straight back to server
+     * assignment). False when no retry is left (the slot is then given back).
+     */
+    /** A retry is left (HAProxy's {@code retries}). */
+    boolean canRetry() {
+        return retries < backend.proxy().retries();
+    }
+
+    boolean retryResponse(Throwable cause) {
+        return retry(cause, true);
+    }
+
+    private boolean retry(Throwable cause, boolean l7) {
+        ConnectRetry r = ConnectRetry.next(snapshot, backend, owner.txn(), server, retries + 1, direct, cause, l7);
         if (r == null) {
             release();
             return false;

@@ -39,7 +39,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
          * reused connection that failed before any response byte and before any request body
          * byte was sent, the race with a server closing an idle connection, safe to resend.
          */
-        void serverFailed(Throwable cause, boolean retryable);
+        void serverFailed(Throwable cause, boolean retryable, boolean responseBytes);
 
         /** The socket can take more request body again. */
         void serverWritable();
@@ -237,7 +237,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         current = null;
         boolean retryable = l != null && !anyResponse && !bodySent && served > 0;
         close();
-        if (l != null) l.serverFailed(cause, retryable);
+        if (l != null) l.serverFailed(cause, retryable, anyResponse);
     }
 
     @Override
