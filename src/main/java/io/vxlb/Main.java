@@ -144,6 +144,13 @@ public final class Main {
             if (version > 1) {
                 out.println("Java: " + System.getProperty("java.vm.name") + " " + Runtime.version());
                 out.println("Vert.x: " + Version.vertx());
+                // what the JVM runs with (bin/vxlb's settings, or the operator's), for support questions
+                StringBuilder gcs = new StringBuilder();
+                for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+                    if (gcs.length() > 0) gcs.append(", ");
+                    gcs.append(gc.getName());
+                }
+                out.println("JVM: max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB, collectors " + gcs);
                 out.println("Compatible with HAProxy 2.6 configuration syntax");
             }
             return 0;
@@ -167,6 +174,13 @@ public final class Main {
             return 1;
         }
         if (check) {
+            // the same building as start-up, so that nothing that cannot start passes -c
+            List<String> problems = ConfigCheck.problems(result.config());
+            for (String p : problems) err.println("[ALERT] " + p);
+            if (!problems.isEmpty()) {
+                err.println("[ALERT] Fatal errors found in configuration (" + problems.size() + " error" + (problems.size() == 1 ? "" : "s") + ").");
+                return 1;
+            }
             if (!quiet) out.println("Configuration file is valid");
             return 0;
         }

@@ -52,6 +52,42 @@ class MainJarIT {
         return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
     }
 
+    /** bin/vxlb as an operator runs it: the jar, with the launcher's JVM settings (or the operator's). */
+    private Result runLauncher(java.util.Map<String, String> env, String... args) throws IOException, InterruptedException {
+        Path launcher = Path.of("bin", "vxlb").toAbsolutePath();
+        assertTrue(Files.isExecutable(launcher), launcher + " must be executable");
+        List<String> cmd = new ArrayList<>(List.of(launcher.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().remove("VXLB_JAVA_OPTS");
+        pb.environment().put("JAVA_HOME", Path.of(java()).getParent().getParent().toString());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            fail(String.join(" ", cmd) + " did not finish within 60 s");
+        }
+        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+                new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theLauncherRunsTheJarWithAProxysJvmSettings() throws Exception {
+        Result r = runLauncher(java.util.Map.of(), "-vv");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("vxlb version"), r.out());
+        // -Xmx512m and the parallel collector (the JVM reports a little less than -Xmx as its max)
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("max heap (\\d+) MiB, collectors (.*)").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        int heap = Integer.parseInt(m.group(1));
+        assertTrue(heap > 400 && heap <= 512, "heap " + heap + " MiB");
+        assertTrue(m.group(2).contains("PS Scavenge"), m.group(2));
+
+        Result own = runLauncher(java.util.Map.of("VXLB_JAVA_OPTS", "-Xmx64m -XX:+UseSerialGC"), "-vv");
+        assertEquals(0, own.code(), own.err());
+        assertTrue(own.out().contains("collectors Copy"), "VXLB_JAVA_OPTS replaces the settings: " + own.out());
+    }
+
     static Stream<String> configs() throws IOException {
         try (Stream<Path> s = Files.list(CONFIGS)) {
             return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".cfg")).sorted().toList().stream();

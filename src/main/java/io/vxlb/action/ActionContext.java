@@ -41,4 +41,7 @@ public interface ActionContext extends Txn {
 
     /** A local reply ({@code return}): status, header lines as built, body. */
     void reply(int status, HeaderList headers, Buffer body);
+
+    /** {@code capture}: stores {@code value}, cut to the slot's length, in the frontend's capture slot. */
+    void capture(boolean request, int slot, String value);
 }

@@ -32,5 +32,6 @@ public final class HttpActions {
         ReturnAction.register(r);
         SetVarAction.register(r);
         SetStatusAction.register(r);
+        CaptureAction.register(r);
     }
 }

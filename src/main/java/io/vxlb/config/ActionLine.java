@@ -72,6 +72,25 @@ public final class ActionLine {
         }
     }
 
+    /**
+     * A new capture slot of the proxy ({@code http-request capture ... len N}, as
+     * {@code declare capture}); returns its index. Only in frontends and listens.
+     */
+    public int newCaptureSlot(int word, boolean request, int length) {
+        if (ctx.proxy.kind == ProxyKind.DEFAULTS || ctx.proxy.kind == ProxyKind.BACKEND) {
+            throw new ConfigException(word, "a capture slot ('len') can only be declared in a frontend or listen section",
+                    "declare it there ('declare capture request len N') and use 'id N' here");
+        }
+        return CaptureKeywords.addSlot(ctx.proxy, request, length);
+    }
+
+    /** The number of capture slots the proxy has declared so far on that side. */
+    public int captureSlots(boolean request) {
+        int n = 0;
+        for (Capture c : ctx.proxy.captures) if (c.request() == request) n++;
+        return n;
+    }
+
     /** Every word before the condition (or the end of the line) must have been read by {@code i}. */
     public void end(int i) {
         RuleKeywords.end(line, i);

@@ -29,7 +29,7 @@ final class BackendKeywords {
     private static final Set<String> NOT_ENFORCED = Set.of("minconn", "agent-check", "agent-inter", "agent-port", "observe",
             "slowstart", "on-error", "on-marked-down", "on-marked-up", "error-limit", "alpn", "check-alpn", "check-proto",
             "check-sni", "non-stick", "stick", "check-send-proxy", "send-proxy-v2-ssl", "send-proxy-v2-ssl-cn");
-    private static final Set<String> UNSUPPORTED = Set.of("redir", "namespace", "usesrc", "interface", "crt", "crl-file",
+    private static final Set<String> UNSUPPORTED = Set.of("redir", "namespace", "usesrc", "interface", "crl-file",
             "agent-send", "agent-addr", "set-proxy-v2-tlv-fmt", "proxy-v2-options", "socks4", "check-via-socks4", "proto", "ws",
             "log-proto", "health-check-port");
     private static final Set<String> FLAGS = Set.of("check", "no-check", "backup", "no-backup", "disabled", "enabled", "ssl",
@@ -65,7 +65,7 @@ final class BackendKeywords {
         });
         t.add("cookie", BACK_SIDE, Support.PARSED, "NAME insert|rewrite|prefix|passive, indirect, nocache, postonly, preserve, httponly, secure, domain D, attr A; Set-Cookie text, Cache-control: private, Cookie rewriting and the httplog cookie letters as HAProxy 2.6; a cookie naming a down server is load-balanced (new cookie). Parsed only: maxidle, maxlife (no dates), dynamic",
                 (ctx, line) -> ctx.proxy.cookie = cookie(line));
-        t.add("server", BACK_RULES, Support.SUPPORTED, "NAME ADDR[:PORT]; enforced: check, inter, fastinter, downinter, rise, fall, port, addr, weight, backup, disabled, track, id, cookie, maxconn, maxqueue (queues per server and per backend, HTTP and TCP), source ADDR (connections and checks bind ADDR; a port range is parsed with a warning), ssl with verify none | ca-file FILE (verify required, HAProxy's default), verifyhost NAME, sni str(NAME); parsed with a warning per use: minconn, agent-check, observe, slowstart, on-error...; refused: crt, send-proxy, a non-constant sni",
+        t.add("server", BACK_RULES, Support.SUPPORTED, "NAME ADDR[:PORT]; enforced: check, inter, fastinter, downinter, rise, fall, port, addr, weight, backup, disabled, track, id, cookie, maxconn, maxqueue (queues per server and per backend, HTTP and TCP), source ADDR (connections and checks bind ADDR; a port range is parsed with a warning), ssl with verify none | ca-file FILE (verify required, HAProxy's default), verifyhost NAME (checked when no SNI is sent), sni str(NAME), crt FILE (client certificate; ca-base/crt-base apply); parsed with a warning per use: minconn, agent-check, observe, slowstart, on-error...; refused: send-proxy, crl-file, a non-constant sni",
                 BackendKeywords::server);
         t.add("default-server", BACK_SIDE, Support.SUPPORTED, "defaults for the server lines that follow (the options of server, enforced as there)", (ctx, line) -> {
             for (int i = 1; i < line.size(); i++) {
@@ -333,7 +333,8 @@ final class BackendKeywords {
                             "write 'sni str(NAME)' (a per-request expression such as req.hdr(host) is not supported yet)");
                     b.sni = m.group(1);
                 }
-                case "ca-file" -> b.caFile = ProxyKeywords.stringArg(line, ++i, "a CA file (PEM)");
+                case "ca-file" -> b.caFile = ctx.caPath(ProxyKeywords.stringArg(line, ++i, "a CA file (PEM)"));
+                case "crt" -> b.crt = ctx.crtPath(ProxyKeywords.stringArg(line, ++i, "a PEM file (certificate chain and key)"));
                 case "verifyhost" -> b.verifyHost = ProxyKeywords.stringArg(line, ++i, "a host name");
                 case "observe" -> {
                     String v = ProxyKeywords.stringArg(line, ++i, "layer4 or layer7");

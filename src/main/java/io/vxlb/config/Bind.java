@@ -8,10 +8,32 @@ import java.util.List;
  * wildcard or address is IPv6 ({@code ipv6@}, {@code :::80}).
  */
 public record Bind(Location location, String host, int port, boolean ipv6, String name, boolean ssl,
-                   List<String> certificates, List<String> alpn, int maxconn, int backlog) {
+                   List<String> certificates, List<String> alpn, int maxconn, int backlog, Tls tls) {
     public Bind {
         certificates = List.copyOf(certificates);
         alpn = List.copyOf(alpn);
+        if (tls == null) tls = Tls.NONE;
+    }
+
+    public Bind(Location location, String host, int port, boolean ipv6, String name, boolean ssl,
+                List<String> certificates, List<String> alpn, int maxconn, int backlog) {
+        this(location, host, port, ipv6, name, ssl, certificates, alpn, maxconn, backlog, Tls.NONE);
+    }
+
+    /**
+     * TLS settings of a bind beyond {@code crt}: {@code crt-list} files (read when the listener
+     * starts, see proxy/BindCertificates), {@code ca-file} and {@code verify} for client
+     * certificates. {@code verify} is "none" (no certificate asked, HAProxy's default),
+     * "optional" or "required". {@code crtBase}: the global {@code crt-base}, for the relative
+     * certificate paths inside crt-list files. {@code strictSni}: a handshake whose SNI matches
+     * no certificate (or that has none) is refused instead of getting the default one.
+     */
+    public record Tls(List<String> crtLists, String caFile, String verify, String crtBase, boolean strictSni) {
+        public static final Tls NONE = new Tls(List.of(), null, "none", null, false);
+
+        public Tls {
+            crtLists = List.copyOf(crtLists);
+        }
     }
 
     /** Address to hand to the socket layer. */
@@ -22,6 +44,6 @@ public record Bind(Location location, String host, int port, boolean ipv6, Strin
 
     /** The same bind noted at another place (compares binds across configuration texts). */
     public Bind withLocation(Location where) {
-        return new Bind(where, host, port, ipv6, name, ssl, certificates, alpn, maxconn, backlog);
+        return new Bind(where, host, port, ipv6, name, ssl, certificates, alpn, maxconn, backlog, tls);
     }
 }

@@ -21,8 +21,10 @@ import java.util.stream.Stream;
  */
 public final class ConfigParser {
     private static final Pattern PROXY_NAME = Pattern.compile("[A-Za-z0-9_.:-]+");
-    private static final List<String> UNSUPPORTED_SECTIONS = List.of("program", "cache", "ring", "http-errors",
+    private static final List<String> UNSUPPORTED_SECTIONS = List.of("program", "cache", "ring",
             "mailers", "fcgi-app", "crt-store", "traces", "log-forward");
+    private static final List<String> SECTION_WORDS = List.of("global", "defaults", "frontend", "backend", "listen", "dynamic-update",
+            "http-errors", "program", "cache", "ring", "mailers", "fcgi-app", "crt-store", "traces", "log-forward", "peers", "userlist", "resolvers");
     private static final List<String> IGNORED_SECTIONS = List.of("peers", "userlist", "resolvers");
 
     private final Function<String, String> env;
@@ -176,6 +178,7 @@ public final class ConfigParser {
         boolean openSection(ConfigLine line) {
             String w = line.arg(0);
             ctx.line = line;
+            if (SECTION_WORDS.contains(w)) ctx.httpErrors = null;
             switch (w) {
                 case "global" -> {
                     current = "global";
@@ -188,6 +191,20 @@ public final class ConfigParser {
                 }
                 case "defaults", "frontend", "backend", "listen" -> {
                     openProxy(line, ProxyKind.valueOf(w.toUpperCase(java.util.Locale.ROOT)));
+                    return true;
+                }
+                case "http-errors" -> {
+                    current = "http-errors";
+                    ctx.proxy = null;
+                    ctx.httpErrors = null;
+                    ctx.sectionLabel = "http-errors";
+                    ctx.keyword = "http-errors";
+                    if (!line.has(1)) throw new ConfigException(0, "missing name for http-errors section", "write 'http-errors NAME'");
+                    if (!PROXY_NAME.matcher(line.arg(1)).matches()) throw new ConfigException(1, "invalid name '" + line.arg(1) + "': only letters, digits, '-', '_', '.' and ':' are allowed", null);
+                    ctx.sectionLabel = "http-errors " + line.arg(1);
+                    if (ctx.httpErrorSections.containsKey(line.arg(1))) throw new ConfigException(1, "http-errors section '" + line.arg(1) + "' already exists", "give each http-errors section its own name");
+                    ctx.httpErrors = new ArrayList<>();
+                    ctx.httpErrorSections.put(line.arg(1), ctx.httpErrors);
                     return true;
                 }
                 case "dynamic-update" -> {
@@ -331,10 +348,12 @@ public final class ConfigParser {
                         "start with a section line ('global', 'defaults', 'frontend NAME', 'backend NAME' or 'listen NAME')");
             }
             if (current.equals("ignored")) return;
+            if (current.equals("http-errors") && ctx.httpErrors == null) return;  // header was broken; already reported
             if (current.equals("proxy") && ctx.proxy == null) return;  // header was broken; already reported
             int sectionBit = switch (current) {
                 case "global" -> Section.GLOBAL;
                 case "dynamic-update" -> Section.DYNAMIC_UPDATE;
+                case "http-errors" -> Section.HTTP_ERRORS;
                 default -> Section.of(ctx.proxy.kind);
             };
             ConfigLine l = line;
@@ -388,7 +407,13 @@ public final class ConfigParser {
 
         ParseResult finish(List<String> files) {
             List<Proxy> built = new ArrayList<>();
-            for (ProxyBuilder b : proxies) built.add(b.build());
+            String hostname = ctx.global.logSendHostname;
+            ctx.global.logs.replaceAll(t -> t.settled(hostname));
+            for (ProxyBuilder b : proxies) {
+                b.logs.replaceAll(t -> t.settled(hostname));
+                b.resolvedErrorPages = ErrorFileKeywords.resolve(ctx, b, ctx.httpErrorSections);
+                built.add(b.build());
+            }
             new ConfigValidator(ctx).validate(built);
             if (!ctx.parsedOnlyUsed.isEmpty()) {
                 // One line, not one per keyword: the list shrinks as the runtime lands.

@@ -122,6 +122,11 @@ final class ConfigValidator {
         } else if (s.caFile() != null && !new java.io.File(s.caFile()).canRead()) {
             ctx.error(s.location(), label, "server", "'server " + p.name() + "/" + s.name() + "': cannot read ca-file '" + s.caFile() + "'", "give a readable PEM file of CA certificates");
         }
+        if (s.crt() != null && !new java.io.File(s.crt()).canRead()) {
+            // HAProxy: "unable to load SSL private key from PEM file"; crt-base applies to a relative path
+            ctx.error(s.location(), label, "server", "'server " + p.name() + "/" + s.name() + "': cannot read crt '" + s.crt() + "'",
+                    "give a readable PEM file with the client certificate chain and its key");
+        }
     }
 
     private void backendRef(Proxy from, String name, Location at, String kw) {

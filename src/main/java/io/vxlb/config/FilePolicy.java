@@ -200,6 +200,31 @@ public final class FilePolicy {
                         out.add(e.getMessage());
                     }
                 }
+                // crt-list files and client CA files are read at start too (config branch)
+                for (String list : b.tls().crtLists()) {
+                    try {
+                        readableFileOrDir(list, "crt-list");
+                    } catch (Refused e) {
+                        out.add(e.getMessage());
+                    }
+                }
+                if (b.tls().caFile() != null) {
+                    try {
+                        readableFileOrDir(b.tls().caFile(), "ca-file");
+                    } catch (Refused e) {
+                        out.add(e.getMessage());
+                    }
+                }
+            }
+            for (Server s : p.servers()) {
+                for (String f : new String[] {s.caFile(), s.crt()}) {
+                    if (f == null) continue;
+                    try {
+                        readableFileOrDir(f, "server TLS file");
+                    } catch (Refused e) {
+                        out.add(e.getMessage());
+                    }
+                }
             }
         }
         for (MapUpdate u : c.mapUpdates()) {
@@ -219,10 +244,20 @@ public final class FilePolicy {
         return out;
     }
 
-    /** The certificates (files or directories) a configuration's binds name. */
+    /** The TLS files a configuration names: bind certificates (files or directories), crt-lists, client CA files, server ca-file and crt. */
     public static List<Path> namedCerts(Config c) {
         List<Path> out = new ArrayList<>();
-        for (Proxy p : c.proxies()) for (Bind b : p.binds()) for (String crt : b.certificates()) out.add(Path.of(crt));
+        for (Proxy p : c.proxies()) {
+            for (Bind b : p.binds()) {
+                for (String crt : b.certificates()) out.add(Path.of(crt));
+                for (String list : b.tls().crtLists()) out.add(Path.of(list));
+                if (b.tls().caFile() != null) out.add(Path.of(b.tls().caFile()));
+            }
+            for (Server s : p.servers()) {
+                if (s.caFile() != null) out.add(Path.of(s.caFile()));
+                if (s.crt() != null) out.add(Path.of(s.crt()));
+            }
+        }
         return out;
     }
 }

@@ -10,6 +10,10 @@ final class GlobalBuilder {
     int maxconn, nbthread, maxconnrate;
     long hardStopAfter;
     String logTag = "haproxy";
+    /** {@code ca-base}/{@code crt-base}: applied to relative TLS paths of the bind and server lines that follow, as HAProxy. */
+    String caBase, crtBase;
+    /** {@code log-send-hostname [NAME]}: the hostname in syslog headers; null: none. */
+    String logSendHostname;
     final List<LogTarget> logs = new ArrayList<>();
     final List<GlobalSection.StatsSocket> statsSockets = new ArrayList<>();
     final Map<String, String> tune = new LinkedHashMap<>();

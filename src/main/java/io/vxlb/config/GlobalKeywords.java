@@ -40,12 +40,29 @@ final class GlobalKeywords {
     };
 
     static void register(KeywordTable t) {
-        t.add("log", GLOBAL | Section.ALL_PROXIES, Support.PARSED, "targets: ADDR[:PORT] (UDP syslog), stdout, stderr; 'log global' in proxies",
+        for (String kw : new String[] {"ca-base", "crt-base"}) {
+            t.add(kw, GLOBAL, Support.SUPPORTED, "directory for relative " + (kw.equals("ca-base") ? "ca-file and crl-file" : "crt and crt-list") + " paths of the bind and server lines that follow", (ctx, line) -> {
+                need(line, 1, "a directory");
+                ProxyKeywords.noExtra(line, 2);
+                if (kw.equals("ca-base") ? ctx.global.caBase != null : ctx.global.crtBase != null) {
+                    throw new ConfigException(0, "'" + kw + "' already specified", "keep one '" + kw + "' line");
+                }
+                if (kw.equals("ca-base")) ctx.global.caBase = line.arg(1);
+                else ctx.global.crtBase = line.arg(1);
+            });
+        }
+        t.add("log", GLOBAL | Section.ALL_PROXIES, Support.PARSED, "targets: ADDR[:PORT] (UDP syslog), unix datagram sockets (/dev/log, unix@PATH), stdout, stderr; len 80-65535, format local (default) rfc3164 rfc5424 priority short timed iso raw, sample R:S; 'log global' in proxies",
                 (ctx, line) -> ProxyKeywords.parseLog(ctx, line));
-        t.add("log-tag", GLOBAL | Section.ALL_PROXIES, Support.PARSED, "syslog tag", (ctx, line) -> {
+        t.add("log-tag", GLOBAL | Section.ALL_PROXIES, Support.SUPPORTED, "syslog tag (global, or per proxy for its lines)", (ctx, line) -> {
             need(line, 1, "a tag");
             ProxyKeywords.noExtra(line, 2);
             if (ctx.proxy == null) ctx.global.logTag = line.arg(1);
+            else ctx.proxy.logTag = line.arg(1);
+        });
+        t.add("log-send-hostname", GLOBAL, Support.SUPPORTED, "[NAME]: the hostname field of syslog headers (default: the system's); switches the default log format to rfc3164", (ctx, line) -> {
+            ProxyKeywords.noExtra(line, 2);
+            if (ctx.global.logSendHostname != null) ctx.warn(line, 0, "'log-send-hostname' already specified; the last one wins", null);
+            ctx.global.logSendHostname = line.has(1) ? line.arg(1) : systemHostname();
         });
         t.add("maxconn", GLOBAL | Section.FRONT_SIDE, Support.PARSED, "limits concurrent client connections (frontend falls back to global); extra connections are held unread until a place frees (HAProxy: kernel backlog)", (ctx, line) -> {
             int v = ProxyKeywords.intArg(line, 1, "connection count");
@@ -85,6 +102,21 @@ final class GlobalKeywords {
             ctx.global.tune.put(line.arg(0), line.arg(1));
             ctx.warn(line, 0, "'" + line.arg(0) + "' is ignored: the JVM and Netty size their own buffers", null);
         });
+    }
+
+    /** The system's host name, as HAProxy's gethostname() at start-up. */
+    private static String systemHostname() {
+        try {
+            String h = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
+            if (!h.isEmpty()) return h;
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: ask the resolver
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
     }
 
     /** Tune settings arrive as "tune.bufsize 16384"; all of them share one table entry. */

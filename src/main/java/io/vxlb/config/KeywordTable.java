@@ -39,6 +39,8 @@ public final class KeywordTable {
         BackendKeywords.register(this);
         CheckKeywords.register(this);
         DynamicUpdateKeywords.register(this);
+        ErrorFileKeywords.register(this);
+        CaptureKeywords.register(this);
     }
 
     public static KeywordTable instance() {

@@ -4,15 +4,37 @@ import java.util.List;
 
 /**
  * A {@code log} line: {@code global} (use the global section's targets), or a target address
- * ({@code 127.0.0.1[:514]}, {@code udp@...}, {@code stdout}, {@code stderr}) with facility,
- * optional max level, min level and format (rfc3164, rfc5424, raw, short...), and the
+ * ({@code 127.0.0.1[:514]}, {@code udp@...}, a unix datagram socket {@code /dev/log} or
+ * {@code unix@/path}, {@code stdout}, {@code stderr}) with facility, optional max level, min
+ * level and format (local, rfc3164, rfc5424, priority, short, timed, iso, raw), and the
  * {@code sample RANGES:SIZE} that sends only some of the lines (null: every line).
+ * {@code hostname}: the global {@code log-send-hostname} (null: none sent).
  */
 public record LogTarget(Location location, boolean global, String address, int length, String format,
-                        String facility, String level, String minLevel, Sample sample) {
+                        String facility, String level, String minLevel, Sample sample, String hostname) {
     public LogTarget(Location location, boolean global, String address, int length, String format,
                      String facility, String level, String minLevel) {
-        this(location, global, address, length, format, facility, level, minLevel, null);
+        this(location, global, address, length, format, facility, level, minLevel, null, null);
+    }
+
+    public LogTarget(Location location, boolean global, String address, int length, String format,
+                     String facility, String level, String minLevel, Sample sample) {
+        this(location, global, address, length, format, facility, level, minLevel, sample, null);
+    }
+
+    /**
+     * The target once the global section is known: {@code log-send-hostname}, and the format a
+     * line without {@code format} gets (HAProxy: "local", or "rfc3164" when a hostname is sent).
+     */
+    public LogTarget settled(String sendHostname) {
+        String f = format != null ? format : sendHostname != null ? "rfc3164" : "local";
+        return new LogTarget(location, global, address, length, f, facility, level, minLevel, sample, sendHostname);
+    }
+
+    /** The socket path of a unix datagram target ({@code /dev/log}, {@code unix@/run/x.sock}); null for others. */
+    public String unixPath() {
+        if (address.startsWith("unix@")) return address.substring(5);
+        return address.startsWith("/") ? address : null;
     }
 
     /**

@@ -21,6 +21,10 @@ public final class ParseContext {
     /** Proxies (by location) with a bind line in error: "no bind line" would only repeat that error. */
     final Set<Location> brokenBinds = new HashSet<>();
     ProxyBuilder proxy;
+    /** The {@code errorfile} entries of the open {@code http-errors} section; null outside one. */
+    List<ErrorPageSpec> httpErrors;
+    /** Every {@code http-errors} section by name, for {@code errorfiles NAME}. */
+    final Map<String, List<ErrorPageSpec>> httpErrorSections = new LinkedHashMap<>();
     String sectionLabel = "";
     String keyword = "";
     boolean negated;
@@ -41,6 +45,21 @@ public final class ParseContext {
 
     void warn(Location loc, String section, String kw, String message, String hint) {
         diagnostics.add(new Diagnostic(Diagnostic.Severity.WARNING, loc, section, kw, message, hint));
+    }
+
+    /** A {@code ca-file}/{@code crl-file} path with {@code ca-base} applied when it is relative. */
+    String caPath(String path) {
+        return based(global.caBase, path);
+    }
+
+    /** A {@code crt}/{@code crt-list} path with {@code crt-base} applied when it is relative. */
+    String crtPath(String path) {
+        return based(global.crtBase, path);
+    }
+
+    private static String based(String base, String path) {
+        if (base == null || path.startsWith("/")) return path;
+        return base.endsWith("/") ? base + path : base + "/" + path;
     }
 
     boolean negated() {

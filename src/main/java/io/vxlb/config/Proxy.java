@@ -16,7 +16,8 @@ public record Proxy(
         List<Redirect> redirects, List<BackendSwitch> backendSwitches, String defaultBackend, Location defaultBackendLocation,
         List<UseServerRule> useServerRules, List<Capture> captures, String monitorUri,
         CookiePersistence cookie, Balance balance, HashType hashType, CheckSettings checks,
-        List<Server> servers, StatsSettings stats, boolean disabled, int id) {
+        List<Server> servers, StatsSettings stats, boolean disabled, int id,
+        List<ErrorPageSpec> errorPages, String logTag, LogFormatSpec uniqueIdFormat, String uniqueIdHeader) {
 
     public Proxy {
         binds = List.copyOf(binds);
@@ -29,6 +30,7 @@ public record Proxy(
         useServerRules = List.copyOf(useServerRules);
         captures = List.copyOf(captures);
         servers = List.copyOf(servers);
+        errorPages = List.copyOf(errorPages);
     }
 
     public Optional<Server> server(String serverName) {

@@ -29,6 +29,11 @@ final class ProxyBuilder {
     ForwardFor forwardFor;
     OriginalTo originalTo;
     boolean logGlobal;
+    /** {@code unique-id-format} and {@code unique-id-header}; null: none. */
+    Proxy.LogFormatSpec uniqueIdFormat;
+    String uniqueIdHeader;
+    /** {@code log-tag} of the proxy (its defaults'); null: the global one. */
+    String logTag;
     List<LogTarget> logs = new ArrayList<>();
     Proxy.LogFormatSpec logFormat;
     String monitorUri;
@@ -52,6 +57,10 @@ final class ProxyBuilder {
     String defaultBackend;
     Location defaultBackendLocation;
     List<Capture> captures = new ArrayList<>();
+    /** errorfile/errorloc entries ({@link ErrorPageSpec}) and errorfiles imports, in order; inherited from defaults. */
+    List<Object> errorPages = new ArrayList<>();
+    /** {@link #errorPages} with the imports resolved, set when parsing ends. */
+    List<ErrorPageSpec> resolvedErrorPages = List.of();
 
     /** ACL names that came with the defaults section's rules, and the section's name. */
     final java.util.Map<String, String> inheritedAclNames = new java.util.HashMap<>();
@@ -114,6 +123,9 @@ final class ProxyBuilder {
         forwardFor = d.forwardFor;
         originalTo = d.originalTo;
         logGlobal = d.logGlobal;
+        logTag = d.logTag;
+        uniqueIdFormat = d.uniqueIdFormat;
+        uniqueIdHeader = d.uniqueIdHeader;
         logs = new ArrayList<>(d.logs);
         logFormat = d.logFormat;
         monitorUri = d.monitorUri;
@@ -140,6 +152,7 @@ final class ProxyBuilder {
         defaultBackend = kind != ProxyKind.BACKEND ? d.defaultBackend : null;
         defaultBackendLocation = kind != ProxyKind.BACKEND ? d.defaultBackendLocation : null;
         captures = new ArrayList<>();
+        errorPages = new ArrayList<>(d.errorPages);
         // HAProxy 2.5+: the rules of a (named) defaults section are evaluated before the proxy's
         // own, with the ACLs declared there
         httpRequestRules.addAll(d.httpRequestRules);
@@ -167,6 +180,7 @@ final class ProxyBuilder {
         return new Proxy(name, kind, location, defaultsName, mode, binds, maxconn, backlog, fullconn, t, retries, o,
                 logGlobal, logs, logFormat, acls, httpRequestRules, httpResponseRules, redirects, backendSwitches,
                 kind.hasFrontend() ? defaultBackend : null, kind.hasFrontend() ? defaultBackendLocation : null, useServerRules, captures, monitorUri,
-                cookie, balance, hashType, checks, servers, stats, disabled, id);
+                cookie, balance, hashType, checks, servers, stats, disabled, id,
+                resolvedErrorPages, logTag, kind.hasFrontend() ? uniqueIdFormat : null, kind.hasFrontend() ? uniqueIdHeader : null);
     }
 }

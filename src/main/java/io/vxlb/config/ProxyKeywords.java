@@ -22,7 +22,7 @@ final class ProxyKeywords {
     static final List<String> LEVELS = List.of("emerg", "alert", "crit", "err", "warning", "notice", "info", "debug");
 
     /** Bind options whose name in the address position means the address was left out. */
-    private static final Set<String> BIND_OPTIONS = Set.of("name", "ssl", "crt", "alpn", "maxconn", "backlog", "v6only", "v4v6");
+    private static final Set<String> BIND_OPTIONS = Set.of("name", "ssl", "crt", "crt-list", "ca-file", "verify", "alpn", "maxconn", "backlog", "v6only", "v4v6");
 
     static void register(KeywordTable t) {
         t.add("mode", ALL_PROXIES, Support.PARSED, "http or tcp", (ctx, line) -> {
@@ -35,7 +35,7 @@ final class ProxyKeywords {
             noExtra(line, 2);
             ctx.proxy.modeSet = true;
         });
-        t.add("bind", FRONTEND | LISTEN, Support.PARSED, "ADDR:PORT, *:PORT, :PORT, ipv6@, port ranges, comma lists; options name, ssl, crt, alpn, maxconn, backlog",
+        t.add("bind", FRONTEND | LISTEN, Support.PARSED, "ADDR:PORT, *:PORT, :PORT, ipv6@, port ranges, comma lists; options name, ssl, crt (file or directory), crt-list (plain lines with SNI filters), ca-file + verify none|optional|required (client certificates), alpn, maxconn, backlog",
                 (ctx, line) -> addBinds(ctx, line, 1));
         t.add("backlog", FRONT_SIDE, Support.PARSED, "listen queue length", (ctx, line) -> {
             ctx.proxy.backlog = intArg(line, 1, "backlog");
@@ -166,15 +166,8 @@ final class ProxyKeywords {
                 {"stick", "stick tables are not supported yet: use 'cookie' persistence"},
                 {"http-after-response", "not supported yet: use 'http-response'"},
                 {"http-error", "not supported yet"},
-                {"errorfile", "custom error pages are not supported yet"},
-                {"errorfiles", "custom error pages are not supported yet"},
-                {"errorloc", "custom error pages are not supported yet"},
-                {"errorloc302", "custom error pages are not supported yet"},
-                {"errorloc303", "custom error pages are not supported yet"},
                 {"compression", "compression is not supported yet"},
                 {"filter", "filters are not supported"},
-                {"unique-id-format", "not supported yet"},
-                {"unique-id-header", "not supported yet"},
                 {"force-persist", "not supported yet"},
                 {"ignore-persist", "not supported yet"},
                 {"persist", "not supported yet"},
@@ -182,7 +175,6 @@ final class ProxyKeywords {
                 {"server-template", "not supported yet: list the servers"},
                 {"email-alert", "not supported: watch the log or the admin API's server states"},
                 {"rate-limit", "not supported yet"},
-                {"declare", "not supported yet"},
                 {"load-server-state-from-file", "server states are shared by the vxlb cluster instead"},
                 {"external-check", "external checks are not supported"},
                 {"source", "proxy-wide 'source' is not supported yet: put 'source ADDR' on each server line, or 'default-server source ADDR' before them"},
@@ -389,6 +381,9 @@ final class ProxyKeywords {
         String name = null;
         boolean ssl = false;
         List<String> certs = new ArrayList<>();
+        List<String> crtLists = new ArrayList<>();  // bind TLS (config branch): crt-list, ca-file, verify
+        String caFile = null, verify = null;
+        boolean strictSni = false;
         List<String> alpn = new ArrayList<>();
         int maxconn = 0, backlog = 0;
         boolean v6only = false;
@@ -397,28 +392,43 @@ final class ProxyKeywords {
             switch (o) {
                 case "name" -> name = stringArg(line, ++i, "a name");
                 case "ssl" -> ssl = true;
-                case "crt" -> certs.add(stringArg(line, ++i, "a PEM file or directory"));
+                case "crt" -> certs.add(ctx.crtPath(stringArg(line, ++i, "a PEM file or directory")));
+                // HAProxy applies crt-base to the certificates inside the list, not to the list itself
+                case "strict-sni" -> strictSni = true;
+                case "crt-list" -> crtLists.add(stringArg(line, ++i, "a crt-list file"));
+                case "ca-file" -> caFile = ctx.caPath(stringArg(line, ++i, "a CA file (PEM) for client certificates"));
+                case "verify" -> {
+                    verify = stringArg(line, ++i, "none, optional or required");
+                    if (!List.of("none", "optional", "required").contains(verify)) {
+                        throw new ConfigException(i, "unknown verify mode '" + verify + "'", "use 'none', 'optional' or 'required'");
+                    }
+                }
                 case "alpn" -> alpn.addAll(List.of(stringArg(line, ++i, "a protocol list (e.g. h2,http/1.1)").split(",")));
                 case "maxconn" -> maxconn = intArg(line, ++i, "connection count");
                 case "backlog" -> backlog = intArg(line, ++i, "backlog");
                 case "v6only" -> v6only = true;
                 case "v4v6", "defer-accept", "tfo", "transparent-off", "no-sslv3", "no-tlsv10", "no-tlsv11", "no-tls-tickets",
-                     "prefer-client-ciphers", "strict-sni", "allow-0rtt" ->
+                     "prefer-client-ciphers", "allow-0rtt" ->
                         ctx.warn(line, i, "bind option '" + o + "' has no effect in vxlb and is ignored", null);
                 case "process", "thread", "id", "nice", "ciphers", "ciphersuites", "ssl-min-ver", "ssl-max-ver", "curves", "ecdhe",
                      "interface", "mss", "npn", "level", "mode", "user", "group", "uid", "gid", "tcp-ut", "severity-output" -> {
                     stringArg(line, ++i, "a value for '" + o + "'");
                     ctx.warn(line, i - 1, "bind option '" + o + "' has no effect in vxlb and is ignored", null);
                 }
-                case "accept-proxy", "transparent", "crt-list", "ca-file", "verify", "crl-file", "namespace", "generate-certificates",
+                case "accept-proxy", "transparent", "crl-file", "namespace", "generate-certificates",
                      "proto", "expose-fd", "ca-sign-file", "quic-cc-algo" ->
                         throw new ConfigException(i, "bind option '" + o + "' is not supported by vxlb", null);
                 default -> throw new ConfigException(i, "unknown bind option '" + o + "'",
-                        ClosestName.hint(o, List.of("name", "ssl", "crt", "alpn", "maxconn", "backlog", "v6only", "v4v6")));
+                        ClosestName.hint(o, List.of("name", "ssl", "crt", "crt-list", "ca-file", "verify", "alpn", "maxconn", "backlog", "v6only", "v4v6")));
             }
         }
-        if (ssl && certs.isEmpty()) throw new ConfigException(first, "'ssl' on a bind line needs a certificate", "add 'crt /path/to/cert.pem' (certificate chain and key in one PEM file)");
-        if (!ssl && !certs.isEmpty()) ctx.warn(line, first, "'crt' without 'ssl': the address will serve plain text", "add 'ssl'");
+        if (ssl && certs.isEmpty() && crtLists.isEmpty()) throw new ConfigException(first, "'ssl' on a bind line needs a certificate", "add 'crt /path/to/cert.pem' (certificate chain and key in one PEM file) or 'crt-list FILE'");
+        if (!ssl && (!certs.isEmpty() || !crtLists.isEmpty())) ctx.warn(line, first, "'crt' without 'ssl': the address will serve plain text", "add 'ssl'");
+        if (verify != null && !verify.equals("none") && caFile == null) {
+            // HAProxy: "verify is enabled but no CA file specified"
+            throw new ConfigException(first, "verify is enabled but no CA file specified", "add 'ca-file FILE' with the CAs that sign client certificates");
+        }
+        Bind.Tls tls = new Bind.Tls(crtLists, caFile, verify == null ? "none" : verify, ctx.crtPath(""), strictSni);
         for (String part : text.split(",")) {
             Address a;
             try {
@@ -427,7 +437,7 @@ final class ProxyKeywords {
                 throw new ConfigException(first, e.getMessage());
             }
             for (int p = a.port(); p <= a.portEnd(); p++) {
-                ctx.proxy.binds.add(new Bind(line.location(first), a.host(), p, a.ipv6() || v6only, name, ssl, certs, alpn, maxconn, backlog));
+                ctx.proxy.binds.add(new Bind(line.location(first), a.host(), p, a.ipv6() || v6only, name, ssl, certs, alpn, maxconn, backlog, tls));
             }
         }
     }
@@ -445,20 +455,28 @@ final class ProxyKeywords {
             throw new ConfigException(1, "'" + address + "' is a facility: the log address is missing",
                     "write 'log ADDRESS " + address + "', e.g. 'log 127.0.0.1 " + address + "' or 'log stdout format raw " + address + "'");
         }
-        if (!address.equals("stdout") && !address.equals("stderr")) {
+        if (address.startsWith("unix@") && address.length() > 5 || address.startsWith("/")) {
+            // a unix datagram socket (syslog's /dev/log): sent through Netty's epoll transport (log/LogSink)
+            String path = address.startsWith("unix@") ? address.substring(5) : address;
+            if (path.length() > 107) throw new ConfigException(1, "unix socket path '" + path + "' is too long", "a unix socket path has at most 107 bytes");
+        } else if (!address.equals("stdout") && !address.equals("stderr")) {
+            if (address.matches("(abns|fd|ring)@.*")) {
+                throw new ConfigException(1, "log address '" + address + "' is not supported by vxlb", "use a UDP address, a unix socket path (/dev/log), stdout or stderr");
+            }
             try {
                 Address.parse(address, false);
             } catch (IllegalArgumentException e) {
-                if (!address.startsWith("/")) throw new ConfigException(1, e.getMessage());
+                throw new ConfigException(1, e.getMessage());
             }
         }
         int i = 2, len = 1024;
-        String format = "rfc3164";
+        String format = null;  // HAProxy's default is settled when parsing ends (LogTarget.settled)
         LogTarget.Sample sample = null;
         while (line.has(i)) {
             String w = line.arg(i);
             if (w.equals("len")) {
                 len = intArg(line, i + 1, "length");
+                if (len < 80 || len > 65535) throw new ConfigException(i + 1, "invalid log length '" + line.arg(i + 1) + "', must be between 80 and 65535", null);
                 i += 2;
             } else if (w.equals("format")) {
                 format = stringArg(line, i + 1, "a format");

@@ -10,6 +10,8 @@ public final class Section {
     public static final int LISTEN = 8;
     public static final int BACKEND = 16;
     public static final int DYNAMIC_UPDATE = 32;
+    /** {@code http-errors NAME}: only {@code errorfile} lines. */
+    public static final int HTTP_ERRORS = 64;
 
     public static final int PROXIES = FRONTEND | LISTEN | BACKEND;
     public static final int ALL_PROXIES = DEFAULTS | PROXIES;
@@ -31,7 +33,7 @@ public final class Section {
     /** "defaults | frontend | listen | backend" style list, like HAProxy's documentation. */
     public static String describe(int mask) {
         StringBuilder sb = new StringBuilder();
-        String[] names = {"global", "defaults", "frontend", "listen", "backend", "dynamic-update"};
+        String[] names = {"global", "defaults", "frontend", "listen", "backend", "dynamic-update", "http-errors"};
         for (int i = 0; i < names.length; i++) {
             if ((mask & (1 << i)) != 0) {
                 if (sb.length() > 0) sb.append(" | ");

@@ -6,7 +6,8 @@ package io.vxlb.config;
  * {@code trackBackend} is this server's own backend when {@code track SERVER} names no backend.
  * TLS to the server ({@code ssl}): certificates verified against {@code caFile} unless
  * {@code verifyNone}; {@code sni} the name sent (a {@code str()} value), {@code verifyHost} the
- * name the certificate must carry (default: the SNI name when there is one).
+ * name the certificate must carry when no SNI is sent (with SNI, HAProxy checks the SNI name), {@code crt} the
+ * client certificate (chain and key in one PEM file) offered when the server asks for one.
  */
 public record Server(String name, Location location, String address, int port, int id,
                      boolean check, long inter, long fastinter, long downinter, int rise, int fall,
@@ -14,7 +15,20 @@ public record Server(String name, Location location, String address, int port, i
                      int weight, int maxconn, int minconn, int maxqueue,
                      boolean backup, boolean disabled, String trackBackend, String trackServer,
                      String cookie, String source, boolean ssl, boolean sendProxy, String sni,
-                     boolean verifyNone, boolean observeLayer7, String caFile, String verifyHost) {
+                     boolean verifyNone, boolean observeLayer7, String caFile, String verifyHost, String crt) {
+
+    /** Without a client certificate ({@code crt}). */
+    public Server(String name, Location location, String address, int port, int id,
+                  boolean check, long inter, long fastinter, long downinter, int rise, int fall,
+                  int checkPort, String checkAddress, boolean checkSsl, boolean agentCheck,
+                  int weight, int maxconn, int minconn, int maxqueue,
+                  boolean backup, boolean disabled, String trackBackend, String trackServer,
+                  String cookie, String source, boolean ssl, boolean sendProxy, String sni,
+                  boolean verifyNone, boolean observeLayer7, String caFile, String verifyHost) {
+        this(name, location, address, port, id, check, inter, fastinter, downinter, rise, fall, checkPort, checkAddress, checkSsl,
+                agentCheck, weight, maxconn, minconn, maxqueue, backup, disabled, trackBackend, trackServer, cookie, source, ssl,
+                sendProxy, sni, verifyNone, observeLayer7, caFile, verifyHost, null);
+    }
 
     public boolean tracks() {
         return trackServer != null;

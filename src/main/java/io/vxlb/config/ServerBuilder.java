@@ -21,7 +21,7 @@ final class ServerBuilder {
     String trackBackend, trackServer;
     String cookie, source;
     boolean ssl, sendProxy, verifyNone, observeLayer7;
-    String sni, caFile, verifyHost;
+    String sni, caFile, verifyHost, crt;
 
     ServerBuilder copy() {
         ServerBuilder b = new ServerBuilder();
@@ -50,6 +50,7 @@ final class ServerBuilder {
         b.sni = sni;
         b.caFile = caFile;
         b.verifyHost = verifyHost;
+        b.crt = crt;
         return b;
     }
 
@@ -57,6 +58,6 @@ final class ServerBuilder {
         return new Server(name, location, address, port, id, check, inter, fastinter > 0 ? fastinter : inter,
                 downinter > 0 ? downinter : inter, rise, fall, checkPort, checkAddress, checkSsl, agentCheck,
                 weight, maxconn, minconn, maxqueue, backup, disabled, trackBackend, trackServer, cookie, source,
-                ssl, sendProxy, sni, verifyNone, observeLayer7, caFile, verifyHost);
+                ssl, sendProxy, sni, verifyNone, observeLayer7, caFile, verifyHost, crt);
     }
 }

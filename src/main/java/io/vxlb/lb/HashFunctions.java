@@ -3,7 +3,7 @@ package io.vxlb.lb;
 import io.vxlb.config.HashType;
 
 /** HAProxy 2.6's hash functions (src/hash.c) and its avalanche full_hash(), on unsigned 32-bit ints. */
-final class HashFunctions {
+public final class HashFunctions {
     private HashFunctions() {}
 
     static int hash(HashType.Function f, byte[] key) {
@@ -15,19 +15,19 @@ final class HashFunctions {
         };
     }
 
-    static int sdbm(byte[] key) {
+    public static int sdbm(byte[] key) {
         int hash = 0;
         for (byte b : key) hash = (b & 0xff) + (hash << 6) + (hash << 16) - hash;
         return hash;
     }
 
-    static int djb2(byte[] key) {
+    public static int djb2(byte[] key) {
         int hash = 5381;
         for (byte b : key) hash = ((hash << 5) + hash) + (b & 0xff);
         return hash;
     }
 
-    static int wt6(byte[] key) {
+    public static int wt6(byte[] key) {
         int h0 = 0xa53c965a, h1 = 0x5ca6953a;
         int step0 = 6, step1 = 18;
         for (byte b : key) {
@@ -45,7 +45,7 @@ final class HashFunctions {
     }
 
     /** Bit-wise CRC32 (polynomial 0xedb88320), as hash_crc32(). */
-    static int crc32(byte[] key) {
+    public static int crc32(byte[] key) {
         int hash = 0xffffffff;
         for (byte b : key) {
             hash ^= b & 0xff;
@@ -55,7 +55,7 @@ final class HashFunctions {
     }
 
     /** full_hash(): Bob Jenkins' 32-bit integer mix, used by "avalanche". */
-    static int fullHash(int a) {
+    public static int fullHash(int a) {
         a = (a + 0x7ed55d16) + (a << 12);
         a = (a ^ 0xc761c23c) ^ (a >>> 19);
         a = (a + 0x165667b1) + (a << 5);

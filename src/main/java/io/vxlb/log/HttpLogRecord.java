@@ -46,6 +46,8 @@ public final class HttpLogRecord {
      */
     public char cookieRequest = '-', cookieResponse = '-';
     private String method, uri, version;
+    /** The request's unique-id (unique-id-format), once made; %ID. */
+    public String uniqueId;
     public String[] capturedRequest;
     public String[] capturedResponse;
     /** The address the client connected to (%fi:%fp); null when unknown. */
@@ -104,13 +106,17 @@ public final class HttpLogRecord {
         int i = 0;
         for (Capture c : captures) {
             if (c.request() != request) continue;
-            String v = "";
+            if (c.header() == null) {
+                out[i++] = null;  // filled by an http-request/http-response capture action, if it runs
+                continue;
+            }
+            String v = null;  // absent: an empty slot, as HAProxy's (capture.req.hdr(N) finds no sample)
             int count = request ? t.requestHeaderCount() : t.responseHeaderCount();
             for (int h = 0; h < count; h++) {
                 String name = request ? t.requestHeaderName(h) : t.responseHeaderName(h);
                 if (name.equalsIgnoreCase(c.header())) v = request ? t.requestHeaderValue(h) : t.responseHeaderValue(h);
             }
-            out[i++] = v.length() > c.length() ? v.substring(0, c.length()) : v;
+            out[i++] = v != null && v.length() > c.length() ? v.substring(0, c.length()) : v;
         }
         return out;
     }
@@ -194,6 +200,11 @@ public final class HttpLogRecord {
         HttpLogLine.Counters c = counters;
         switch (name) {
             case "ci" -> out.append(txn.srcAddress());
+            case "ID" -> {
+                String id = txn.uniqueId();
+                if (id != null && !id.isEmpty()) out.append(id);
+                else out.append('-');
+            }
             case "cp" -> out.append(txn.srcPort());
             case "fi" -> out.append(local != null ? local.hostAddress() : txn.dstAddress());
             case "fp" -> out.append(local != null ? local.port() : txn.dstPort());

@@ -17,8 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Delivers log lines to one {@code log} target without ever blocking the event loop: UDP
- * syslog through a Vert.x datagram socket, stdout/stderr through a bounded queue drained by one
- * daemon thread (lines are dropped and counted when it is full, as a syslog socket would).
+ * syslog through a Vert.x datagram socket, unix datagram sockets ({@code /dev/log}) through
+ * {@link UnixDatagramSender}, stdout/stderr through a bounded queue drained by one daemon thread
+ * (lines are dropped and counted when it is full, as a syslog socket would). Headers are
+ * HAProxy 2.6's (log.c build_log_header) byte for byte; a line is cut at the target's
+ * {@code len} and ends with a line feed.
  */
 public final class LogSink {
     private static final List<String> FACILITIES = List.of("kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news",
@@ -26,13 +29,15 @@ public final class LogSink {
             "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7");
     private static final List<String> LEVELS = List.of("emerg", "alert", "crit", "err", "warning", "notice", "info", "debug");
     private static final DateTimeFormatter RFC3164 = DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", Locale.ENGLISH);
-    private static final DateTimeFormatter RFC5424 = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx", Locale.ENGLISH);
+    /** timeofday_as_iso_us(): microseconds and the local offset, "+00:00" for UTC. */
+    private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx", Locale.ENGLISH);
     private static final AtomicLong DROPPED = new AtomicLong();
     private static volatile ConsoleWriter console;
 
     private final LogTarget target;
     private final String tag;
     private final DatagramSocket socket;
+    private final UnixDatagramSender unix;
     private final String host;
     private final int port;
     private final int facility;
@@ -46,7 +51,8 @@ public final class LogSink {
         this.facility = Math.max(0, FACILITIES.indexOf(target.facility()));
         this.maxLevel = target.level() == null ? LEVELS.size() - 1 : LEVELS.indexOf(target.level());
         String a = target.address();
-        if (a.equals("stdout") || a.equals("stderr")) {
+        unix = target.unixPath() != null ? UnixDatagramSender.to(target.unixPath()).open() : null;
+        if (a.equals("stdout") || a.equals("stderr") || unix != null) {
             socket = null;
             host = null;
             port = 0;
@@ -67,8 +73,13 @@ public final class LogSink {
         // HAProxy counts every line that passes the level filter, and sends those in the ranges
         if (target.sample() != null && !target.sample().sends(sampled.getAndIncrement())) return;
         String line = frame(lvl, message);
-        if (socket != null) {
-            socket.send(Buffer.buffer(line), port, host);
+        if (socket != null || unix != null) {
+            // the header and message are cut at "len", then a line feed ends it (__do_send_log)
+            byte[] b = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            int n = Math.min(b.length, target.length());
+            Buffer out = Buffer.buffer(n + 1).appendBytes(b, 0, n).appendByte((byte) '\n');
+            if (unix != null) unix.send(out);
+            else socket.send(out, port, host);
         } else {
             ConsoleWriter c = console;
             if (c == null) {
@@ -81,14 +92,25 @@ public final class LogSink {
         }
     }
 
-    private String frame(int level, String message) {
+    /** The message with the header of the target's format (HAProxy's build_log_header). */
+    String frame(int level, String message) {
+        return frame(target.format(), facility, level, tag, target.hostname(), PID, ZonedDateTime.now(ZoneId.systemDefault()), message);
+    }
+
+    private static final long PID = ProcessHandle.current().pid();
+
+    static String frame(String format, int facility, int level, String tag, String hostname, long pid, ZonedDateTime now, String message) {
         int pri = facility * 8 + level;
-        ZonedDateTime now = ZonedDateTime.now(ZoneId.systemDefault());
-        return switch (target.format()) {
+        return switch (format) {
             case "raw" -> message;
-            case "short" -> "<" + pri + ">" + message;
-            case "rfc5424" -> "<" + pri + ">1 " + RFC5424.format(now) + " " + Hostname.NAME + " " + tag + " " + ProcessHandle.current().pid() + " - - " + message;
-            default -> "<" + pri + ">" + RFC3164.format(now) + " " + tag + "[" + ProcessHandle.current().pid() + "]: " + message;
+            case "iso" -> ISO.format(now) + " " + message;
+            case "timed" -> "<" + level + ">" + ISO.format(now) + " " + message;
+            case "short" -> "<" + level + ">" + message;
+            case "priority" -> "<" + pri + ">" + message;
+            // the structured data of traffic logs is HAProxy's default log-format-sd "- "
+            case "rfc5424" -> "<" + pri + ">1 " + ISO.format(now) + " " + (hostname != null ? hostname : "-") + " " + tag + " " + pid + " - - " + message;
+            case "rfc3164" -> "<" + pri + ">" + RFC3164.format(now) + " " + (hostname != null ? hostname : "localhost") + " " + tag + "[" + pid + "]: " + message;
+            default -> "<" + pri + ">" + RFC3164.format(now) + " " + tag + "[" + pid + "]: " + message;  // "local"
         };
     }
 
@@ -116,18 +138,6 @@ public final class LogSink {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private static final class Hostname {
-        static final String NAME = lookup();
-
-        private static String lookup() {
-            try {
-                return java.net.InetAddress.getLocalHost().getHostName();
-            } catch (Exception e) {
-                return "-";
             }
         }
     }

@@ -9,7 +9,23 @@ import io.vertx.core.buffer.Buffer;
 public final class ErrorPages {
     private ErrorPages() {}
 
-    public record Page(int status, String reason, Buffer body, boolean close) {}
+    /**
+     * A response vxlb writes itself. {@code headers} (name, value, name, value...) is null for
+     * the built-in pages, whose headers the sender writes; an {@code errorfile} page carries its
+     * own, and {@code body} null for an empty error file (HAProxy then sends nothing and closes).
+     * {@code wire}: the whole response as HAProxy writes it when it ends the connection (an
+     * HTTP/1.0 error file, or one without a length): sent as is (H1Session.writeRaw).
+     */
+    public record Page(int status, String reason, Buffer body, boolean close, java.util.List<String> headers, Buffer wire) {
+        public Page(int status, String reason, Buffer body, boolean close) {
+            this(status, reason, body, close, null, null);
+        }
+
+        /** An errorfile/errorloc page (runtime/ErrorReplies), not a built-in one. */
+        public boolean custom() {
+            return headers != null;
+        }
+    }
 
     private static Page page(int status, String reason, String text, boolean close) {
         String body = "<html><body><h1>" + status + " " + reason + "</h1>\n" + text + "\n</body></html>\n";

@@ -384,6 +384,17 @@ final class H1Session extends ChannelInboundHandlerAdapter {
         ctx.flush();
     }
 
+    /**
+     * A whole response written as is (an error file HAProxy sends with its own status line, see
+     * runtime/ErrorReplies); the caller closes the connection next. Config branch hook.
+     */
+    void writeRaw(ByteBuf response) {
+        headWritten = ended = true;
+        headBytes = response.readableBytes();
+        bodyBytes = 0;
+        write(response);
+    }
+
     /** Closes the connection once what was written is out. */
     void close() {
         if (closed) return;

@@ -300,6 +300,28 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
 
     // ---- what the actions do to the transaction (ActionContext) --------------------------------
 
+    // capture slots (config branch): http-request/http-response capture, capture.req.hdr(N)
+    @Override
+    public void capture(boolean request, int slot, String value) {
+        String[] slots = request ? log.capturedRequest : log.capturedResponse;
+        if (slots == null || slot >= slots.length) return;
+        int len = 0, i = 0;
+        for (io.vxlb.config.Capture c : frontend.proxy().captures()) {
+            if (c.request() != request) continue;
+            if (i++ == slot) {
+                len = c.length();
+                break;
+            }
+        }
+        slots[slot] = value.length() > len ? value.substring(0, len) : value;
+    }
+
+    @Override
+    public String captured(boolean request, int slot) {
+        String[] slots = request ? log.capturedRequest : log.capturedResponse;
+        return slots == null || slot < 0 || slot >= slots.length ? null : slots[slot];
+    }
+
     @Override public boolean responseSide() { return responseSide; }
 
     @Override public HeaderList headers() { return responseSide ? responseHeaders : requestHeaders; }
@@ -379,7 +401,24 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
 
     // ---- forwarding ---------------------------------------------------------------------------
 
+    /**
+     * unique-id-format (config branch): made once, on first use (fetch, %ID) or at the latest
+     * before the request goes to a server, as HAProxy's http_process_request.
+     */
+    @Override
+    public String uniqueId() {
+        if (log.uniqueId == null && frontend.uniqueId() != null) {
+            log.uniqueId = "";  // a format naming %ID or unique-id itself sees it empty, not a loop
+            log.uniqueId = frontend.uniqueId().format(this);
+        }
+        return log.uniqueId;
+    }
+
     private void addForwardedHeaders(Proxy fe, Proxy be) {
+        // unique-id-header goes first, then X-Forwarded-For, as in http_process_request
+        String id = uniqueId();
+        // HAProxy's H1 layer sends the name in lower case
+        if (id != null && fe.uniqueIdHeader() != null) requestHeaders.add(fe.uniqueIdHeader().toLowerCase(java.util.Locale.ROOT), id);
         ForwardFor ff = be.options().forwardFor() != null ? be.options().forwardFor() : fe.options().forwardFor();
         SocketAddress src = session.remoteAddress;
         if (ff != null && src != null && src.hostAddress() != null && !Networks.contains(ff.exceptNetwork(), src.hostAddress())) {
@@ -442,6 +481,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
     /** TLS for an upgrade through Vert.x's client, as the server line says (ServerConnection's own TLS is in ServerPool). */
     private static io.vertx.core.net.ClientSSLOptions upgradeTls(ServerRuntime s) {
         io.vertx.core.net.ClientSSLOptions o = new io.vertx.core.net.ClientSSLOptions();
+        if (s.server.crt() != null) o.setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions().setCertPath(s.server.crt()).setKeyPath(s.server.crt()));  // server crt (config branch)
         if (s.server.verifyNone()) return o.setTrustAll(true).setHostnameVerificationAlgorithm("");
         o.setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(s.server.caFile()));
         return o.setHostnameVerificationAlgorithm(s.verifiedName() != null ? "HTTPS" : "");
@@ -1015,6 +1055,12 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
             finishAborted(log.terminationState);
             return;
         }
+        // errorfile/errorloc pages of the backend, then the frontend (runtime/ErrorReplies; config branch)
+        page = io.vxlb.runtime.ErrorReplies.pick(page, backend, frontend);
+        if (page.custom()) {
+            respondCustomPage(page, close);
+            return;
+        }
         HeaderList h = new HeaderList(5 + extraHeaders.length / 2);
         h.add("content-length", Integer.toString(page.body().length()));
         h.add("cache-control", "no-cache");
@@ -1049,6 +1095,26 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
 
     /** The body of a stats page POST being read (null otherwise). */
     private io.vxlb.admin.cli.StatsPage.Body statsBody;
+
+    /** An errorfile page: its status line and headers as written in the file; an empty file closes at once. */
+    private void respondCustomPage(ErrorPages.Page page, boolean close) {
+        if (page.body() == null || page.wire() != null) {
+            // nothing (an empty file), or the bytes as HAProxy writes them; the connection closes after
+            phase = Phase.DONE;
+            log.status = page.status();
+            if (page.wire() != null) {
+                session.writeRaw(((io.vertx.core.internal.buffer.BufferInternal) page.wire()).getByteBuf().retainedDuplicate());
+                log.bytesOut = page.wire().length();
+            }
+            session.close();
+            verticle.logRequest(this, log);
+            return;
+        }
+        List<String> l = page.headers();
+        HeaderList h = new HeaderList(l.size() / 2 + 1);
+        for (int i = 0; i + 1 < l.size(); i += 2) h.add(l.get(i), l.get(i + 1));
+        finishLocal(page.status(), page.reason(), h, page.body(), close || page.close());
+    }
 
     /** Ends a response vxlb produced itself; the request body, if any, is read and dropped. */
     private void finishLocal(int code, String reason, HeaderList headers, Buffer body, boolean close) {

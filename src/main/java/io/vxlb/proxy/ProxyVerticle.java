@@ -13,8 +13,6 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.netty.channel.ChannelPipeline;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.net.KeyCertOptions;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vxlb.config.Bind;
 import io.vxlb.config.GlobalSection;
 import io.vxlb.config.LogTarget;
@@ -29,15 +27,12 @@ import io.vxlb.runtime.Snapshot;
 import io.vxlb.runtime.SnapshotHolder;
 import io.vxlb.runtime.TrafficCounters;
 
-import java.io.File;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import javax.net.ssl.KeyManagerFactory;
 
 /**
  * The data plane of one event loop: listens on every {@code bind} of the HTTP frontends (Vert.x
@@ -91,50 +86,11 @@ public final class ProxyVerticle extends VerticleBase {
                 .setPort(b.port())
                 .setTcpNoDelay(true)
                 .setAcceptBacklog(b.backlog() > 0 ? b.backlog() : p.backlog() > 0 ? p.backlog() : -1);
-        if (b.ssl()) o.setSsl(true).setSni(true).setKeyCertOptions(pem(b.certificates()));
+        if (b.ssl()) BindCertificates.of(b).apply(o, b);  // crt, crt-list, strict-sni, client certificates (config branch)
         NetServer server = vertx.createNetServer(o);
         server.connectHandler(so -> onConnection(frontendName, so));
         servers.add(server);
         return server.listen();
-    }
-
-    /** Names HAProxy skips in a {@code crt} directory (crtlist_load_cert_dir): its companion files and dot-files. */
-    private static final java.util.regex.Pattern NOT_A_CERTIFICATE = java.util.regex.Pattern.compile("^\\..*|.*\\.(key|issuer|ocsp|sctl)$");
-
-    /**
-     * HAProxy's PEM: certificate chain and key in one file; a directory holds one PEM per name
-     * (SNI), every file but HAProxy's reserved extensions, in name order. The first certificate is
-     * the default one, served when the client sends no SNI or a name no certificate matches.
-     */
-    private static KeyCertOptions pem(List<String> certificates) {
-        PemKeyCertOptions pem = new PemKeyCertOptions();
-        for (String c : certificates) {
-            File f = new File(c);
-            File[] files = f.isDirectory() ? f.listFiles(x -> x.isFile() && !NOT_A_CERTIFICATE.matcher(x.getName()).matches()) : new File[]{f};
-            if (files == null) continue;
-            java.util.Arrays.sort(files);
-            for (File x : files) pem.addCertPath(x.getPath()).addKeyPath(x.getPath());
-        }
-        if (pem.getCertPaths().size() < 2) return pem;
-        // Vert.x answers a client without SNI with every key and the JDK picks one by key type
-        // (ECDSA first): HAProxy serves its first certificate then
-        PemKeyCertOptions first = new PemKeyCertOptions().addCertPath(pem.getCertPaths().get(0)).addKeyPath(pem.getKeyPaths().get(0));
-        return new KeyCertOptions() {
-            @Override
-            public KeyCertOptions copy() {
-                return this;  // immutable
-            }
-
-            @Override
-            public KeyManagerFactory getKeyManagerFactory(io.vertx.core.Vertx v) throws Exception {
-                return first.getKeyManagerFactory(v);
-            }
-
-            @Override
-            public Function<String, KeyManagerFactory> keyManagerFactoryMapper(io.vertx.core.Vertx v) throws Exception {
-                return pem.keyManagerFactoryMapper(v);  // null for an unknown name: the default above
-            }
-        };
     }
 
     private void onConnection(String frontendName, NetSocket so) {
@@ -364,8 +320,9 @@ public final class ProxyVerticle extends VerticleBase {
     private List<LogSink> sinksFor(Proxy p) {
         List<LogSink> l = new ArrayList<>();
         GlobalSection g = holder.get().config().global();
-        if (p.logGlobal()) for (LogTarget t : g.logs()) l.add(new LogSink(vertx, t, g.logTag()));
-        for (LogTarget t : p.logs()) l.add(new LogSink(vertx, t, g.logTag()));
+        String tag = p.logTag() != null ? p.logTag() : g.logTag();  // a proxy's log-tag (config branch)
+        if (p.logGlobal()) for (LogTarget t : g.logs()) l.add(new LogSink(vertx, t, tag));
+        for (LogTarget t : p.logs()) l.add(new LogSink(vertx, t, tag));
         return l;
     }
 

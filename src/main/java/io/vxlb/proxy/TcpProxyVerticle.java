@@ -129,8 +129,9 @@ public final class TcpProxyVerticle extends VerticleBase {
     private List<LogSink> sinksFor(Proxy p) {
         List<LogSink> l = new ArrayList<>();
         GlobalSection g = holder.get().config().global();
-        if (p.logGlobal()) for (LogTarget t : g.logs()) l.add(new LogSink(vertx, t, g.logTag()));
-        for (LogTarget t : p.logs()) l.add(new LogSink(vertx, t, g.logTag()));
+        String tag = p.logTag() != null ? p.logTag() : g.logTag();  // a proxy's log-tag (config branch)
+        if (p.logGlobal()) for (LogTarget t : g.logs()) l.add(new LogSink(vertx, t, tag));
+        for (LogTarget t : p.logs()) l.add(new LogSink(vertx, t, tag));
         return l;
     }
 }

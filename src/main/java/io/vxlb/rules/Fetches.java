@@ -89,6 +89,13 @@ final class Fetches {
             case "var" -> new Var(a.get(0), a.size() > 1 ? a.get(1) : null);
             case "nbsrv" -> new Nbsrv(a.isEmpty() ? "" : a.get(0));
             case "srv_is_up" -> new SrvIsUp(a.get(0));
+            case "unique-id" -> new StringFetch(Txn::uniqueId);
+            case "uuid" -> {
+                if (!arg(a, 0).isEmpty() && !arg(a, 0).equals("4")) throw new RuleException("uuid: only version 4 is supported", "write uuid or uuid(4)");
+                yield new StringFetch(t -> java.util.UUID.randomUUID().toString());  // a random (version 4) UUID, as 2.6
+            }
+            case "capture.req.hdr" -> captureSlot(true, a);
+            case "capture.res.hdr" -> captureSlot(false, a);
             case "be_name" -> new StringFetch(Txn::backendName);
             case "fe_name" -> new StringFetch(Txn::frontendName);
             case "ssl_fc" -> new BoolFetch(Txn::ssl);
@@ -120,6 +127,8 @@ final class Fetches {
             case "req.fhdr_cnt" -> new HeaderCount(Side.REQUEST, arg(a, 0), true);
             case "res.fhdr_cnt" -> new HeaderCount(Side.RESPONSE, arg(a, 0), true);
             case "hdr_val", "req.hdr_val" -> new IntOfString(header(e, Side.REQUEST, false));
+            case "hdr_ip", "req.hdr_ip" -> new HashConverters.IpOfString(header(e, Side.REQUEST, false));
+            case "res.hdr_ip", "shdr_ip" -> new HashConverters.IpOfString(header(e, Side.RESPONSE, false));
             case "res.hdr_val", "shdr_val" -> new IntOfString(header(e, Side.RESPONSE, false));
             case "req.hdr_names" -> new HeaderNames(Side.REQUEST, a.isEmpty() || a.get(0).isEmpty() ? ',' : a.get(0).charAt(0));
             case "res.hdr_names" -> new HeaderNames(Side.RESPONSE, a.isEmpty() || a.get(0).isEmpty() ? ',' : a.get(0).charAt(0));
@@ -133,6 +142,17 @@ final class Fetches {
             default -> throw new RuleException("fetch method '" + name + "' is not implemented yet in vxlb",
                     "it is valid HAProxy 2.6, but vxlb cannot evaluate it; see the list of supported fetches in the documentation");
         };
+    }
+
+    /** {@code capture.req.hdr(N)}/{@code capture.res.hdr(N)}: the frontend's capture slot N. */
+    private static Fetch captureSlot(boolean request, List<String> a) {
+        int slot;
+        try {
+            slot = Integer.parseInt(arg(a, 0));
+        } catch (NumberFormatException e) {
+            throw new RuleException("capture." + (request ? "req" : "res") + ".hdr expects a slot number", "e.g. capture.req.hdr(0), the first capture of the frontend");
+        }
+        return new StringFetch(t -> t.captured(request, slot));
     }
 
     private static String arg(List<String> a, int i) {

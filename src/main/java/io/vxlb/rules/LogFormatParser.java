@@ -25,10 +25,23 @@ public final class LogFormatParser {
      * of spaces becomes one space, as HAProxy emits one separator for it.
      */
     public static LogFormat parse(String s, boolean mergeSpaces) {
+        return parse(s, mergeSpaces, EnumSet.noneOf(LogFlag.class));
+    }
+
+    /**
+     * A {@code log-format} line: as HAProxy parses it for logs (LOG_OPT_MANDATORY on every
+     * node), a missing or empty sample is written "-" unless {@code %{-M}} clears it; header and
+     * other formats write nothing.
+     */
+    public static LogFormat parseLogLine(String s) {
+        return parse(s, true, EnumSet.of(LogFlag.M));
+    }
+
+    private static LogFormat parse(String s, boolean mergeSpaces, Set<LogFlag> initial) {
         List<LogFormatPart> parts = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         StringBuilder literal = new StringBuilder();
-        Set<LogFlag> defaults = EnumSet.noneOf(LogFlag.class);
+        Set<LogFlag> defaults = initial.isEmpty() ? EnumSet.noneOf(LogFlag.class) : EnumSet.copyOf(initial);
         int n = s.length();
         int i = 0;
         while (i < n) {

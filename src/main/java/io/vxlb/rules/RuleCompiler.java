@@ -137,6 +137,11 @@ public final class RuleCompiler {
             case "digest" -> MoreConverters.Digest.named(a.get(0));
             case "hmac" -> new MoreConverters.Hmac(a.get(0), a.get(1));
             case "b64dec" -> new MoreConverters.Base64Decode();
+            case "crc32", "crc32c", "djb2", "sdbm", "wt6" -> new HashConverters.Hash32(name, integer(a, 0, 0) != 0);
+            case "xxh64" -> new HashConverters.Xxh64(integer(a, 0, 0));
+            case "xxh32" -> new HashConverters.Xxh32((int) integer(a, 0, 0));
+            case "http_date" -> new HashConverters.HttpDate(integer(a, 0, 0), str(a, 1));
+            case "ipmask" -> HashConverters.IpMask.of(a.get(0), str(a, 1));
             case "ub64enc" -> new MoreConverters.Base64UrlEncode();
             case "ub64dec" -> new MoreConverters.Base64UrlDecode();
             case "be2dec" -> new MoreConverters.Be2Dec(str(a, 0), integer(a, 1, 0), integer(a, 2, 0));

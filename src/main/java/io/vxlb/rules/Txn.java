@@ -64,4 +64,17 @@ public interface Txn {
 
     /** Appends a log-format variable (%ci, %ST, ...) as the log layer writes it. */
     void appendLogVariable(LogVariable v, StringBuilder out);
+
+    /**
+     * The frontend's capture slot {@code slot} ({@code capture.req.hdr(N)}/{@code capture.res.hdr(N)}):
+     * a captured header or a capture action's value; null when the slot is empty or does not exist.
+     */
+    default String captured(boolean request, int slot) {
+        return null;
+    }
+
+    /** The request's {@code unique-id} (made from {@code unique-id-format} on first use); null without one. */
+    default String uniqueId() {
+        return null;
+    }
 }

@@ -12,7 +12,13 @@ import java.util.List;
  */
 public record CompiledBackend(Proxy proxy, List<CompiledRule> requestRules, List<CompiledRule> responseRules,
                               List<CompiledRedirect> redirects, List<CompiledSwitch> useServerRules,
-                              List<ServerRuntime> servers, Balancer balancer, PersistenceCookie cookie) {
+                              List<ServerRuntime> servers, Balancer balancer, PersistenceCookie cookie, ErrorReplies errorReplies) {
+    public CompiledBackend(Proxy proxy, List<CompiledRule> requestRules, List<CompiledRule> responseRules,
+                           List<CompiledRedirect> redirects, List<CompiledSwitch> useServerRules,
+                           List<ServerRuntime> servers, Balancer balancer, PersistenceCookie cookie) {
+        this(proxy, requestRules, responseRules, redirects, useServerRules, servers, balancer, cookie, ErrorReplies.NONE);
+    }
+
     public String name() {
         return proxy.name();
     }

@@ -7,7 +7,20 @@ import java.util.List;
 /** The frontend half of a {@code frontend} or {@code listen} section, compiled for the request path. */
 public record CompiledFrontend(Proxy proxy, List<CompiledRule> requestRules, List<CompiledRule> responseRules,
                                List<CompiledRedirect> redirects, List<CompiledSwitch> backendSwitches,
-                               String defaultBackend, io.vxlb.rules.CompiledLogFormat logLine) {
+                               String defaultBackend, io.vxlb.rules.CompiledLogFormat logLine, ErrorReplies errorReplies,
+                               io.vxlb.rules.CompiledLogFormat uniqueId) {
+    public CompiledFrontend(Proxy proxy, List<CompiledRule> requestRules, List<CompiledRule> responseRules,
+                            List<CompiledRedirect> redirects, List<CompiledSwitch> backendSwitches,
+                            String defaultBackend, io.vxlb.rules.CompiledLogFormat logLine, ErrorReplies errorReplies) {
+        this(proxy, requestRules, responseRules, redirects, backendSwitches, defaultBackend, logLine, errorReplies, null);
+    }
+
+    public CompiledFrontend(Proxy proxy, List<CompiledRule> requestRules, List<CompiledRule> responseRules,
+                            List<CompiledRedirect> redirects, List<CompiledSwitch> backendSwitches,
+                            String defaultBackend, io.vxlb.rules.CompiledLogFormat logLine) {
+        this(proxy, requestRules, responseRules, redirects, backendSwitches, defaultBackend, logLine, ErrorReplies.NONE);
+    }
+
     /**
      * The frontend's log line when it is not the built-in httplog one: its {@code log-format},
      * or {@code option httplog clf}'s; null otherwise (the fast {@code HttpLogLine}, or no log).

@@ -59,7 +59,7 @@ public final class ServerRuntime {
     /** What a TLS connection to this server was made and verified for; null without ssl. */
     public String tlsIdentity() {
         // the settings too: a reload that changes them must not reuse what the old ones verified
-        return server.ssl() ? key + '|' + server.sni() + '|' + server.verifyHost() + '|' + server.caFile() + '|' + server.verifyNone() : null;
+        return server.ssl() ? key + '|' + server.sni() + '|' + server.verifyHost() + '|' + server.caFile() + '|' + server.verifyNone() + '|' + server.crt() : null;
     }
 
     /**
@@ -69,23 +69,33 @@ public final class ServerRuntime {
     public final io.netty.handler.ssl.SslContext sslContext;
 
     private static io.netty.handler.ssl.SslContext sslContext(Server server) {
+        io.netty.handler.ssl.SslContextBuilder b = io.netty.handler.ssl.SslContextBuilder.forClient();
         try {
-            io.netty.handler.ssl.SslContextBuilder b = io.netty.handler.ssl.SslContextBuilder.forClient();
             if (server.verifyNone()) b.trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE);
             else b.trustManager(new java.io.File(server.caFile()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("server " + server.name() + ": cannot use ca-file '" + server.caFile() + "': " + e.getMessage(), e);
+        }
+        try {
+            if (server.crt() != null) b.keyManager(ClientCertificate.load(server.crt()));
+        } catch (Exception e) {
+            throw new IllegalArgumentException("server " + server.name() + ": cannot use crt '" + server.crt() + "': " + e.getMessage(), e);
+        }
+        try {
             return b.build();
         } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("server " + server.name() + ": cannot use ca-file '" + server.caFile() + "': " + e.getMessage(), e);
+            throw new IllegalArgumentException("server " + server.name() + ": cannot set up TLS (ca-file '" + server.caFile() + "', crt '" + server.crt() + "'): " + e.getMessage(), e);
         }
     }
 
     /**
-     * The name the server's certificate must carry: {@code verifyhost}, else the SNI name; null:
-     * the chain is checked, not the name (as HAProxy without SNI or verifyhost), or verify none.
+     * The name the server's certificate must carry: the SNI name sent, else {@code verifyhost}
+     * (HAProxy's ssl_sock_srv_verifycbk checks SSL_get_servername first); null: the chain is
+     * checked, not the name (as HAProxy without SNI or verifyhost), or verify none.
      */
     public String verifiedName() {
         if (server.verifyNone()) return null;
-        return server.verifyHost() != null ? server.verifyHost() : server.sni();
+        return server.sni() != null ? server.sni() : server.verifyHost();
     }
 
     /**

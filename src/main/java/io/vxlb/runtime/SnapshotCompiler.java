@@ -90,7 +90,25 @@ public final class SnapshotCompiler {
         }
     }
 
+    /** The proxy's error pages, read once (a listen section's two halves share them). */
+    private ErrorReplies errorReplies(Proxy p, Config config) {
+        return errorPages.computeIfAbsent(p.name(), n -> ErrorReplies.compile(p, files, bufsize(config)));
+    }
+
+    private final Map<String, ErrorReplies> errorPages = new HashMap<>();
+
+    /** {@code tune.bufsize}, HAProxy's bound on an error file (default 16384). */
+    private static int bufsize(Config config) {
+        String v = config.global().tune().get("tune.bufsize");
+        try {
+            return v == null ? 16384 : Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            return 16384;
+        }
+    }
+
     public Snapshot compile(long version, Config config, Map<String, ServerState> states) {
+        errorPages.clear();
         Map<String, CompiledFrontend> frontends = new LinkedHashMap<>();
         Map<String, CompiledBackend> backends = new LinkedHashMap<>();
         for (Proxy p : config.proxies()) {
@@ -101,7 +119,8 @@ public final class SnapshotCompiler {
                     switches.add(new CompiledSwitch(s.backend(), s.dynamic() == null ? null : rules.compile(s.dynamic()), cond(s.condition(), acls)));
                 }
                 frontends.put(p.name(), new CompiledFrontend(p, httpRules(p.httpRequestRules(), acls, Direction.REQUEST), httpRules(p.httpResponseRules(), acls, Direction.RESPONSE),
-                        redirects(p.redirects(), acls), switches, p.defaultBackend(), logLine(p)));
+                        redirects(p.redirects(), acls), switches, p.defaultBackend(), logLine(p), errorReplies(p, config),
+                        p.uniqueIdFormat() == null ? null : rules.compile(io.vxlb.rules.LogFormatParser.parse(p.uniqueIdFormat().text(), true), Direction.REQUEST)));  // a missing sample is empty here (measured)
             }
             if (p.kind().hasBackend()) {
                 List<ServerRuntime> servers = new ArrayList<>();
@@ -115,7 +134,7 @@ public final class SnapshotCompiler {
                 Balancer balancer = balancer(p, List.copyOf(servers), states, hashKey(p), previousBalancers.get(p.name()));
                 backends.put(p.name(), new CompiledBackend(p, httpRules(p.httpRequestRules(), acls, Direction.REQUEST), httpRules(p.httpResponseRules(), acls, Direction.RESPONSE),
                         redirects(p.redirects(), acls), useServer, List.copyOf(servers), balancer,
-                        io.vxlb.proxy.PersistenceCookie.of(p.cookie(), servers)));
+                        io.vxlb.proxy.PersistenceCookie.of(p.cookie(), servers), errorReplies(p, config)));
             }
         }
         return new Snapshot(version, config, Map.copyOf(frontends), Map.copyOf(backends), Map.copyOf(states));
@@ -151,7 +170,7 @@ public final class SnapshotCompiler {
         Map<String, CompiledBackend> backends = new LinkedHashMap<>();
         for (CompiledBackend b : old.backends().values()) {
             backends.put(b.name(), new CompiledBackend(b.proxy(), b.requestRules(), b.responseRules(), b.redirects(),
-                    b.useServerRules(), b.servers(), balancer(b.proxy(), b.servers(), states, hashKey(b.proxy(), b.balancer()), b.balancer()), b.cookie()));
+                    b.useServerRules(), b.servers(), balancer(b.proxy(), b.servers(), states, hashKey(b.proxy(), b.balancer()), b.balancer()), b.cookie(), b.errorReplies()));
         }
         return new Snapshot(old.version() + 1, old.config(), old.frontends(), Map.copyOf(backends), Map.copyOf(states));
     }
@@ -164,7 +183,7 @@ public final class SnapshotCompiler {
     private io.vxlb.rules.CompiledLogFormat logLine(Proxy p) {
         if (p.mode() != io.vxlb.config.Mode.HTTP) return null;
         if (p.logFormat() != null) {
-            return rules.compile(io.vxlb.rules.LogFormatParser.parse(p.logFormat().text(), true), Direction.REQUEST);
+            return rules.compile(io.vxlb.rules.LogFormatParser.parseLogLine(p.logFormat().text()), Direction.REQUEST);  // "-" for a missing sample, as HAProxy's log lines
         }
         return p.options().httplog() && p.options().httplogClf() ? rules.compile(io.vxlb.rules.LogFormat.CLF, Direction.REQUEST) : null;
     }

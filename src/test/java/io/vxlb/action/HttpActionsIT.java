@@ -27,7 +27,9 @@ class HttpActionsIT {
             "http-request set-var",
             "http-response allow", "http-response deny", "http-response redirect", "http-response set-header",
             "http-response add-header", "http-response del-header", "http-response replace-header", "http-response replace-value",
-            "http-response return", "http-response set-var", "http-response set-status");
+            "http-response return", "http-response set-var", "http-response set-status",
+            // proved against HAProxy's recorded answers in CaptureActionIT
+            "http-request capture", "http-response capture");
 
     private ProxyFixture fx;
 

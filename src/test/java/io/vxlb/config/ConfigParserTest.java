@@ -466,7 +466,7 @@ class ConfigParserTest {
                   server s 10.0.0.1:80
                 """);
         List<LogTarget> global = c.global().logs();
-        assertEquals(new LogTarget(new Location("test.cfg", 2, 7), false, "127.0.0.1", 1024, "rfc3164", "local0", null, null), global.get(0));
+        assertEquals(new LogTarget(new Location("test.cfg", 2, 7), false, "127.0.0.1", 1024, "local", "local0", null, null), global.get(0));  // HAProxy's default format: "local" (no hostname)
         assertEquals(new LogTarget(new Location("test.cfg", 3, 7), false, "10.0.0.1:5514", 2048, "rfc5424", "local1", "notice", "err"), global.get(1));
         assertEquals(new LogTarget(new Location("test.cfg", 4, 7), false, "stdout", 1024, "raw", "daemon", null, null), global.get(2));
         Proxy f = proxy(c, "f");

@@ -52,7 +52,7 @@ class MariaDbTcpIT {
         s1 = mariadb.start(fx.port("BE9001"));
         s2 = mariadb.start(fx.port("BE9002"));
         DatagramSocket syslog = fx.vertx.createDatagramSocket();
-        syslog.handler(p -> lines.add(p.data().toString()));
+        syslog.handler(p -> lines.add(p.data().toString().replaceFirst("\n$", "")));  // HAProxy ends each datagram with a line feed
         ProxyFixture.await(syslog.listen(fx.port("SYSLOG"), "127.0.0.1"));
         String text = Files.readString(Path.of("src/test/resources/configs/mysql-tcp.cfg"))
                 .replace("check inter 1s", "check inter " + INTER + "ms rise " + RISE + " fall " + FALL)

@@ -279,7 +279,7 @@ class WebSocketIT {
         fx = new ProxyFixture();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         io.vertx.core.datagram.DatagramSocket syslog = fx.vertx.createDatagramSocket();
-        syslog.handler(pk -> lines.add(pk.data().toString()));
+        syslog.handler(pk -> lines.add(pk.data().toString().replaceFirst("\n$", "")));  // HAProxy ends each datagram with a line feed
         ProxyFixture.await(syslog.listen(fx.port("SYSLOG"), "127.0.0.1"));
         echoServer("BE");
         fx.backend("WWW");
