@@ -18,10 +18,10 @@ import java.util.logging.Logger;
 
 /**
  * HAProxy's runtime API on the configuration's {@code stats socket} lines: one Vert.x NetServer
- * per socket, on a unix socket path (Vert.x's native epoll transport, which a node prefers; a
- * clear start error without it) or host:port. Its own verticle: the request path's event loops
+ * per socket, on a unix socket path (Vert.x 5 listens on one with the native transport and, on
+ * JDK 16+, with NIO too) or host:port. Its own verticle: the request path's event loops
  * never run a command. A unix socket file left by an earlier run is replaced (only if it is a
- * socket: a regular file at the path is refused), given the {@code mode} bits, and removed at stop.
+ * socket nobody answers on), given the {@code mode} bits, and removed at stop.
  */
 public final class CliVerticle extends VerticleBase {
     private static final Logger LOG = Logger.getLogger(CliVerticle.class.getName());
@@ -73,10 +73,6 @@ public final class CliVerticle extends VerticleBase {
             return server.listen(s.port(), s.host()).<Void>mapEmpty().onSuccess(v -> servers.add(server))
                     .recover(t -> Future.failedFuture(new IllegalStateException(where + "stats socket " + s.address() + ": cannot listen: " + t.getMessage(), t)));
         }
-        if (!vertx.isNativeTransportEnabled()) {
-            return Future.failedFuture(new IllegalStateException(where + "stats socket " + s.path()
-                    + ": unix sockets need Netty's native transport, which is not available here (use ipv4@127.0.0.1:PORT)"));
-        }
         Path path = Path.of(s.path());
         return vertx.<Void>executeBlocking(() -> {
             removeStaleSocket(path);
@@ -89,12 +85,46 @@ public final class CliVerticle extends VerticleBase {
         })).recover(t -> Future.failedFuture(new IllegalStateException(where + "stats socket " + s.path() + ": cannot listen: " + t.getMessage(), t)));
     }
 
-    /** HAProxy replaces an old socket at the path; anything else there is not ours to delete. */
+    /**
+     * HAProxy replaces an old socket at the path. vxlb replaces only a dead one: a socket another
+     * process still answers on (a running haproxy's) is refused, and anything that is not a
+     * socket is not ours to delete.
+     */
     static void removeStaleSocket(Path path) throws IOException {
-        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
-        int mode = (Integer) Files.getAttribute(path, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        if ((mode & 0170000) != 0140000) throw new IOException(path + " exists and is not a socket: not replacing it");
-        Files.delete(path);
+        String why = staleSocketProblem(path);
+        if (why != null) throw new IOException(why);
+        if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) Files.delete(path);
+    }
+
+    /** Why a stats socket cannot be made at {@code path} (null: it can). */
+    static String staleSocketProblem(Path path) {
+        Path dir = path.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) return "directory " + dir + " does not exist";
+        if (!Files.isWritable(dir)) return "directory " + dir + " is not writable";
+        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return null;
+        try {
+            int mode = (Integer) Files.getAttribute(path, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if ((mode & 0170000) != 0140000) return path + " exists and is not a socket: not replacing it";
+        } catch (IOException | UnsupportedOperationException e) {
+            return path + ": " + e.getMessage();
+        }
+        try (java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(path))) {
+            return path + " is in use by another process (it accepted a connection): not replacing it";
+        } catch (IOException e) {
+            return null;  // nobody listens: a socket left by an earlier run
+        }
+    }
+
+    /** What would keep the configuration's stats sockets from starting ({@code -c}), one line each. */
+    public static java.util.List<String> problems(io.vxlb.config.Config config) {
+        java.util.List<String> out = new ArrayList<>();
+        for (StatsSocket s : config.global().statsSockets()) {
+            if (s.path() == null) continue;
+            String why = staleSocketProblem(Path.of(s.path()));
+            String where = s.location() == null ? "" : s.location().file() + ":" + s.location().line() + ": ";
+            if (why != null) out.add(where + "stats socket " + s.path() + ": " + why);
+        }
+        return out;
     }
 
     static Set<PosixFilePermission> permissions(int mode) {
