@@ -28,7 +28,7 @@ final class BackendKeywords {
     /** Options parsed and validated whose runtime vxlb does not have yet: each use is warned, never silent. */
     private static final Set<String> NOT_ENFORCED = Set.of("minconn", "agent-check", "agent-inter", "agent-port", "observe",
             "slowstart", "on-error", "on-marked-down", "on-marked-up", "error-limit", "alpn", "check-alpn", "check-proto",
-            "check-sni", "non-stick", "stick", "check-send-proxy", "send-proxy-v2-ssl", "send-proxy-v2-ssl-cn");
+            "check-sni", "non-stick", "stick", "send-proxy-v2-ssl", "send-proxy-v2-ssl-cn");
     private static final Set<String> UNSUPPORTED = Set.of("redir", "namespace", "usesrc", "interface", "crl-file",
             "agent-send", "agent-addr", "set-proxy-v2-tlv-fmt", "proxy-v2-options", "socks4", "check-via-socks4", "proto", "ws",
             "log-proto", "health-check-port");
@@ -65,7 +65,7 @@ final class BackendKeywords {
         });
         t.add("cookie", BACK_SIDE, Support.PARSED, "NAME insert|rewrite|prefix|passive, indirect, nocache, postonly, preserve, httponly, secure, domain D, attr A; Set-Cookie text, Cache-control: private, Cookie rewriting and the httplog cookie letters as HAProxy 2.6; a cookie naming a down server is load-balanced (new cookie). Parsed only: maxidle, maxlife (no dates), dynamic",
                 (ctx, line) -> ctx.proxy.cookie = cookie(line));
-        t.add("server", BACK_RULES, Support.SUPPORTED, "NAME ADDR[:PORT]; enforced: check, inter, fastinter, downinter, rise, fall, port, addr, weight, backup, disabled, track, id, cookie, maxconn, maxqueue (queues per server and per backend, HTTP and TCP), source ADDR (connections and checks bind ADDR; a port range is parsed with a warning), ssl with verify none | ca-file FILE (verify required, HAProxy's default), verifyhost NAME (checked when no SNI is sent), sni str(NAME), crt FILE (client certificate; ca-base/crt-base apply); parsed with a warning per use: minconn, agent-check, observe, slowstart, on-error...; refused: send-proxy, crl-file, a non-constant sni",
+        t.add("server", BACK_RULES, Support.SUPPORTED, "NAME ADDR[:PORT]; enforced: check, inter, fastinter, downinter, rise, fall, port, addr, weight, backup, disabled, track, id, cookie, maxconn, maxqueue (queues per server and per backend, HTTP and TCP), source ADDR (connections and checks bind ADDR; a port range is parsed with a warning), ssl with verify none | ca-file FILE (verify required, HAProxy's default), verifyhost NAME (checked when no SNI is sent), sni str(NAME), crt FILE (client certificate; ca-base/crt-base apply); parsed with a warning per use: minconn, agent-check, observe, slowstart, on-error...; send-proxy, send-proxy-v2 (the PROXY header first on every server connection and its checks), check-send-proxy; refused: crl-file, a non-constant sni",
                 BackendKeywords::server);
         t.add("default-server", BACK_SIDE, Support.SUPPORTED, "defaults for the server lines that follow (the options of server, enforced as there)", (ctx, line) -> {
             for (int i = 1; i < line.size(); i++) {
@@ -269,12 +269,14 @@ final class BackendKeywords {
                 case "enabled" -> b.disabled = false;
                 case "ssl" -> b.ssl = true;
                 case "no-ssl" -> b.ssl = false;
-                case "send-proxy", "send-proxy-v2" -> throw new ConfigException(i, "server option '" + o + "' is not supported by vxlb yet (the PROXY protocol header would not be sent)", null);
-                case "no-send-proxy" -> b.sendProxy = false;
+                case "send-proxy" -> b.sendProxy = 1;
+                case "send-proxy-v2" -> b.sendProxy = 2;
+                case "no-send-proxy", "no-send-proxy-v2" -> b.sendProxy = 0;
                 case "check-ssl" -> b.checkSsl = true;
                 case "agent-check" -> b.agentCheck = true;
                 case "no-agent-check" -> b.agentCheck = false;
-                case "non-stick", "stick", "check-send-proxy", "no-verifyhost", "send-proxy-v2-ssl", "send-proxy-v2-ssl-cn" -> { }
+                case "check-send-proxy" -> b.checkSendProxy = true;
+                case "non-stick", "stick", "no-verifyhost", "send-proxy-v2-ssl", "send-proxy-v2-ssl-cn" -> { }
                 case "inter" -> b.inter = positiveDuration(line, ++i);
                 case "fastinter" -> b.fastinter = positiveDuration(line, ++i);
                 case "downinter" -> b.downinter = positiveDuration(line, ++i);

@@ -5,10 +5,11 @@ import java.util.List;
 /**
  * One listening address of a {@code bind} line ({@code bind A:80,B:81-82} gives several).
  * {@code host} is null for "any address" ({@code *:80}, {@code :80}); {@code ipv6} says the
- * wildcard or address is IPv6 ({@code ipv6@}, {@code :::80}).
+ * wildcard or address is IPv6 ({@code ipv6@}, {@code :::80}); {@code acceptProxy}: every connection
+ * starts with a PROXY protocol header ({@code accept-proxy}).
  */
 public record Bind(Location location, String host, int port, boolean ipv6, String name, boolean ssl,
-                   List<String> certificates, List<String> alpn, int maxconn, int backlog, Tls tls) {
+                   List<String> certificates, List<String> alpn, int maxconn, int backlog, Tls tls, boolean acceptProxy) {
     public Bind {
         certificates = List.copyOf(certificates);
         alpn = List.copyOf(alpn);
@@ -17,7 +18,7 @@ public record Bind(Location location, String host, int port, boolean ipv6, Strin
 
     public Bind(Location location, String host, int port, boolean ipv6, String name, boolean ssl,
                 List<String> certificates, List<String> alpn, int maxconn, int backlog) {
-        this(location, host, port, ipv6, name, ssl, certificates, alpn, maxconn, backlog, Tls.NONE);
+        this(location, host, port, ipv6, name, ssl, certificates, alpn, maxconn, backlog, Tls.NONE, false);
     }
 
     /**
@@ -44,6 +45,6 @@ public record Bind(Location location, String host, int port, boolean ipv6, Strin
 
     /** The same bind noted at another place (compares binds across configuration texts). */
     public Bind withLocation(Location where) {
-        return new Bind(where, host, port, ipv6, name, ssl, certificates, alpn, maxconn, backlog, tls);
+        return new Bind(where, host, port, ipv6, name, ssl, certificates, alpn, maxconn, backlog, tls, acceptProxy);
     }
 }

@@ -41,6 +41,55 @@ final class ConfigValidator {
         for (Proxy p : proxies) validateProxy(p);
     }
 
+    /** tcp-request / tcp-response rules (TcpRuleKeywords) and http-after-response (AfterResponseKeywords). */
+    private void tcpRules(Proxy p, String label) {
+        TcpRules t = p.tcpRules();
+        // rules a proxy cannot have itself came from its defaults section, which HAProxy then refuses
+        if (p.kind() == ProxyKind.BACKEND && (!t.connection().isEmpty() || !t.session().isEmpty())) {
+            ctx.error(p.location(), label, "backend", "defaults section '" + p.defaultsName() + "' defines tcp-request connection/session rules: a backend cannot use it",
+                    "use it from frontend sections only, or move the rules");
+        }
+        if (p.kind() == ProxyKind.FRONTEND && !t.responseContent().isEmpty()) {
+            ctx.error(p.location(), label, "frontend", "defaults section '" + p.defaultsName() + "' defines tcp-response content rules: a frontend cannot use it",
+                    "use it from backend sections only, or move the rules");
+        }
+        for (List<TcpRule> rules : List.of(t.connection(), t.session(), t.content(), t.responseContent())) {
+            String side = rules == t.connection() ? "tcp-request connection " : rules == t.session() ? "tcp-request session "
+                    : rules == t.content() ? "tcp-request content " : "tcp-response content ";
+            for (TcpRule r : rules) {
+                String kw = side + r.action().keyword();
+                condition(p, r.condition(), r.location(), kw);
+                if (rules == t.content() && p.mode() == Mode.HTTP && (r.action() instanceof TcpAction.SetAddress || r.action() instanceof TcpAction.SetPort)) {
+                    ctx.error(r.location(), label, kw, "'" + kw + "' in a mode http proxy is not supported by vxlb yet",
+                            "use 'tcp-request connection " + r.action().keyword() + "' or 'tcp-request session " + r.action().keyword() + "'");
+                }
+                if (r.action() instanceof TcpAction.SwitchModeHttp && p.mode() != Mode.HTTP) {
+                    ctx.error(r.location(), label, kw, "'switch-mode http' in a mode tcp proxy is not supported by vxlb yet",
+                            "declare the frontend 'mode http': its tcp-request content rules run before the HTTP layer");
+                }
+            }
+        }
+        for (HttpRule r : p.httpAfterResponseRules()) {
+            condition(p, r.condition(), r.location(), "http-after-response " + r.action().keyword());
+            if (r.action() instanceof io.vxlb.action.SetHeaderAction sh) logFormatRefs(p, sh.value(), r.location(), "http-after-response " + r.action().keyword());
+        }
+        if (p.mode() == Mode.TCP && !p.httpAfterResponseRules().isEmpty()) {
+            ctx.warn(p.httpAfterResponseRules().get(0).location(), label, "http-after-response", "HTTP rules are ignored in 'mode tcp'", "add 'mode http' or remove the rules");
+        }
+        for (Server s : p.servers()) {
+            if (s.check() && s.checkSsl() && (s.sendProxy() > 0 || s.checkSendProxy())) {
+                ctx.warn(s.location(), label, "server", "server '" + s.name() + "': its TLS health checks do not send the PROXY header yet",
+                        "check without 'check-ssl', or with 'port'/'addr' on a plain port");
+            }
+        }
+        for (Bind b : p.binds()) {
+            if (b.acceptProxy() && b.ssl() && p.mode() == Mode.HTTP) {
+                ctx.error(b.location(), label, "bind", "'accept-proxy' with 'ssl' on a mode http bind is not supported by vxlb yet",
+                        "terminate TLS in a mode tcp frontend, or send the PROXY header to a plain bind");
+            }
+        }
+    }
+
     private void validateProxy(Proxy p) {
         String label = p.kind().word() + " " + p.name();
         if (p.kind().hasFrontend() && p.binds().isEmpty() && !p.disabled() && !ctx.brokenBinds.contains(p.location())) {
@@ -103,6 +152,7 @@ final class ConfigValidator {
                 if (r.action() instanceof io.vxlb.action.SetHeaderAction sh) logFormatRefs(p, sh.value(), r.location(), kw);
             }
         }
+        tcpRules(p, label);
         for (AclLine acl : p.acls()) {
             for (SampleExpr e : acl.acl().sampleExprs()) exprRefs(p, e, acl.location(), "acl " + acl.name());
         }

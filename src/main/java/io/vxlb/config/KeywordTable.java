@@ -41,6 +41,8 @@ public final class KeywordTable {
         DynamicUpdateKeywords.register(this);
         ErrorFileKeywords.register(this);
         CaptureKeywords.register(this);
+        TcpRuleKeywords.register(this);
+        AfterResponseKeywords.register(this);
     }
 
     public static KeywordTable instance() {

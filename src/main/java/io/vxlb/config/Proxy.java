@@ -17,7 +17,8 @@ public record Proxy(
         List<UseServerRule> useServerRules, List<Capture> captures, String monitorUri,
         CookiePersistence cookie, Balance balance, HashType hashType, CheckSettings checks,
         List<Server> servers, StatsSettings stats, boolean disabled, int id,
-        List<ErrorPageSpec> errorPages, String logTag, LogFormatSpec uniqueIdFormat, String uniqueIdHeader) {
+        List<ErrorPageSpec> errorPages, String logTag, LogFormatSpec uniqueIdFormat, String uniqueIdHeader,
+        TcpRules tcpRules, List<HttpRule> httpAfterResponseRules) {
 
     public Proxy {
         binds = List.copyOf(binds);
@@ -31,6 +32,7 @@ public record Proxy(
         captures = List.copyOf(captures);
         servers = List.copyOf(servers);
         errorPages = List.copyOf(errorPages);
+        httpAfterResponseRules = List.copyOf(httpAfterResponseRules);
     }
 
     public Optional<Server> server(String serverName) {

@@ -76,6 +76,13 @@ final class ProxyBuilder {
     final List<BackendSwitch> backendSwitches = new ArrayList<>();
     final List<UseServerRule> useServerRules = new ArrayList<>();
     final List<Server> servers = new ArrayList<>();
+    // tcp-request / tcp-response rules (TcpRuleKeywords) and http-after-response rules
+    long tcpInspectDelay, tcpResponseInspectDelay;
+    final List<TcpRule> tcpConnectionRules = new ArrayList<>();
+    final List<TcpRule> tcpSessionRules = new ArrayList<>();
+    final List<TcpRule> tcpContentRules = new ArrayList<>();
+    final List<TcpRule> tcpResponseRules = new ArrayList<>();
+    final List<HttpRule> httpAfterResponseRules = new ArrayList<>();
 
     ProxyBuilder(String name, ProxyKind kind, Location location) {
         this.name = name;
@@ -153,6 +160,14 @@ final class ProxyBuilder {
         defaultBackendLocation = kind != ProxyKind.BACKEND ? d.defaultBackendLocation : null;
         captures = new ArrayList<>();
         errorPages = new ArrayList<>(d.errorPages);
+        tcpInspectDelay = d.tcpInspectDelay;
+        tcpResponseInspectDelay = d.tcpResponseInspectDelay;
+        httpAfterResponseRules.addAll(d.httpAfterResponseRules);
+        // a named defaults section's tcp-request/tcp-response rules run before the proxy's own (2.5+)
+        tcpConnectionRules.addAll(d.tcpConnectionRules);
+        tcpSessionRules.addAll(d.tcpSessionRules);
+        tcpContentRules.addAll(d.tcpContentRules);
+        tcpResponseRules.addAll(d.tcpResponseRules);
         // HAProxy 2.5+: the rules of a (named) defaults section are evaluated before the proxy's
         // own, with the ACLs declared there
         httpRequestRules.addAll(d.httpRequestRules);
@@ -164,7 +179,8 @@ final class ProxyBuilder {
 
     /** True when this defaults section has rules a proxy would run. */
     boolean hasRules() {
-        return !httpRequestRules.isEmpty() || !httpResponseRules.isEmpty();
+        return !httpRequestRules.isEmpty() || !httpResponseRules.isEmpty() || !httpAfterResponseRules.isEmpty()
+                || !tcpConnectionRules.isEmpty() || !tcpSessionRules.isEmpty() || !tcpContentRules.isEmpty() || !tcpResponseRules.isEmpty();
     }
 
     Proxy build() {
@@ -181,6 +197,8 @@ final class ProxyBuilder {
                 logGlobal, logs, logFormat, acls, httpRequestRules, httpResponseRules, redirects, backendSwitches,
                 kind.hasFrontend() ? defaultBackend : null, kind.hasFrontend() ? defaultBackendLocation : null, useServerRules, captures, monitorUri,
                 cookie, balance, hashType, checks, servers, stats, disabled, id,
-                resolvedErrorPages, logTag, kind.hasFrontend() ? uniqueIdFormat : null, kind.hasFrontend() ? uniqueIdHeader : null);
+                resolvedErrorPages, logTag, kind.hasFrontend() ? uniqueIdFormat : null, kind.hasFrontend() ? uniqueIdHeader : null,
+                new TcpRules(tcpInspectDelay, tcpConnectionRules, tcpSessionRules, tcpContentRules, tcpResponseInspectDelay, tcpResponseRules),
+                httpAfterResponseRules);
     }
 }

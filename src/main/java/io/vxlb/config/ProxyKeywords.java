@@ -160,11 +160,8 @@ final class ProxyKeywords {
 
         // HAProxy keywords vxlb does not implement (yet): refused so nothing is silently dropped.
         String[][] unsupported = {
-                {"tcp-request", "tcp-request rules are not supported yet"},
-                {"tcp-response", "tcp-response rules are not supported yet"},
                 {"stick-table", "vxlb replicates persistence over its cluster; stick tables are not supported yet"},
                 {"stick", "stick tables are not supported yet: use 'cookie' persistence"},
-                {"http-after-response", "not supported yet: use 'http-response'"},
                 {"http-error", "not supported yet"},
                 {"compression", "compression is not supported yet"},
                 {"filter", "filters are not supported"},
@@ -387,6 +384,7 @@ final class ProxyKeywords {
         List<String> alpn = new ArrayList<>();
         int maxconn = 0, backlog = 0;
         boolean v6only = false;
+        boolean acceptProxy = false;
         for (int i = first + 1; i < line.size(); i++) {
             String o = line.arg(i);
             switch (o) {
@@ -407,6 +405,7 @@ final class ProxyKeywords {
                 case "maxconn" -> maxconn = intArg(line, ++i, "connection count");
                 case "backlog" -> backlog = intArg(line, ++i, "backlog");
                 case "v6only" -> v6only = true;
+                case "accept-proxy" -> acceptProxy = true;
                 case "v4v6", "defer-accept", "tfo", "transparent-off", "no-sslv3", "no-tlsv10", "no-tlsv11", "no-tls-tickets",
                      "prefer-client-ciphers", "allow-0rtt" ->
                         ctx.warn(line, i, "bind option '" + o + "' has no effect in vxlb and is ignored", null);
@@ -415,11 +414,11 @@ final class ProxyKeywords {
                     stringArg(line, ++i, "a value for '" + o + "'");
                     ctx.warn(line, i - 1, "bind option '" + o + "' has no effect in vxlb and is ignored", null);
                 }
-                case "accept-proxy", "transparent", "crl-file", "namespace", "generate-certificates",
+                case "transparent", "crl-file", "namespace", "generate-certificates",
                      "proto", "expose-fd", "ca-sign-file", "quic-cc-algo" ->
                         throw new ConfigException(i, "bind option '" + o + "' is not supported by vxlb", null);
                 default -> throw new ConfigException(i, "unknown bind option '" + o + "'",
-                        ClosestName.hint(o, List.of("name", "ssl", "crt", "crt-list", "ca-file", "verify", "alpn", "maxconn", "backlog", "v6only", "v4v6")));
+                        ClosestName.hint(o, List.of("name", "ssl", "crt", "crt-list", "ca-file", "verify", "alpn", "maxconn", "backlog", "v6only", "v4v6", "accept-proxy")));
             }
         }
         if (ssl && certs.isEmpty() && crtLists.isEmpty()) throw new ConfigException(first, "'ssl' on a bind line needs a certificate", "add 'crt /path/to/cert.pem' (certificate chain and key in one PEM file) or 'crt-list FILE'");
@@ -437,7 +436,7 @@ final class ProxyKeywords {
                 throw new ConfigException(first, e.getMessage());
             }
             for (int p = a.port(); p <= a.portEnd(); p++) {
-                ctx.proxy.binds.add(new Bind(line.location(first), a.host(), p, a.ipv6() || v6only, name, ssl, certs, alpn, maxconn, backlog, tls));
+                ctx.proxy.binds.add(new Bind(line.location(first), a.host(), p, a.ipv6() || v6only, name, ssl, certs, alpn, maxconn, backlog, tls, acceptProxy));
             }
         }
     }

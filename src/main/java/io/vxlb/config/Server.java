@@ -14,20 +14,21 @@ public record Server(String name, Location location, String address, int port, i
                      int checkPort, String checkAddress, boolean checkSsl, boolean agentCheck,
                      int weight, int maxconn, int minconn, int maxqueue,
                      boolean backup, boolean disabled, String trackBackend, String trackServer,
-                     String cookie, String source, boolean ssl, boolean sendProxy, String sni,
-                     boolean verifyNone, boolean observeLayer7, String caFile, String verifyHost, String crt) {
+                     String cookie, String source, boolean ssl, int sendProxy, String sni,
+                     boolean verifyNone, boolean observeLayer7, String caFile, String verifyHost, String crt,
+                     boolean checkSendProxy) {
 
-    /** Without a client certificate ({@code crt}). */
+    /** Without a client certificate ({@code crt}). {@code sendProxy}: 0, or the PROXY protocol version. */
     public Server(String name, Location location, String address, int port, int id,
                   boolean check, long inter, long fastinter, long downinter, int rise, int fall,
                   int checkPort, String checkAddress, boolean checkSsl, boolean agentCheck,
                   int weight, int maxconn, int minconn, int maxqueue,
                   boolean backup, boolean disabled, String trackBackend, String trackServer,
-                  String cookie, String source, boolean ssl, boolean sendProxy, String sni,
-                  boolean verifyNone, boolean observeLayer7, String caFile, String verifyHost) {
+                  String cookie, String source, boolean ssl, int sendProxy, String sni,
+                  boolean verifyNone, boolean observeLayer7, String caFile, String verifyHost, boolean checkSendProxy) {
         this(name, location, address, port, id, check, inter, fastinter, downinter, rise, fall, checkPort, checkAddress, checkSsl,
                 agentCheck, weight, maxconn, minconn, maxqueue, backup, disabled, trackBackend, trackServer, cookie, source, ssl,
-                sendProxy, sni, verifyNone, observeLayer7, caFile, verifyHost, null);
+                sendProxy, sni, verifyNone, observeLayer7, caFile, verifyHost, null, checkSendProxy);
     }
 
     public boolean tracks() {

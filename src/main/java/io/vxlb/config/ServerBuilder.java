@@ -20,7 +20,11 @@ final class ServerBuilder {
     boolean backup, disabled;
     String trackBackend, trackServer;
     String cookie, source;
-    boolean ssl, sendProxy, verifyNone, observeLayer7;
+    boolean ssl, verifyNone, observeLayer7;
+    /** PROXY protocol version sent first on every server connection (send-proxy 1, send-proxy-v2 2), 0 for none. */
+    int sendProxy;
+    /** check-send-proxy: health checks start with a PROXY header even without send-proxy. */
+    boolean checkSendProxy;
     String sni, caFile, verifyHost, crt;
 
     ServerBuilder copy() {
@@ -51,6 +55,7 @@ final class ServerBuilder {
         b.caFile = caFile;
         b.verifyHost = verifyHost;
         b.crt = crt;
+        b.checkSendProxy = checkSendProxy;
         return b;
     }
 
@@ -58,6 +63,6 @@ final class ServerBuilder {
         return new Server(name, location, address, port, id, check, inter, fastinter > 0 ? fastinter : inter,
                 downinter > 0 ? downinter : inter, rise, fall, checkPort, checkAddress, checkSsl, agentCheck,
                 weight, maxconn, minconn, maxqueue, backup, disabled, trackBackend, trackServer, cookie, source,
-                ssl, sendProxy, sni, verifyNone, observeLayer7, caFile, verifyHost, crt);
+                ssl, sendProxy, sni, verifyNone, observeLayer7, caFile, verifyHost, crt, checkSendProxy);
     }
 }

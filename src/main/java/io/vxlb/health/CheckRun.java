@@ -65,6 +65,8 @@ final class CheckRun {
             NetSocket so = ar.result();
             socket = so;
             connected = true;
+            io.vertx.core.buffer.Buffer pp = ssl ? null : target.proxyHeader();  // (TLS checks: not before the handshake yet)
+            if (pp != null) so.write(pp);
             long rest = target.timeoutCheck() > 0 ? target.timeoutCheck()
                     : target.inter() - (System.nanoTime() - connectStart) / 1_000_000;
             arm(Math.max(1, rest));

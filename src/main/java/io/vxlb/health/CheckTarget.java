@@ -14,7 +14,21 @@ import io.vertx.core.net.NetClient;
  * is left of {@code inter}.
  */
 public record CheckTarget(Vertx vertx, NetClient client, NetClient sslClient, String host, int port,
-                          long inter, long timeoutConnect, long timeoutCheck) {
+                          long inter, long timeoutConnect, long timeoutCheck, int proxyVersion) {
+    /** Without a PROXY header ({@code proxyVersion} 0; else 1 or 2: a check connection starts with one). */
+    public CheckTarget(Vertx vertx, NetClient client, NetClient sslClient, String host, int port,
+                       long inter, long timeoutConnect, long timeoutCheck) {
+        this(vertx, client, sslClient, host, port, inter, timeoutConnect, timeoutCheck, 0);
+    }
+
+    /**
+     * The PROXY header a check sends first: as HAProxy's checks, which carry no client, "PROXY
+     * UNKNOWN" (v1) or the LOCAL command (v2); null without send-proxy.
+     */
+    io.vertx.core.buffer.Buffer proxyHeader() {
+        if (proxyVersion == 0) return null;
+        return io.vertx.core.buffer.Buffer.buffer(proxyVersion == 2 ? io.vxlb.proxy.ProxyHeader.v2(null, 0, null, 0) : io.vxlb.proxy.ProxyHeader.v1(null, 0, null, 0));
+    }
 
     long connectBound() {
         return timeoutCheck > 0 && timeoutConnect > 0 ? Math.min(inter, timeoutConnect) : inter;

@@ -227,8 +227,12 @@ public final class HealthVerticle extends VerticleBase {
     public static Check createCheck(io.vertx.core.Vertx vertx, NetClient client, NetClient sslClient, Proxy p, Server s) {
         String host = s.checkAddress() != null ? s.checkAddress() : s.address();
         int port = s.checkPort() > 0 ? s.checkPort() : s.port();
+        // HAProxy: checks speak the PROXY protocol with check-send-proxy, or when the server's traffic
+        // does and the check goes to the server's own address and port
+        int pp = s.sendProxy() > 0 && (s.checkSendProxy() || (s.checkAddress() == null && s.checkPort() <= 0)) ? s.sendProxy()
+                : s.checkSendProxy() ? 1 : 0;
         CheckTarget t = new CheckTarget(vertx, client, sslClient, host, port, s.inter(),
-                p.timeouts().connect(), p.timeouts().check());
+                p.timeouts().connect(), p.timeouts().check(), pp);
         CheckSettings cs = p.checks();
         return switch (cs.kind()) {
             case HTTP -> new HttpCheck(t, s.checkSsl(), cs.httpRequest(), cs.httpCheckSteps());

@@ -73,7 +73,8 @@ final class H1Session extends ChannelInboundHandlerAdapter {
     }
 
     private final Handler handler;
-    final SocketAddress remoteAddress, localAddress;
+    /** The client's addresses; a PROXY header or tcp-request set-src/set-dst moves them (FrontSession). */
+    SocketAddress remoteAddress, localAddress;
     final boolean ssl;
     /** The TLS server name the client asked for, null without one. */
     final String sni;

@@ -127,6 +127,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         Proxy fe = frontend.proxy();
         // until a use_backend rule says otherwise a listen section is its own backend: its cookie letters show
         if (fe.kind() == io.vxlb.config.ProxyKind.LISTEN && PersistenceCookie.logs(fe.cookie())) log.cookieRequest = log.cookieResponse = 'N';
+        if (FrontSession.onHttpRequest(this, frontend, session.channel())) return;  // vxlb tcp-request content hook
         if (!fe.captures().isEmpty()) {
             // HAProxy captures the request as received, before any rule rewrites it
             log.capturedRequest = HttpLogRecord.capture(fe.captures(), true, this);
@@ -151,6 +152,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         log.backend = be.name();
         log.cookieRequest = log.cookieResponse = be.cookie() != null && be.cookie().logs() ? 'N' : '-';
         if (be.proxy() != fe) {
+            if (FrontSession.onHttpBackend(this, be, session.channel())) return;  // vxlb tcp-request content hook (backend)
             if (runRequestRules(be.requestRules()) || runRedirects(be.redirects())) return;
             if (io.vxlb.admin.cli.StatsPage.serves(be.proxy(), uri)) {  // hook: the stats page of a backend
                 serveStats(be.proxy());
@@ -950,6 +952,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         responseHeaders = headers;
         if (!frontend.proxy().captures().isEmpty()) log.capturedResponse = HttpLogRecord.capture(frontend.proxy().captures(), false, this);
         Hop hop = new Hop(responseHeaders);
+        if (FrontSession.onHttpResponse(this, backend, session.channel())) return false;  // vxlb tcp-response content hook
         // backend rules first, then the frontend's (once for a listen section, which is both)
         if (runResponseRules(backend.responseRules())
                 || (backend.proxy() != frontend.proxy() && runResponseRules(frontend.responseRules()))) {
@@ -964,6 +967,8 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
             if (hop.isHopByHop(name)) continue;
             h.add(name, responseHeaders.value(i));
         }
+        AfterResponseRules.Head after = AfterResponseRules.run(this, frontend, backend, status, phrase, h);  // vxlb http-after-response hook
+        if (after != null) { status = after.status(); phrase = after.reason(); }
         closeClientAfter = connectionMode() == HttpConnectionMode.CLOSE;
         if (closeClientAfter) {
             h.removeAll("connection");
@@ -1118,6 +1123,8 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
 
     /** Ends a response vxlb produced itself; the request body, if any, is read and dropped. */
     private void finishLocal(int code, String reason, HeaderList headers, Buffer body, boolean close) {
+        AfterResponseRules.Head after = AfterResponseRules.run(this, frontend, backend, code, reason, headers);  // vxlb http-after-response hook
+        if (after != null) { code = after.status(); reason = after.reason(); }
         log.status = code;
         if (session.headWritten() || session.closed()) {
             finishAborted(log.terminationState);
@@ -1209,6 +1216,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         return q < 0 ? "" : uri.substring(q);
     }
 
+    @Override public io.vxlb.rules.ConnectionFacts connectionFacts() { return FrontSession.of(session.channel()); }  // vxlb fc_* hook
     @Override public String srcAddress() { return session.remoteAddress.hostAddress(); }
     @Override public int srcPort() { return session.remoteAddress.port(); }
     @Override public String dstAddress() { return session.localAddress.hostAddress(); }

@@ -115,6 +115,8 @@ public final class ProxyVerticle extends VerticleBase {
         pl.addLast("vxlb-session", cc.session);
         // a client that half-closes still gets its answers (and 400 when it sent nothing), as with HAProxy
         ch.config().setOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true);
+        // vxlb tcp-request hook: connection/session rules and accept-proxy (FrontSession); a reject is closed unlogged
+        if (!FrontSession.onHttpConnection(snap, cf, ch)) return;
         io.vertx.core.Context ctx = vertx.getOrCreateContext();
         if (cc.gate == null || cc.gate.enter(task -> ctx.runOnContext(v -> task.run()), () -> admitted(cc))) {
             serve(cc);

@@ -55,7 +55,11 @@ final class ServerPool {
      * (false for {@code http-reuse never}: a new one, closed after its response); {@code fresh}:
      * a new one even when one is idle.
      */
-    void acquire(String key, io.vxlb.runtime.ServerRuntime server, int port, int connectTimeoutMs, boolean reuse, boolean fresh, Acquired to) {
+    void acquire(String poolKey, io.vxlb.runtime.ServerRuntime server, int port, int connectTimeoutMs, boolean reuse, boolean fresh, Acquired to) {
+        byte[] proxyHeader = proxyHeader(server, to);
+        // send-proxy: the header names the client, so a connection serves only the client it was made for (HAProxy)
+        String key = proxyHeader == null ? poolKey : poolKey + "|pp " + ((io.vxlb.rules.Txn) to).srcAddress() + ":" + ((io.vxlb.rules.Txn) to).srcPort()
+                + ">" + ((io.vxlb.rules.Txn) to).dstAddress() + ":" + ((io.vxlb.rules.Txn) to).dstPort();
         String host = server.server.address(), source = server.sourceAddress;
         if (reuse && !fresh) {
             ArrayDeque<ServerConnection> q = idle.get(key);
@@ -73,7 +77,7 @@ final class ServerPool {
         byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
         if (literal != null) {
             try {
-                connect(key, new InetSocketAddress(InetAddress.getByAddress(host, literal), port), server, connectTimeoutMs, reuse, to);
+                connect(key, new InetSocketAddress(InetAddress.getByAddress(host, literal), port), server, connectTimeoutMs, reuse, to, proxyHeader);
             } catch (java.net.UnknownHostException e) {
                 to.acquireFailed(e);  // not for a 4- or 16-byte address
             }
@@ -82,11 +86,19 @@ final class ServerPool {
         // a server name: resolved without blocking the loop (Vert.x's resolver and its cache)
         vertx.nameResolver().resolve(host).onComplete(ar -> {
             if (ar.failed()) to.acquireFailed(ar.cause());
-            else connect(key, new InetSocketAddress(ar.result(), port), server, connectTimeoutMs, reuse, to);
+            else connect(key, new InetSocketAddress(ar.result(), port), server, connectTimeoutMs, reuse, to, proxyHeader);
         });
     }
 
-    private void connect(String key, InetSocketAddress remote, io.vxlb.runtime.ServerRuntime server, int connectTimeoutMs, boolean reuse, Acquired to) {
+    /** {@code server ... send-proxy[-v2]}: the PROXY header for the requester's client connection, else null. */
+    private static byte[] proxyHeader(io.vxlb.runtime.ServerRuntime server, Acquired to) {
+        int v = server.server.sendProxy();
+        if (v == 0 || !(to instanceof io.vxlb.rules.Txn t)) return null;
+        return v == 2 ? ProxyHeader.v2(t.srcAddress(), t.srcPort(), t.dstAddress(), t.dstPort())
+                : ProxyHeader.v1(t.srcAddress(), t.srcPort(), t.dstAddress(), t.dstPort());
+    }
+
+    private void connect(String key, InetSocketAddress remote, io.vxlb.runtime.ServerRuntime server, int connectTimeoutMs, boolean reuse, Acquired to, byte[] proxyHeader) {
         String source = server.sourceAddress;
         Bootstrap b = bootstrap.clone();
         if (connectTimeoutMs > 0) b.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMs);
@@ -97,6 +109,8 @@ final class ServerPool {
             protected void initChannel(Channel ch) {
                 ServerConnection c = new ServerConnection(ch, ServerPool.this, key, reuse);
                 made[0] = c;
+                // the PROXY header is written from the head of the pipeline (below TLS) once connected
+                if (proxyHeader != null) ch.pipeline().addFirst("vxlb-send-proxy", new io.netty.channel.ChannelHandlerAdapter() { });
                 if (server.sslContext != null) {
                     tls[0] = tlsHandler(ch, server, remote);
                     ch.pipeline().addLast("tls", tls[0]);
@@ -106,6 +120,15 @@ final class ServerPool {
         });
         ChannelFuture f = source == null ? b.connect(remote) : b.connect(remote, new InetSocketAddress(source, 0));
         f.addListener(done -> {
+            if (done.isSuccess() && proxyHeader != null) {
+                // the connect promise completes before channelActive: these are the first bytes, before
+                // the request and before the TLS handshake (started by channelActive)
+                io.netty.channel.ChannelHandlerContext head = f.channel().pipeline().context("vxlb-send-proxy");
+                if (head != null) {
+                    head.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(proxyHeader));
+                    f.channel().pipeline().remove("vxlb-send-proxy");
+                }
+            }
             if (!done.isSuccess()) {
                 to.acquireFailed(done.cause());
             } else if (tls[0] == null) {

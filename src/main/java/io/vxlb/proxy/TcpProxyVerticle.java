@@ -64,7 +64,8 @@ public final class TcpProxyVerticle extends VerticleBase {
                 .setTcpNoDelay(true)
                 .setAcceptBacklog(b.backlog() > 0 ? b.backlog() : p.backlog() > 0 ? p.backlog() : -1);
         NetServer server = vertx.createNetServer(o);
-        server.connectHandler(sock -> accept(frontendName, sock));
+        boolean acceptProxy = b.acceptProxy();
+        server.connectHandler(sock -> accept(frontendName, sock, acceptProxy));
         servers.add(server);
         return server.listen();
     }
@@ -73,12 +74,12 @@ public final class TcpProxyVerticle extends VerticleBase {
      * A new client connection: served at once, or, when the frontend or global maxconn is
      * reached, held unread until a place frees (HAProxy leaves it in the listen backlog).
      */
-    private void accept(String frontendName, NetSocket sock) {
+    private void accept(String frontendName, NetSocket sock, boolean acceptProxy) {
         Snapshot snap = holder.get();
         CompiledFrontend fe = snap.frontends().get(frontendName);
         ConnectionGate gate = fe == null ? null : counters.gate(frontendName, fe.proxy().maxconn(), snap.config().global().maxconn());
         if (gate == null) {
-            new TcpSession(this, frontendName, sock, null).start();
+            new TcpSession(this, frontendName, sock, null, acceptProxy).start();
             return;
         }
         sock.pause();
@@ -87,7 +88,7 @@ public final class TcpProxyVerticle extends VerticleBase {
         io.vertx.core.Context ctx = vertx.getOrCreateContext();
         Runnable admitted = () -> {
             if (closed[0]) gate.leave();  // the client left while it waited
-            else new TcpSession(this, frontendName, sock, gate).start();
+            else new TcpSession(this, frontendName, sock, gate, acceptProxy).start();
         };
         if (gate.enter(task -> ctx.runOnContext(v -> task.run()), admitted)) admitted.run();
     }

@@ -30,13 +30,22 @@ import java.util.Map;
  * closes or stays idle too long. Event-loop confined: every callback runs on the loop of the
  * client connection, which is also the loop of the backend connection.
  */
-final class TcpSession implements Txn {
+final class TcpSession implements ContentInspection.Stream {
     private final TcpProxyVerticle verticle;
     private final Snapshot snapshot;
     private final CompiledFrontend frontend;
     private final NetSocket client;
-    private final SocketAddress remote;
-    private final SocketAddress local;
+    private SocketAddress remote;
+    private SocketAddress local;
+    /** tcp-request connection/session rules and the PROXY header (null when the frontend has neither). */
+    private FrontSession session;
+    /** The bind's {@code accept-proxy}. */
+    private final boolean acceptProxy;
+    /** tcp-request content (of the frontend, then of the backend) and tcp-response content inspections; null when none ran. */
+    private ContentInspection requestInspection, responseInspection;
+    private boolean inspectingResponse, payloadMayChange;
+    /** {@code set-log-level}: "silent" drops the log line. */
+    private String logLevel;
     private final long acceptedMillis = System.currentTimeMillis();
     private final long start = System.nanoTime();
 
@@ -61,6 +70,11 @@ final class TcpSession implements Txn {
     private final io.vxlb.runtime.ConnectionGate gate;
 
     TcpSession(TcpProxyVerticle verticle, String frontendName, NetSocket client, io.vxlb.runtime.ConnectionGate gate) {
+        this(verticle, frontendName, client, gate, false);
+    }
+
+    TcpSession(TcpProxyVerticle verticle, String frontendName, NetSocket client, io.vxlb.runtime.ConnectionGate gate, boolean acceptProxy) {
+        this.acceptProxy = acceptProxy;
         this.verticle = verticle;
         this.gate = gate;
         this.snapshot = verticle.holder.get();
@@ -76,6 +90,54 @@ final class TcpSession implements Txn {
         verticle.counters.opened(frontend.name());  // stats hook: scur + stot/smax
         client.exceptionHandler(t -> client.close());
         client.closeHandler(v -> onClientClosed());
+        if (FrontSession.needed(frontend, acceptProxy) && client instanceof io.vertx.core.internal.net.NetSocketInternal ci) {
+            // tcp-request connection rules, the PROXY header, tcp-request session rules: then the stream
+            FrontSession.open(snapshot, frontend, ci.channelHandlerContext().channel(), remote, local, acceptProxy, s -> {
+                session = s;
+                remote = SocketAddress.inetSocketAddress(s.srcPort, s.src);
+                local = SocketAddress.inetSocketAddress(s.dstPort, s.dst);
+                inspectRequest();
+            });
+            if (session == null) silent = true;  // not (yet) a session: a reject or a bad header is not logged
+            return;
+        }
+        inspectRequest();
+    }
+
+    /** A connection refused before it became a session: HAProxy logs nothing for it. */
+    private boolean silent;
+
+    /** tcp-request content rules of the frontend, then (once chosen) of the backend, then the server. */
+    private void inspectRequest() {
+        silent = false;
+        if (clientClosed) {
+            finish();
+            return;
+        }
+        io.vxlb.runtime.CompiledTcpRules r = frontend.tcpRules();
+        if (r.content().isEmpty()) {
+            route();
+            return;
+        }
+        requestInspection = new ContentInspection(verticle.vertx(), r.content(), r.inspectDelay(), false, this, v -> {
+            if (v == ContentInspection.Verdict.ACCEPT) route();
+            else rejectContent();
+        });
+        requestInspection.start(client);
+    }
+
+    /** tcp-request content reject: closed at once, logged as HAProxy's "PR--". */
+    private void rejectContent() {
+        termination = Termination.PROXY_REQUEST;
+        client.close();
+    }
+
+    private void route() {
+        if (clientClosed || finished) return;
+        if (session != null) {  // content rules may have moved the session's addresses
+            remote = SocketAddress.inetSocketAddress(session.srcPort, session.src);
+            local = SocketAddress.inetSocketAddress(session.dstPort, session.dst);
+        }
         backend = chooseBackend();
         if (backend == null) {
             termination = Termination.SERVER_ABORT_CONNECT;
@@ -83,6 +145,20 @@ final class TcpSession implements Txn {
             return;
         }
         verticle.counters.backend(backend.name()).incrementAndGet();
+        if (backend.proxy() != frontend.proxy() && !backend.tcpRules().content().isEmpty() && requestInspection == null) {
+            io.vxlb.runtime.CompiledTcpRules r = backend.tcpRules();
+            requestInspection = new ContentInspection(verticle.vertx(), r.content(), r.inspectDelay(), false, this, v -> {
+                if (v == ContentInspection.Verdict.ACCEPT) assign();
+                else rejectContent();
+            });
+            requestInspection.start(client);
+            return;
+        }
+        assign();
+    }
+
+    private void assign() {
+        if (clientClosed || finished) return;
         assignment = new ServerAssignment(snapshot, backend, verticle.vertx(), new ServerAssignment.Owner() {
             @Override public Txn txn() { return TcpSession.this; }
             @Override public void assigned(ServerRuntime s) { connect(s); }
@@ -162,7 +238,7 @@ final class TcpSession implements Txn {
                 serverSocket.closeHandler(v -> onServerClosed());
                 serverSocket.close();
             } else {
-                relay(ar.result());
+                connected(ar.result());
             }
         });
     }
@@ -180,6 +256,51 @@ final class TcpSession implements Txn {
         connecting = false;
         termination = ConnectRetry.isTimeout(cause) ? Termination.SERVER_TIMEOUT_CONNECT : Termination.SERVER_ABORT_CONNECT;
         client.close();
+    }
+
+    /**
+     * A server connection is up: {@code send-proxy[-v2]} writes the PROXY header first (the
+     * session's addresses), then {@code tcp-response content} rules inspect the server's first
+     * bytes before the relay starts.
+     */
+    private void connected(NetSocket srv) {
+        if (server.server.sendProxy() > 0) {
+            byte[] h = server.server.sendProxy() == 2 ? ProxyHeader.v2(remote.hostAddress(), remote.port(), local.hostAddress(), local.port())
+                    : ProxyHeader.v1(remote.hostAddress(), remote.port(), local.hostAddress(), local.port());
+            srv.write(io.vertx.core.buffer.Buffer.buffer(h));
+        }
+        io.vxlb.runtime.CompiledTcpRules r = backend.tcpRules();
+        if (r.responseContent().isEmpty()) {
+            relay(srv);
+            return;
+        }
+        serverSocket = srv;
+        srv.closeHandler(v -> onServerClosed());
+        srv.pause();
+        // the client's bytes go to the server while its answer is inspected
+        if (requestInspection != null) srv.write(requestInspection.kept());
+        requestInspection = null;
+        client.handler(srv::write);
+        client.resume();
+        inspectingResponse = true;
+        responseInspection = new ContentInspection(verticle.vertx(), r.responseContent(), r.responseInspectDelay(), true, this, v -> {
+            inspectingResponse = false;
+            client.pause();
+            if (v == ContentInspection.Verdict.ACCEPT) {
+                relay(srv);
+            } else if (v == ContentInspection.Verdict.CLOSE) {
+                // close: what was received goes to the client, then both sides close
+                client.write(responseInspection.kept());
+                bytesOut += responseInspection.length();
+                srv.close();
+                client.end();
+            } else {
+                termination = Termination.PROXY_HEADERS;
+                srv.close();
+                client.close();
+            }
+        });
+        responseInspection.start(srv);
     }
 
     // ---- relay -------------------------------------------------------------------------------
@@ -218,10 +339,30 @@ final class TcpSession implements Txn {
         List<io.vertx.core.buffer.Buffer> fromClient = new java.util.ArrayList<>(1), fromServer = new java.util.ArrayList<>(1);
         client.handler(fromClient::add);
         srv.handler(fromServer::add);
+        srv.resume();
+        // bytes the content rules kept go first
+        if (requestInspection != null && requestInspection.length() > 0) fromClient.add(0, requestInspection.kept());
+        if (responseInspection != null && responseInspection.length() > 0) fromServer.add(0, responseInspection.kept());
         srv.closeHandler(v -> onServerClosed());
         client.resume();
         cc.eventLoop().execute(() -> {
             if (clientClosed || serverClosed || !cc.isActive() || !sc.isActive()) {
+                if (!clientClosed && cc.isActive() && !fromServer.isEmpty()) {
+                    // the server answered and closed at once (a check target, a banner): the answer still goes out
+                    Tunnel.detach(cc.pipeline(), ci.channelHandlerContext().handler());
+                    for (io.vertx.core.buffer.Buffer b : fromServer) {
+                        bytesOut += b.length();
+                        cc.write(io.netty.buffer.Unpooled.wrappedBuffer(b.getBytes()));
+                    }
+                    srv.close();
+                    // counted and logged before the client sees the close, as when the relay ends
+                    cc.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f -> {
+                        clientClosed = serverClosed = true;
+                        finish();
+                        cc.close();
+                    });
+                    return;
+                }
                 srv.close();
                 client.close();
                 return;
@@ -245,6 +386,9 @@ final class TcpSession implements Txn {
                 clientClosed = serverClosed = true;
                 finish();
             });
+            // a side that shut while the content rules inspected it: the tunnel passes the FIN on now
+            if (cc instanceof io.netty.channel.socket.DuplexChannel d && d.isInputShutdown()) cc.pipeline().fireUserEventTriggered(io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE);
+            if (sc instanceof io.netty.channel.socket.DuplexChannel d && d.isInputShutdown()) sc.pipeline().fireUserEventTriggered(io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE);
         });
     }
 
@@ -269,6 +413,8 @@ final class TcpSession implements Txn {
     private void finish() {
         if (finished) return;
         finished = true;
+        if (requestInspection != null) requestInspection.cancel();
+        if (responseInspection != null) responseInspection.cancel();
         releaseServer();
         verticle.counters.finished(frontend.name(), backend == null ? null : backend.name(), server,
                 io.vxlb.runtime.TrafficCounters.TCP_SESSION, bytesIn, bytesOut);  // stats hook: stot, bin/bout
@@ -289,7 +435,7 @@ final class TcpSession implements Txn {
 
     private void log() {
         Proxy fe = frontend.proxy();
-        if (!fe.options().tcplog()) return;
+        if (!fe.options().tcplog() || silent || "silent".equals(logLevel)) return;
         if (fe.options().dontlognull() && bytesIn == 0) return;  // HAProxy: nothing received from the client (req->total)
         List<LogSink> targets = verticle.sinks(fe);
         if (targets.isEmpty()) return;
@@ -302,15 +448,15 @@ final class TcpSession implements Txn {
                 queueLeft() != 0 ? (queueLeft() - start) / 1_000_000L : connectStart == 0 ? -1 : 0, connected == 0 ? -1 : (connected - connectStart) / 1_000_000L,
                 (end - start) / 1_000_000L, bytesOut, termination, c,
                 assignment == null ? 0 : assignment.serverQueuePosition(), assignment == null ? 0 : assignment.backendQueuePosition());
-        for (LogSink s : targets) s.send("info", line);
+        for (LogSink s : targets) s.send(logLevel != null ? logLevel : "info", line);
     }
 
     // ---- Txn: what sample fetches read (no HTTP data in a TCP session) --------------------------
 
-    @Override public String srcAddress() { return remote.hostAddress(); }
-    @Override public int srcPort() { return remote.port(); }
-    @Override public String dstAddress() { return local.hostAddress(); }
-    @Override public int dstPort() { return local.port(); }
+    @Override public String srcAddress() { return session != null ? session.src : remote.hostAddress(); }
+    @Override public int srcPort() { return session != null ? session.srcPort : remote.port(); }
+    @Override public String dstAddress() { return session != null ? session.dst : local.hostAddress(); }
+    @Override public int dstPort() { return session != null ? session.dstPort : local.port(); }
     @Override public boolean ssl() { return false; }
     @Override public String sni() { return null; }
     @Override public String frontendName() { return frontend.name(); }
@@ -330,14 +476,61 @@ final class TcpSession implements Txn {
 
     @Override
     public Object variable(String name) {
+        if (session != null && name.startsWith("sess.")) return session.sessionVariable(name);
         return variables == null ? null : variables.get(name);
     }
 
     @Override
     public void setVariable(String name, Object value) {
+        if (session != null && name.startsWith("sess.")) {
+            session.setSessionVariable(name, value);
+            return;
+        }
+        if (value == null) {
+            if (variables != null) variables.remove(name);
+            return;
+        }
         if (variables == null) variables = new HashMap<>();
         variables.put(name, value);
     }
+
+    // ---- PayloadTxn: the bytes tcp-request / tcp-response content rules inspect --------------------
+
+    private ContentInspection inspection(boolean response) {
+        return response ? responseInspection : requestInspection;
+    }
+
+    @Override
+    public byte[] payload(boolean response) {
+        ContentInspection i = inspection(response);
+        return i == null ? new byte[0] : i.bytes();
+    }
+
+    @Override
+    public int payloadLength(boolean response) {
+        ContentInspection i = inspection(response);
+        return i == null ? 0 : i.length();
+    }
+
+    @Override
+    public boolean payloadFinal(boolean response) {
+        ContentInspection i = inspection(response);
+        return i == null || i.isFinal();
+    }
+
+    @Override public boolean inspectingResponse() { return inspectingResponse; }
+    @Override public void payloadMayChange() { payloadMayChange = true; }
+
+    @Override
+    public boolean takePayloadMayChange() {
+        boolean m = payloadMayChange;
+        payloadMayChange = false;
+        return m;
+    }
+
+    @Override public FrontSession session() { return session; }
+    @Override public io.vxlb.rules.ConnectionFacts connectionFacts() { return session; }
+    @Override public void setLogLevel(String level) { logLevel = level; }
 
     @Override
     public void appendLogVariable(LogVariable v, StringBuilder out) {

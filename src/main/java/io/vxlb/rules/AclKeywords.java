@@ -20,7 +20,7 @@ public final class AclKeywords {
             MatchMethod.DOM, MatchMethod.END, MatchMethod.LEN, MatchMethod.REG, MatchMethod.SUB);
 
     /** 2.6 ACL keywords vxlb leaves out (special matchers or fetches it lacks). */
-    static final Set<String> UNSUPPORTED = Set.of("http_auth_group", "payload_lv", "req_ssl_sni",
+    static final Set<String> UNSUPPORTED = Set.of("http_auth_group",
             "req_ssl_ver", "req.ssl_ver");
 
     private static void k(String name, String fetch, MatchMethod method) {
@@ -43,6 +43,8 @@ public final class AclKeywords {
         k("method", "method", MatchMethod.METH);
         family("path", "path");
         k("payload", "req.payload", MatchMethod.BIN);
+        k("payload_lv", "req.payload_lv", MatchMethod.BIN);
+        k("req_ssl_sni", "req.ssl_sni", MatchMethod.STR);
         k("req_rdp_cookie", "req.rdp_cookie", MatchMethod.STR);
         k("req_rdp_cookie_cnt", "req.rdp_cookie_cnt", MatchMethod.INT);
         k("req_ver", "req.ver", MatchMethod.STR);

@@ -35,6 +35,37 @@ public final class CompiledCondition {
         return result != unless;
     }
 
+    /** {@link #evaluate}'s answers: HAProxy's ACL_TEST_PASS, ACL_TEST_FAIL and ACL_TEST_MISS (not decidable yet). */
+    public enum Result { PASS, FAIL, MISS }
+
+    /**
+     * The condition over bytes still arriving (HAProxy's acl_exec_cond on a partial buffer): an
+     * ACL that does not match while its fetch said "may change" is MISS, and MISS survives
+     * negation, AND (unless a term FAILs) and OR (unless a group PASSes), so the rule waits.
+     */
+    public Result evaluate(PayloadTxn t) {
+        Result result = Result.FAIL;
+        for (Term[] group : groups) {
+            Result all = Result.PASS;
+            for (Term term : group) {
+                Result r = term.holds(t);
+                if (term.negated && r != Result.MISS) r = r == Result.PASS ? Result.FAIL : Result.PASS;
+                if (r == Result.FAIL) {
+                    all = Result.FAIL;
+                    break;
+                }
+                if (r == Result.MISS) all = Result.MISS;
+            }
+            if (all == Result.PASS) {
+                result = Result.PASS;
+                break;
+            }
+            if (all == Result.MISS) result = Result.MISS;
+        }
+        if (unless && result != Result.MISS) result = result == Result.PASS ? Result.FAIL : Result.PASS;
+        return result;
+    }
+
     public Condition condition() {
         return condition;
     }
@@ -47,6 +78,16 @@ public final class CompiledCondition {
         Term(boolean negated, CompiledAcl[] acls) {
             this.negated = negated;
             this.acls = acls;
+        }
+
+        Result holds(PayloadTxn t) {
+            Result r = Result.FAIL;
+            for (CompiledAcl a : acls) {
+                t.takePayloadMayChange();
+                if (a.test(t)) return Result.PASS;
+                if (t.takePayloadMayChange()) r = Result.MISS;
+            }
+            return r;
         }
 
         boolean holds(Txn t) {

@@ -110,7 +110,8 @@ public final class RuleCompiler {
     // ---------------------------------------------------------------- fetches and converters
 
     private static Fetch fetch(SampleExpr e, Direction dir) {
-        return Fetches.create(e, dir);
+        Fetch payload = PayloadFetches.create(e, dir);  // layer-6 fetches of tcp-request/tcp-response content rules
+        return payload != null ? payload : Fetches.create(e, dir);
     }
 
     private CompiledConverter converter(ConverterCall c) {

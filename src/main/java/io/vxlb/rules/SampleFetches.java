@@ -112,6 +112,22 @@ public final class SampleFetches {
         f("res.len", INTEGER, "", "bytes in the response buffer");
         f("res.payload", BINARY, "offset:integer,length:integer", "bytes of the response buffer");
         f("wait_end", BOOLEAN, "", "true once the inspect-delay is over");
+        f("payload_lv", BINARY, "offset1:integer,length:integer,offset2?", "deprecated, use req.payload_lv/res.payload_lv");
+        f("req.payload_lv", BINARY, "offset1:integer,length:integer,offset2?", "length-prefixed block of the request buffer");
+        f("res.payload_lv", BINARY, "offset1:integer,length:integer,offset2?", "length-prefixed block of the response buffer");
+        f("req.ssl_hello_type", INTEGER, "", "handshake type of the first TLS record (1: ClientHello)");
+        f("req_ssl_hello_type", INTEGER, "", "deprecated, use req.ssl_hello_type");
+        f("req.ssl_ver", INTEGER, "", "TLS version of the ClientHello, (major << 16) + minor");
+        f("req_ssl_ver", INTEGER, "", "deprecated, use req.ssl_ver");
+        f("req.ssl_sni", STRING, "", "server name (SNI) of the ClientHello in the request buffer");
+        f("req_ssl_sni", STRING, "", "deprecated, use req.ssl_sni");
+        f("req.ssl_alpn", STRING, "", "ALPN protocols of the ClientHello in the request buffer");
+        f("fc_src", IP, "", "source address of the client connection (before session/content set-src)");
+        f("fc_dst", IP, "", "destination address of the client connection");
+        f("fc_src_port", INTEGER, "", "source port of the client connection");
+        f("fc_dst_port", INTEGER, "", "destination port of the client connection");
+        f("fc_pp_authority", STRING, "", "PROXY v2 authority TLV of the client connection");
+        f("fc_pp_unique_id", STRING, "", "PROXY v2 unique-id TLV of the client connection");
         // 7.3.6 layer 7
         f("base", STRING, "", "Host header followed by the path");
         f("base32", INTEGER, "", "32-bit hash of base");
@@ -201,7 +217,7 @@ public final class SampleFetches {
             "sc_", "sc0_", "sc1_", "sc2_", "src_", "table_", "ssl_c_", "ssl_f_", "ssl_s_", "ssl_bc",
             "ssl_fc_", "fc_", "bc_", "distcc_", "internal.", "51d.", "da-", "wurfl-", "fcgi.",
             "req.ssl_", "req_ssl_", "res.ssl_", "rep_ssl_", "res.cache_", "res.comp", "cpu_", "lat_",
-            "last_rule_", "prio_", "payload_lv", "req.payload_lv", "res.payload_lv");
+            "last_rule_", "prio_");
 
     private SampleFetches() {
     }

@@ -62,6 +62,11 @@ public interface Txn {
 
     void setVariable(String name, Object value);
 
+    /** The client connection's facts for {@code fc_*} fetches; null when the proxy keeps none (then they read src/dst). */
+    default ConnectionFacts connectionFacts() {
+        return null;
+    }
+
     /** Appends a log-format variable (%ci, %ST, ...) as the log layer writes it. */
     void appendLogVariable(LogVariable v, StringBuilder out);
 

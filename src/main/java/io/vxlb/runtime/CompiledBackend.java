@@ -12,11 +12,12 @@ import java.util.List;
  */
 public record CompiledBackend(Proxy proxy, List<CompiledRule> requestRules, List<CompiledRule> responseRules,
                               List<CompiledRedirect> redirects, List<CompiledSwitch> useServerRules,
-                              List<ServerRuntime> servers, Balancer balancer, PersistenceCookie cookie, ErrorReplies errorReplies) {
+                              List<ServerRuntime> servers, Balancer balancer, PersistenceCookie cookie, ErrorReplies errorReplies,
+                              CompiledTcpRules tcpRules, List<CompiledRule> afterResponseRules) {
     public CompiledBackend(Proxy proxy, List<CompiledRule> requestRules, List<CompiledRule> responseRules,
                            List<CompiledRedirect> redirects, List<CompiledSwitch> useServerRules,
                            List<ServerRuntime> servers, Balancer balancer, PersistenceCookie cookie) {
-        this(proxy, requestRules, responseRules, redirects, useServerRules, servers, balancer, cookie, ErrorReplies.NONE);
+        this(proxy, requestRules, responseRules, redirects, useServerRules, servers, balancer, cookie, ErrorReplies.NONE, CompiledTcpRules.NONE, List.of());
     }
 
     public String name() {

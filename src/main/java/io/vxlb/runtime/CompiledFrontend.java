@@ -8,11 +8,11 @@ import java.util.List;
 public record CompiledFrontend(Proxy proxy, List<CompiledRule> requestRules, List<CompiledRule> responseRules,
                                List<CompiledRedirect> redirects, List<CompiledSwitch> backendSwitches,
                                String defaultBackend, io.vxlb.rules.CompiledLogFormat logLine, ErrorReplies errorReplies,
-                               io.vxlb.rules.CompiledLogFormat uniqueId) {
+                               io.vxlb.rules.CompiledLogFormat uniqueId, CompiledTcpRules tcpRules, List<CompiledRule> afterResponseRules) {
     public CompiledFrontend(Proxy proxy, List<CompiledRule> requestRules, List<CompiledRule> responseRules,
                             List<CompiledRedirect> redirects, List<CompiledSwitch> backendSwitches,
                             String defaultBackend, io.vxlb.rules.CompiledLogFormat logLine, ErrorReplies errorReplies) {
-        this(proxy, requestRules, responseRules, redirects, backendSwitches, defaultBackend, logLine, errorReplies, null);
+        this(proxy, requestRules, responseRules, redirects, backendSwitches, defaultBackend, logLine, errorReplies, null, CompiledTcpRules.NONE, List.of());
     }
 
     public CompiledFrontend(Proxy proxy, List<CompiledRule> requestRules, List<CompiledRule> responseRules,

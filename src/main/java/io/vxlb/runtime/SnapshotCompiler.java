@@ -120,7 +120,8 @@ public final class SnapshotCompiler {
                 }
                 frontends.put(p.name(), new CompiledFrontend(p, httpRules(p.httpRequestRules(), acls, Direction.REQUEST), httpRules(p.httpResponseRules(), acls, Direction.RESPONSE),
                         redirects(p.redirects(), acls), switches, p.defaultBackend(), logLine(p), errorReplies(p, config),
-                        p.uniqueIdFormat() == null ? null : rules.compile(io.vxlb.rules.LogFormatParser.parse(p.uniqueIdFormat().text(), true), Direction.REQUEST)));  // a missing sample is empty here (measured)
+                        p.uniqueIdFormat() == null ? null : rules.compile(io.vxlb.rules.LogFormatParser.parse(p.uniqueIdFormat().text(), true), Direction.REQUEST),  // a missing sample is empty here (measured)
+                        tcpRules(p, acls), httpRules(p.httpAfterResponseRules(), acls, Direction.RESPONSE)));
             }
             if (p.kind().hasBackend()) {
                 List<ServerRuntime> servers = new ArrayList<>();
@@ -134,7 +135,8 @@ public final class SnapshotCompiler {
                 Balancer balancer = balancer(p, List.copyOf(servers), states, hashKey(p), previousBalancers.get(p.name()));
                 backends.put(p.name(), new CompiledBackend(p, httpRules(p.httpRequestRules(), acls, Direction.REQUEST), httpRules(p.httpResponseRules(), acls, Direction.RESPONSE),
                         redirects(p.redirects(), acls), useServer, List.copyOf(servers), balancer,
-                        io.vxlb.proxy.PersistenceCookie.of(p.cookie(), servers), errorReplies(p, config)));
+                        io.vxlb.proxy.PersistenceCookie.of(p.cookie(), servers), errorReplies(p, config),
+                        tcpRules(p, acls), httpRules(p.httpAfterResponseRules(), acls, Direction.RESPONSE)));
             }
         }
         return new Snapshot(version, config, Map.copyOf(frontends), Map.copyOf(backends), Map.copyOf(states));
@@ -170,7 +172,8 @@ public final class SnapshotCompiler {
         Map<String, CompiledBackend> backends = new LinkedHashMap<>();
         for (CompiledBackend b : old.backends().values()) {
             backends.put(b.name(), new CompiledBackend(b.proxy(), b.requestRules(), b.responseRules(), b.redirects(),
-                    b.useServerRules(), b.servers(), balancer(b.proxy(), b.servers(), states, hashKey(b.proxy(), b.balancer()), b.balancer()), b.cookie(), b.errorReplies()));
+                    b.useServerRules(), b.servers(), balancer(b.proxy(), b.servers(), states, hashKey(b.proxy(), b.balancer()), b.balancer()), b.cookie(), b.errorReplies(),
+                    b.tcpRules(), b.afterResponseRules()));
         }
         return new Snapshot(old.version() + 1, old.config(), old.frontends(), Map.copyOf(backends), Map.copyOf(states));
     }
@@ -263,6 +266,27 @@ public final class SnapshotCompiler {
 
     private CompiledRedirect redirect(Redirect r, Map<String, List<AclDef>> acls) {
         return new CompiledRedirect(r, fmt(r.target()), cond(r.condition(), acls));
+    }
+
+    /** tcp-request / tcp-response rules: conditions and action samples compiled once (response rules read the response side). */
+    private CompiledTcpRules tcpRules(Proxy p, Map<String, List<AclDef>> acls) {
+        io.vxlb.config.TcpRules t = p.tcpRules();
+        if (t.isEmpty()) return t.inspectDelay() == 0 && t.responseInspectDelay() == 0 ? CompiledTcpRules.NONE
+                : new CompiledTcpRules(t.inspectDelay(), List.of(), List.of(), List.of(), t.responseInspectDelay(), List.of());
+        return new CompiledTcpRules(t.inspectDelay(), tcpRules(t.connection(), acls, Direction.REQUEST), tcpRules(t.session(), acls, Direction.REQUEST),
+                tcpRules(t.content(), acls, Direction.REQUEST), t.responseInspectDelay(), tcpRules(t.responseContent(), acls, Direction.RESPONSE));
+    }
+
+    private List<CompiledTcpRules.Rule> tcpRules(List<io.vxlb.config.TcpRule> list, Map<String, List<AclDef>> acls, Direction dir) {
+        List<CompiledTcpRules.Rule> out = new ArrayList<>();
+        for (io.vxlb.config.TcpRule r : list) {
+            io.vxlb.rules.SampleExpr e = null;
+            if (r.action() instanceof io.vxlb.config.TcpAction.SetVar v) e = v.expr();
+            else if (r.action() instanceof io.vxlb.config.TcpAction.SetAddress a) e = a.expr();
+            else if (r.action() instanceof io.vxlb.config.TcpAction.SetPort a) e = a.expr();
+            out.add(new CompiledTcpRules.Rule(r.location(), r.action(), cond(r.condition(), acls, dir), e == null ? null : rules.compile(e, dir)));
+        }
+        return List.copyOf(out);
     }
 
     private List<CompiledRule> httpRules(List<HttpRule> list, Map<String, List<AclDef>> acls, Direction dir) {

@@ -982,7 +982,7 @@ class ConfigParserTest {
         Server full = server(b, "full");
         assertEquals(new Server("full", new Location("test.cfg", 7, 10), "10.0.0.1", 8080, 7, true, 2_000, 1_000, 5_000, 3, 2,
                 9000, "10.0.0.9", false, false, 30, 200, 10, 50, false, false, null, null, "c1", "10.0.0.200",
-                false, false, null, false, true, null, null), full);
+                false, 0, null, false, true, null, null, false), full);
         Server bak = server(b, "bak");
         assertTrue(bak.backup());
         assertTrue(bak.disabled());

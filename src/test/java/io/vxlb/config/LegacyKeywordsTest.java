@@ -54,7 +54,7 @@ class LegacyKeywordsTest {
     }
 
     private static Bind withoutLocation(Bind b) {
-        return new Bind(null, b.host(), b.port(), b.ipv6(), b.name(), b.ssl(), b.certificates(), b.alpn(), b.maxconn(), b.backlog());
+        return new Bind(null, b.host(), b.port(), b.ipv6(), b.name(), b.ssl(), b.certificates(), b.alpn(), b.maxconn(), b.backlog(), b.tls(), b.acceptProxy());
     }
 
     // ---- accepted with a warning ---------------------------------------------------------

@@ -42,7 +42,7 @@ class ChashBalancerTest {
 
     static Server server(String name, int id, int weight, boolean backup) {
         return new Server(name, new Location("t", 1, 1), "127.0.0.1", 1, id, false, 2000, 2000, 2000, 2, 3, 0, null, false,
-                false, weight, 0, 0, 0, backup, false, null, null, null, null, false, false, null, false, false, null, null);
+                false, weight, 0, 0, 0, backup, false, null, null, null, null, false, 0, null, false, false, null, null, false);
     }
 
     /** A backend's servers and their states; {@code disabled} ones are in maintenance. */

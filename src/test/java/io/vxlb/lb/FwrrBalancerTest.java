@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 class FwrrBalancerTest {
     private static Server server(String name, int weight, boolean backup) {
         return new Server(name, new Location("t", 1, 1), "127.0.0.1", 1, 0, false, 2000, 2000, 2000, 2, 3, 0, null, false,
-                false, weight, 0, 0, 0, backup, false, null, null, null, null, false, false, null, false, false, null, null);
+                false, weight, 0, 0, 0, backup, false, null, null, null, null, false, 0, null, false, false, null, null, false);
     }
 
     private static List<String> picks(int n, Object... spec) {

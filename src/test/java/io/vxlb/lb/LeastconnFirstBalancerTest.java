@@ -20,7 +20,7 @@ class LeastconnFirstBalancerTest {
 
     private ServerRuntime add(String name, int weight, int maxconn) {
         Server s = new Server(name, new Location("t", 1, 1), "127.0.0.1", 1, 0, false, 2000, 2000, 2000, 2, 3, 0, null, false,
-                false, weight, maxconn, 0, 0, false, false, null, null, null, null, false, false, null, false, false, null, null);
+                false, weight, maxconn, 0, 0, false, false, null, null, null, null, false, 0, null, false, false, null, null, false);
         ServerRuntime r = new ServerRuntime("be", s);
         servers.add(r);
         states.put(r.key, new ServerState(true, ServerState.Admin.READY, weight));

@@ -1,0 +1,157 @@
+package io.vxlb.config;
+
+import io.vxlb.rules.ClosestName;
+import io.vxlb.rules.Condition;
+import io.vxlb.rules.RuleException;
+import io.vxlb.rules.SampleExpr;
+import io.vxlb.rules.SampleExprParser;
+
+import java.util.List;
+
+import static io.vxlb.config.Section.ALL_PROXIES;
+import static io.vxlb.config.Section.BACK_RULES;
+import static io.vxlb.config.Section.FRONT_RULES;
+import static io.vxlb.config.Section.PROXIES;
+
+/**
+ * {@code tcp-request connection|session|content|inspect-delay} and
+ * {@code tcp-response content|inspect-delay} (HAProxy 2.6 src/tcp_rules.c): parsed into
+ * {@link TcpRules}. Actions HAProxy has and vxlb does not run are refused by name.
+ */
+final class TcpRuleKeywords {
+    private TcpRuleKeywords() {}
+
+    enum Hook {
+        CONNECTION("tcp-request connection", List.of("accept", "reject", "expect-proxy", "set-var", "unset-var", "set-src", "set-dst", "set-src-port", "set-dst-port")),
+        SESSION("tcp-request session", List.of("accept", "reject", "set-var", "unset-var", "set-src", "set-dst", "set-src-port", "set-dst-port")),
+        CONTENT("tcp-request content", List.of("accept", "reject", "set-var", "unset-var", "set-src", "set-dst", "set-src-port", "set-dst-port", "switch-mode", "set-log-level")),
+        RESPONSE("tcp-response content", List.of("accept", "reject", "close", "set-var", "unset-var", "set-log-level"));
+
+        final String keyword;
+        final List<String> actions;
+
+        Hook(String keyword, List<String> actions) {
+            this.keyword = keyword;
+            this.actions = actions;
+        }
+    }
+
+    /** HAProxy 2.6 actions vxlb does not run (yet): refused with their name rather than "unknown". */
+    private static final List<String> UNSUPPORTED = List.of("capture", "do-resolve", "use-service", "silent-drop", "set-mark", "set-tos",
+            "set-nice", "set-priority-class", "set-priority-offset", "send-spoe-group", "set-bandwidth-limit", "expect-netscaler-cip",
+            "sc-inc-gpc", "sc-inc-gpc0", "sc-inc-gpc1", "sc-set-gpt0", "sc-add-gpc", "sc-set-gpt", "set-fc-mark", "set-fc-tos", "attach-srv");
+
+    static void register(KeywordTable t) {
+        t.add("tcp-request connection", FRONT_RULES | Section.DEFAULTS, Support.SUPPORTED,
+                "ACTION [if|unless COND] at accept: accept, reject, expect-proxy layer4, set-var, unset-var, set-src, set-dst, set-src-port, set-dst-port",
+                (ctx, line) -> ctx.proxy.tcpConnectionRules.add(rule(ctx, line, Hook.CONNECTION)));
+        t.add("tcp-request session", FRONT_RULES | Section.DEFAULTS, Support.SUPPORTED,
+                "ACTION [if|unless COND] once the PROXY header and TLS handshake are done: accept, reject, set-var, set-src, set-dst...",
+                (ctx, line) -> ctx.proxy.tcpSessionRules.add(rule(ctx, line, Hook.SESSION)));
+        t.add("tcp-request content", ALL_PROXIES, Support.SUPPORTED,
+                "ACTION [if|unless COND] on the request's first bytes (up to inspect-delay): accept, reject, set-var, set-src, set-dst, switch-mode http, set-log-level",
+                (ctx, line) -> ctx.proxy.tcpContentRules.add(rule(ctx, line, Hook.CONTENT)));
+        t.add("tcp-response content", BACK_RULES | Section.DEFAULTS, Support.SUPPORTED,
+                "ACTION [if|unless COND] on the response's first bytes (up to tcp-response inspect-delay): accept, reject, close, set-var, set-log-level",
+                (ctx, line) -> ctx.proxy.tcpResponseRules.add(rule(ctx, line, Hook.RESPONSE)));
+        t.add("tcp-request inspect-delay", ALL_PROXIES, Support.SUPPORTED, "how long tcp-request content rules wait for the data they need",
+                (ctx, line) -> ctx.proxy.tcpInspectDelay = delay(line));
+        t.add("tcp-response inspect-delay", ALL_PROXIES, Support.SUPPORTED, "how long tcp-response content rules wait for the data they need",
+                (ctx, line) -> ctx.proxy.tcpResponseInspectDelay = delay(line));
+        for (String side : List.of("tcp-request", "tcp-response")) {
+            List<String> subs = side.equals("tcp-request") ? List.of("connection", "session", "content", "inspect-delay") : List.of("content", "inspect-delay");
+            t.add(side, PROXIES, Support.SUPPORTED, "followed by " + String.join(", ", subs), (ctx, line) -> {
+                GlobalKeywords.need(line, 1, "one of " + String.join(", ", subs));
+                throw new ConfigException(1, "unknown '" + side + "' rule set '" + line.arg(1) + "'", ClosestName.hint(line.arg(1), subs));
+            });
+        }
+    }
+
+    private static long delay(ConfigLine line) {
+        long d = ProxyKeywords.duration(line, 2);
+        if (line.has(3)) throw new ConfigException(3, "unexpected '" + line.arg(3) + "'", "'" + line.arg(0) + " inspect-delay TIMEOUT'");
+        return d;
+    }
+
+    private static TcpRule rule(ParseContext ctx, ConfigLine line, Hook hook) {
+        RuleKeywords.namedDefaultsOnly(ctx, line);
+        GlobalKeywords.need(line, 2, "an action (" + String.join(", ", hook.actions) + ")");
+        String w = line.arg(2);
+        int paren = w.indexOf('(');
+        String action = paren > 0 ? w.substring(0, paren) : w;
+        if (action.startsWith("track-sc")) {
+            throw new ConfigException(2, "'" + hook.keyword + " " + action + "' is not supported by vxlb yet", "stick tables and stick counters are not available to tcp-request rules yet");
+        }
+        if (UNSUPPORTED.contains(action)) {
+            throw new ConfigException(2, "'" + hook.keyword + " " + action + "' is not supported by vxlb", "supported here: " + String.join(", ", hook.actions));
+        }
+        if (!hook.actions.contains(action)) {
+            throw new ConfigException(2, "unknown action '" + action + "' for '" + hook.keyword + "'", ClosestName.hint(action, hook.actions));
+        }
+        int next = 3;
+        TcpAction a;
+        switch (action) {
+            case "accept" -> a = new TcpAction.Accept();
+            case "reject" -> a = new TcpAction.Reject();
+            case "close" -> a = new TcpAction.Close();
+            case "expect-proxy" -> {
+                if (!line.arg(3).equals("layer4")) throw new ConfigException(3, "'expect-proxy' needs 'layer4'", "'tcp-request connection expect-proxy layer4 [if COND]'");
+                next = 4;
+                a = new TcpAction.ExpectProxy();
+            }
+            case "switch-mode" -> {
+                if (!line.arg(3).equals("http")) throw new ConfigException(3, "'switch-mode' needs 'http'", "'tcp-request content switch-mode http [proto h1]'");
+                next = 4;
+                if (line.arg(4).equals("proto")) {
+                    if (!line.arg(5).equals("h1")) throw new ConfigException(5, "'switch-mode http proto " + line.arg(5) + "' is not supported by vxlb", "vxlb's HTTP frontends speak HTTP/1 ('proto h1')");
+                    next = 6;
+                }
+                a = new TcpAction.SwitchModeHttp();
+            }
+            case "set-log-level" -> {
+                String level = line.arg(3);
+                if (!List.of("silent", "emerg", "alert", "crit", "err", "warning", "notice", "info", "debug").contains(level)) {
+                    throw new ConfigException(3, "invalid log level '" + level + "'", "silent, emerg, alert, crit, err, warning, notice, info or debug");
+                }
+                next = 4;
+                a = new TcpAction.SetLogLevel(level);
+            }
+            case "set-var", "unset-var" -> {
+                if (paren < 0 || !w.endsWith(")")) throw new ConfigException(2, "expected " + action + "(SCOPE.NAME)", "e.g. " + action + "(sess.src)");
+                String var = w.substring(paren + 1, w.length() - 1);
+                if (!var.matches("(proc|sess|txn|req|res)\\.[A-Za-z0-9_.]+")) throw new ConfigException(2, "invalid variable name '" + var + "'", "SCOPE.NAME with scope proc, sess, txn, req or res");
+                if ((hook == Hook.CONNECTION || hook == Hook.SESSION) && !var.startsWith("sess.") && !var.startsWith("proc.")) {
+                    throw new ConfigException(2, "variable '" + var + "' has no transaction yet in '" + hook.keyword + "'", "use scope 'sess' (the connection) or 'proc'");
+                }
+                if (action.equals("unset-var")) {
+                    a = new TcpAction.UnsetVar(var);
+                } else {
+                    a = new TcpAction.SetVar(var, expr(line, 3));
+                    next = 4;
+                }
+            }
+            case "set-src", "set-dst" -> {
+                a = new TcpAction.SetAddress(action.equals("set-src"), expr(line, 3));
+                next = 4;
+            }
+            case "set-src-port", "set-dst-port" -> {
+                a = new TcpAction.SetPort(action.equals("set-src-port"), expr(line, 3));
+                next = 4;
+            }
+            default -> throw new IllegalStateException(action);
+        }
+        int at = RuleKeywords.conditionStart(line, next);
+        if (at > next) throw new ConfigException(next, "unexpected '" + line.arg(next) + "'", "expected 'if', 'unless' or the end of the line");
+        Condition cond = RuleKeywords.condition(ctx, line, next, true);
+        return new TcpRule(line.location(2), a, cond);
+    }
+
+    private static SampleExpr expr(ConfigLine line, int i) {
+        GlobalKeywords.need(line, i, "a sample expression");
+        try {
+            return SampleExprParser.parse(line.arg(i));
+        } catch (RuleException e) {
+            throw new ConfigException(i, e.getMessage(), e.hint());
+        }
+    }
+}
