@@ -92,6 +92,7 @@ public final class Node {
     private final List<MessageConsumer<?>> consumers = new ArrayList<>();
     private final String localHealthAddress = HealthVerticle.ADDRESS + ".local." + java.util.UUID.randomUUID();
     private String deploymentId, tcpDeploymentId, healthDeploymentId, adminDeploymentId, updateDeploymentId;
+    private String stickDeploymentId;  // vxlb-stick
     private HealthVerticle health;
     private AdminVerticle admin;
     private List<String> bindSignature;
@@ -246,7 +247,8 @@ public final class Node {
                     bindSignature = bindSignature(r.config());
                     operations = new io.vxlb.admin.cli.Operations(this);
                     operations.register();  // the stats page answers from the first request on
-                    return deployProxies();
+                    // vxlb-stick: the sync runs before the first request can be counted
+                    return startStickSync().compose(x -> deployProxies());
                 })
                 .compose(v -> startNodeServices())
                 .compose(v -> members.start(name, options.admin() == null ? null : options.admin().address(), live -> {
@@ -278,6 +280,16 @@ public final class Node {
                     tcpDeploymentId = id;
                     return null;
                 });
+    }
+
+    /** vxlb-stick: the cluster sync of stick counters (and their expiry), reading the current snapshot's tables. */
+    private Future<Void> startStickSync() {
+        StateReplica r = replica;
+        return vertx.deployVerticle(new io.vxlb.stick.StickSync(secret, members.selfId(), () -> r.holder().get().stickTables(),
+                io.vxlb.stick.StickSync.configuredInterval())).map(id -> {
+            stickDeploymentId = id;
+            return null;
+        });
     }
 
     /**
@@ -551,7 +563,7 @@ public final class Node {
         List<Future<?>> steps = new ArrayList<>();
         for (MessageConsumer<?> c : consumers) steps.add(c.unregister());
         Future<Void> f = Future.join(steps).mapEmpty();
-        for (String id : new String[] {cliDeploymentId, adminDeploymentId, updateDeploymentId, healthDeploymentId, tcpDeploymentId, deploymentId}) {
+        for (String id : new String[] {cliDeploymentId, adminDeploymentId, stickDeploymentId, updateDeploymentId, healthDeploymentId, tcpDeploymentId, deploymentId}) {
             if (id != null) f = f.transform(x -> vertx.undeploy(id));
         }
         return f;

@@ -44,4 +44,14 @@ public interface ActionContext extends Txn {
 
     /** {@code capture}: stores {@code value}, cut to the slot's length, in the frontend's capture slot. */
     void capture(boolean request, int slot, String value);
+
+    /** vxlb-stick: the snapshot's stick tables. */
+    default io.vxlb.stick.StickTables stickTables() {
+        return io.vxlb.stick.StickTables.EMPTY;
+    }
+
+    /** vxlb-stick: the stream's stick counters, made on the first track-sc; null where nothing can track. */
+    default io.vxlb.stick.StreamCounters trackingCounters() {
+        return null;
+    }
 }

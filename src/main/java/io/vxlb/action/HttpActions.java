@@ -33,5 +33,6 @@ public final class HttpActions {
         SetVarAction.register(r);
         SetStatusAction.register(r);
         CaptureAction.register(r);
+        StickCounterAction.register(r);  // vxlb-stick
     }
 }

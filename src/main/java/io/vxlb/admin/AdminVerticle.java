@@ -101,6 +101,7 @@ public final class AdminVerticle extends VerticleBase {
         r.get("/metrics").handler(this::metrics);
         r.post("/v1/config/validate").handler(this::validate);
         r.post("/v1/config").handler(this::reload);
+        StickTablesApi.register(r, node);  // vxlb-stick: show table / clear table
         r.route().last().handler(ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().method() + " " + ctx.request().path()));
         r.route().failureHandler(this::failure);
         HttpServerOptions so = new HttpServerOptions().setHost(options.host()).setPort(options.port());

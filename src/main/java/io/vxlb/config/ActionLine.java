@@ -33,6 +33,11 @@ public final class ActionLine {
         return responseSide;
     }
 
+    /** The proxy the rule is written in (vxlb-stick: the default table of track-sc). */
+    public String proxyName() {
+        return ctx.proxy.name;
+    }
+
     /** The word at {@code i} ("" past the end); word 1 is the action keyword as written. */
     public String word(int i) {
         return line.arg(i);

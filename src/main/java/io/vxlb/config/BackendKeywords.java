@@ -248,6 +248,7 @@ final class BackendKeywords {
                     "a tracking server mirrors the state of " + (b.trackBackend == null ? "" : b.trackBackend + "/") + b.trackServer + "; remove 'check' (or 'track')");
         }
         ctx.proxy.servers.add(b.build());
+        if (b.nonStick) ctx.proxy.nonStickServers.add(name);  // vxlb-stick
     }
 
     private static void serverOptions(ParseContext ctx, ConfigLine line, int from, ServerBuilder b) {
@@ -276,7 +277,9 @@ final class BackendKeywords {
                 case "agent-check" -> b.agentCheck = true;
                 case "no-agent-check" -> b.agentCheck = false;
                 case "check-send-proxy" -> b.checkSendProxy = true;
-                case "non-stick", "stick", "no-verifyhost", "send-proxy-v2-ssl", "send-proxy-v2-ssl-cn" -> { }
+                case "non-stick" -> b.nonStick = true;  // vxlb-stick
+                case "stick" -> b.nonStick = false;
+                case "no-verifyhost", "send-proxy-v2-ssl", "send-proxy-v2-ssl-cn" -> { }
                 case "inter" -> b.inter = positiveDuration(line, ++i);
                 case "fastinter" -> b.fastinter = positiveDuration(line, ++i);
                 case "downinter" -> b.downinter = positiveDuration(line, ++i);

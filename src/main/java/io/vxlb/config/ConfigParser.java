@@ -221,7 +221,7 @@ public final class ConfigParser {
                         ctx.keyword = w;
                         ctx.warn(line, 0, "section '" + w + "' is not supported by vxlb; its lines are ignored",
                                 switch (w) {
-                                    case "peers" -> "vxlb nodes share state over their cluster (see --cluster) instead of peers";
+                                    case "peers" -> "vxlb nodes sum stick tables over their cluster (see --cluster) instead of the peers protocol; 'peers NAME' on a stick-table is accepted";
                                     case "resolvers" -> "server addresses are resolved once at startup by the JVM";
                                     default -> "user lists are not supported yet: use the admin API's auth or stats auth";
                                 });

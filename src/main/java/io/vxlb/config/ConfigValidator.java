@@ -39,6 +39,7 @@ final class ConfigValidator {
             }
         }
         for (Proxy p : proxies) validateProxy(p);
+        new StickValidator(ctx).validate(proxies);  // vxlb-stick
     }
 
     /** tcp-request / tcp-response rules (TcpRuleKeywords) and http-after-response (AfterResponseKeywords). */

@@ -43,6 +43,7 @@ public final class KeywordTable {
         CaptureKeywords.register(this);
         TcpRuleKeywords.register(this);
         AfterResponseKeywords.register(this);
+        StickKeywords.register(this);
     }
 
     public static KeywordTable instance() {

@@ -18,7 +18,8 @@ public record Proxy(
         CookiePersistence cookie, Balance balance, HashType hashType, CheckSettings checks,
         List<Server> servers, StatsSettings stats, boolean disabled, int id,
         List<ErrorPageSpec> errorPages, String logTag, LogFormatSpec uniqueIdFormat, String uniqueIdHeader,
-        TcpRules tcpRules, List<HttpRule> httpAfterResponseRules) {
+        TcpRules tcpRules, List<HttpRule> httpAfterResponseRules,
+        StickConfig stick) {
 
     public Proxy {
         binds = List.copyOf(binds);

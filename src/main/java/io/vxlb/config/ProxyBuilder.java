@@ -83,6 +83,10 @@ final class ProxyBuilder {
     final List<TcpRule> tcpContentRules = new ArrayList<>();
     final List<TcpRule> tcpResponseRules = new ArrayList<>();
     final List<HttpRule> httpAfterResponseRules = new ArrayList<>();
+    // vxlb-stick: never inherited from defaults (HAProxy allows neither there)
+    StickTableSpec stickTable;
+    final List<StickRule> stickRules = new ArrayList<>();
+    final java.util.Set<String> nonStickServers = new java.util.HashSet<>();
 
     ProxyBuilder(String name, ProxyKind kind, Location location) {
         this.name = name;
@@ -199,6 +203,7 @@ final class ProxyBuilder {
                 cookie, balance, hashType, checks, servers, stats, disabled, id,
                 resolvedErrorPages, logTag, kind.hasFrontend() ? uniqueIdFormat : null, kind.hasFrontend() ? uniqueIdHeader : null,
                 new TcpRules(tcpInspectDelay, tcpConnectionRules, tcpSessionRules, tcpContentRules, tcpResponseInspectDelay, tcpResponseRules),
-                httpAfterResponseRules);
+                httpAfterResponseRules,
+                stickTable == null && stickRules.isEmpty() ? StickConfig.NONE : new StickConfig(stickTable, stickRules, nonStickServers));
     }
 }

@@ -160,8 +160,6 @@ final class ProxyKeywords {
 
         // HAProxy keywords vxlb does not implement (yet): refused so nothing is silently dropped.
         String[][] unsupported = {
-                {"stick-table", "vxlb replicates persistence over its cluster; stick tables are not supported yet"},
-                {"stick", "stick tables are not supported yet: use 'cookie' persistence"},
                 {"http-error", "not supported yet"},
                 {"compression", "compression is not supported yet"},
                 {"filter", "filters are not supported"},

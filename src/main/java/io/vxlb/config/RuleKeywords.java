@@ -76,15 +76,15 @@ final class RuleKeywords {
             HttpRule rule = new HttpRule(line.location(1), action, a.condition());
             (response ? ctx.proxy.httpResponseRules : ctx.proxy.httpRequestRules).add(rule);
         }));
-        for (String a : List.of("set-log-level", "track-sc0", "track-sc1", "track-sc2", "sc-inc-gpc0", "sc-inc-gpc1",
+        for (String a : List.of("set-log-level",
                 "set-src", "set-src-port", "set-dst", "set-dst-port", "use-service", "wait-for-body", "wait-for-handshake",
                 "do-resolve", "early-hint", "normalize-uri", "set-nice", "set-tos", "set-mark", "silent-drop", "reject",
                 "cache-use", "set-timeout", "strict-mode", "disable-l7-retry", "add-acl", "del-acl", "set-map", "del-map",
-                "unset-var", "set-priority-class", "set-priority-offset", "send-spoe-group", "set-bandwidth-limit", "sc-set-gpt0")) {
+                "unset-var", "set-priority-class", "set-priority-offset", "send-spoe-group", "set-bandwidth-limit")) {
             t.reject("http-request " + a, ALL_PROXIES, Support.UNSUPPORTED, "not supported yet");
         }
-        for (String a : List.of("set-log-level", "track-sc0", "track-sc1", "track-sc2", "set-map", "del-map", "add-acl",
-                "del-acl", "unset-var", "cache-store", "silent-drop", "send-spoe-group", "sc-inc-gpc0", "wait-for-body",
+        for (String a : List.of("set-log-level", "set-map", "del-map", "add-acl",
+                "del-acl", "unset-var", "cache-store", "silent-drop", "send-spoe-group", "wait-for-body",
                 "set-nice", "set-tos", "set-mark", "strict-mode", "set-timeout", "tarpit")) {
             t.reject("http-response " + a, ALL_PROXIES, Support.UNSUPPORTED, "not supported yet");
         }

@@ -26,6 +26,8 @@ final class ServerBuilder {
     /** check-send-proxy: health checks start with a PROXY header even without send-proxy. */
     boolean checkSendProxy;
     String sni, caFile, verifyHost, crt;
+    /** vxlb-stick: {@code non-stick}, kept by the proxy's StickConfig (stick store rules skip the server). */
+    boolean nonStick;
 
     ServerBuilder copy() {
         ServerBuilder b = new ServerBuilder();
@@ -56,6 +58,7 @@ final class ServerBuilder {
         b.verifyHost = verifyHost;
         b.crt = crt;
         b.checkSendProxy = checkSendProxy;
+        b.nonStick = nonStick;
         return b;
     }
 

@@ -61,6 +61,8 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
     /** The server came from the client's persistence cookie or a use-server rule (HAProxy's SF_DIRECT). */
     private boolean direct;
     private Map<String, Object> variables;
+    /** vxlb-stick: the stick counters this request tracks (null: none). */
+    private io.vxlb.stick.StreamCounters stick;
     /** timeout server, watched by the verticle's {@link ServerTimeouts} (no timer per request). */
     private HttpClientRequest outbound;
     /** The server connection of this exchange (every request but an upgrade); null before and after. */
@@ -197,6 +199,8 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
             ServerRuntime s = cookie.onRequest(snapshot, requestHeaders, chosen != null, log);
             if (chosen == null) chosen = s;
         }
+        // vxlb-stick: stick match / stick on, after use-server and the cookie, as HAProxy's analysers run
+        if (chosen == null && backend.stick() != null) chosen = backend.stick().match(this, new StickServers(snapshot, backend));
         if (chosen != null) direct = true;
         return chosen;
     }
@@ -345,6 +349,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
             log.terminationState = Termination.PROXY_HEADERS;
         } else {
             log.terminationState = Termination.PROXY_REQUEST;
+            if (stick != null) stick.countError();  // vxlb-stick: HAProxy counts a denied request as an http error
             persistenceForLog();
         }
         // HAProxy 2.6.12 answers a deny and keeps the connection (no "connection: close"; measured)
@@ -354,6 +359,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
     @Override
     public void tarpit(int s) {
         log.terminationState = Termination.PROXY_TARPIT;
+        if (stick != null) stick.countError();  // vxlb-stick
         persistenceForLog();
         long delay = frontend.proxy().timeouts().effectiveTarpit();
         verticle.vertx().setTimer(Math.max(1, delay), id -> {
@@ -759,6 +765,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
      * logging no listener is made: the transaction is over as the response ends.
      */
     private void endResponse(boolean close, boolean abortOnFailure) {
+        stickEnd();  // vxlb-stick: before the client can send its next request on this connection
         if (!logging()) {
             phase = Phase.DONE;
             verticle.countRequest(this, log.status, session.bytesWritten());  // stats hook: a transaction without a log line
@@ -888,6 +895,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         session.writeHead(101, customReason(in.statusCode(), in.statusMessage()) ? in.statusMessage() : null, h, false);
         long head = session.bytesWritten();
         phase = Phase.DONE;
+        stickEnd();  // vxlb-stick: a tunnel no longer counts as a request in progress
         Proxy fe = frontend.proxy();
         Proxy be = backend.proxy();
         long tunnel = be.timeouts().tunnel() > 0 ? be.timeouts().tunnel() : fe.timeouts().tunnel();
@@ -957,6 +965,12 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         if (runResponseRules(backend.responseRules())
                 || (backend.proxy() != frontend.proxy() && runResponseRules(frontend.responseRules()))) {
             return false;
+        }
+        // vxlb-stick: stick store-request / store-response once the server answered (process_store_rules)
+        if (backend.stick() != null) {
+            StickServers ss = new StickServers(snapshot, backend);
+            backend.stick().storeRequest(this, server, ss);
+            backend.stick().storeResponse(this, server, ss);
         }
         // persistence cookie on the way out, after the response rules as in HAProxy
         if (backend.cookie() != null) backend.cookie().onResponse(responseHeaders, server, direct, method, code, log);
@@ -1135,6 +1149,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         session.writeHead(code, reason, headers, false);
         // a shared buffer (error page, file): the socket gets a view of it, never the buffer itself
         session.writeBody(((io.vertx.core.internal.buffer.BufferInternal) body).getByteBuf().retainedDuplicate());
+        stickEnd();  // vxlb-stick: before the client can send its next request on this connection
         if (!logging()) {
             verticle.countRequest(this, code, session.bytesWritten());  // stats hook: a local reply without a log line
             session.end(null);
@@ -1156,6 +1171,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         verticle.serverTimeouts().unwatch(this);
         if (done()) return;
         phase = Phase.DONE;
+        stickEnd();  // vxlb-stick
         log.terminationState = termination;
         if (log.status == 0) log.status = -1;
         verticle.logRequest(this, log);
@@ -1214,6 +1230,27 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
     public String queryWithMark() {
         int q = uri.indexOf('?');
         return q < 0 ? "" : uri.substring(q);
+    }
+
+    /** vxlb-stick: the tracked counters for sc_* fetches and the track-sc actions. */
+    @Override public io.vxlb.stick.StreamCounters streamCounters() { return stick; }
+
+    @Override public io.vxlb.stick.StreamCounters trackingCounters() {
+        if (stick == null) stick = new io.vxlb.stick.StreamCounters();
+        return stick;
+    }
+
+    @Override public io.vxlb.stick.StickTables stickTables() { return snapshot.stickTables(); }
+
+    /** vxlb-stick: the request is over: its tracked counters count its result and give conn_cur back. */
+    void stickEnd() {
+        io.vxlb.stick.StreamCounters c = stick;
+        if (c == null) return;
+        String cl = requestHeaders.get("content-length");
+        long in = uri.length() + method.length() + 12 + (cl == null ? 0 : io.vxlb.proxy.StickServers.parseLength(cl));
+        for (int i = 0; i < requestHeaders.size(); i++) in += requestHeaders.name(i).length() + requestHeaders.value(i).length() + 4;
+        // the server's status (0 without a response): its 4xx count as http errors, as in http_wait_for_response
+        c.end(status, in, session.headWritten() ? session.bytesWritten() : 0);
     }
 
     @Override public io.vxlb.rules.ConnectionFacts connectionFacts() { return FrontSession.of(session.channel()); }  // vxlb fc_* hook

@@ -104,11 +104,11 @@ public final class Converters {
         }
         CONVERTERS.put("map", new Converter("map", ArgSpec.list("file,default?"), STRING, STRING,
                 "alias of map_str"));
+        StickFetches.declare(Converters::c);  // table_*, in_table (vxlb-stick)
     }
 
     private static final List<String> UNSUPPORTED_PREFIXES = List.of(
-            "51d.", "da-csv", "aes_gcm_dec", "jwt_", "json_query", "mqtt_", "protobuf", "ungrpc", "fix_",
-            "table_", "in_table");
+            "51d.", "da-csv", "aes_gcm_dec", "jwt_", "json_query", "mqtt_", "protobuf", "ungrpc", "fix_");
 
     private Converters() {
     }

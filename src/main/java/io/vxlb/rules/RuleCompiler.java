@@ -109,9 +109,24 @@ public final class RuleCompiler {
 
     // ---------------------------------------------------------------- fetches and converters
 
-    private static Fetch fetch(SampleExpr e, Direction dir) {
+    private Fetch fetch(SampleExpr e, Direction dir) {
+        if (StickFetches.isFetch(e.fetch().name())) return StickFetches.create(e, stickTables, currentProxy);  // vxlb-stick
         Fetch payload = PayloadFetches.create(e, dir);  // layer-6 fetches of tcp-request/tcp-response content rules
         return payload != null ? payload : Fetches.create(e, dir);
+    }
+
+    // vxlb-stick: the tables stick fetches and converters bind to, and the proxy whose rules are compiled
+    private io.vxlb.stick.StickTables stickTables = io.vxlb.stick.StickTables.EMPTY;
+    private String currentProxy = "";
+
+    /** The stick tables of the snapshot being compiled (table arguments resolve against them). */
+    public void stickTables(io.vxlb.stick.StickTables tables) {
+        this.stickTables = tables;
+    }
+
+    /** The proxy whose rules are compiled next: its table is the default of src_*, table_cnt... */
+    public void currentProxy(String name) {
+        this.currentProxy = name;
     }
 
     private CompiledConverter converter(ConverterCall c) {
@@ -159,6 +174,7 @@ public final class RuleCompiler {
                 if (name.equals("map") || name.startsWith("map_")) {
                     yield map(c);
                 }
+                if (StickFetches.isConverter(name)) yield StickFetches.converter(c, stickTables);  // vxlb-stick
                 throw new RuleException("converter '" + name + "' is not implemented yet in vxlb",
                         "it is valid HAProxy 2.6, but vxlb cannot evaluate it");
             }

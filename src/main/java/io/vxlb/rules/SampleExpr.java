@@ -29,6 +29,11 @@ public record SampleExpr(String text, SampleFetch fetch, List<String> fetchArgs,
         return refs(ArgType.SERVER);
     }
 
+    /** Stick table names given explicitly (vxlb-stick; an omitted table means the rule's own proxy). */
+    public List<String> tableRefs() {
+        return refs(ArgType.TABLE);
+    }
+
     /** Map files of map* converters, in order. */
     public List<String> mapFiles() {
         return converters.stream().filter(c -> c.conv().name().startsWith("map"))

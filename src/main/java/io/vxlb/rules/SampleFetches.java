@@ -210,11 +210,13 @@ public final class SampleFetches {
         f("url_port", INTEGER, "", "port of an absolute URI");
         f("urlp", STRING, "name?,delim?", "query string parameter (alias of url_param)");
         f("urlp_val", INTEGER, "name?,delim?", "query string parameter as an integer");
+        // 7.3.3 stick counters and tables (vxlb-stick)
+        StickFetches.declare(SampleFetches::f);
     }
 
     /** Fetch families of HAProxy 2.6 that vxlb does not implement; they are errors, but not typos. */
     private static final List<String> UNSUPPORTED_PREFIXES = List.of(
-            "sc_", "sc0_", "sc1_", "sc2_", "src_", "table_", "ssl_c_", "ssl_f_", "ssl_s_", "ssl_bc",
+            "ssl_c_", "ssl_f_", "ssl_s_", "ssl_bc",
             "ssl_fc_", "fc_", "bc_", "distcc_", "internal.", "51d.", "da-", "wurfl-", "fcgi.",
             "req.ssl_", "req_ssl_", "res.ssl_", "rep_ssl_", "res.cache_", "res.comp", "cpu_", "lat_",
             "last_rule_", "prio_");

@@ -82,4 +82,9 @@ public interface Txn {
     default String uniqueId() {
         return null;
     }
+
+    /** vxlb-stick: the stick counters this stream tracks (sc0..sc2); null while it tracks none. */
+    default io.vxlb.stick.StreamCounters streamCounters() {
+        return null;
+    }
 }

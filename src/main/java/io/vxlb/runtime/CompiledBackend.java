@@ -8,16 +8,18 @@ import java.util.List;
 
 /**
  * The backend half of a {@code backend} or {@code listen} section, compiled for the request path.
- * {@code cookie} is the compiled {@code cookie} persistence, null without one.
+ * {@code cookie} is the compiled {@code cookie} persistence, null without one; {@code stick} the
+ * compiled {@code stick} rules (vxlb-stick), null without any.
  */
 public record CompiledBackend(Proxy proxy, List<CompiledRule> requestRules, List<CompiledRule> responseRules,
                               List<CompiledRedirect> redirects, List<CompiledSwitch> useServerRules,
                               List<ServerRuntime> servers, Balancer balancer, PersistenceCookie cookie, ErrorReplies errorReplies,
-                              CompiledTcpRules tcpRules, List<CompiledRule> afterResponseRules) {
+                              CompiledTcpRules tcpRules, List<CompiledRule> afterResponseRules,
+                              io.vxlb.stick.StickPersistence stick) {
     public CompiledBackend(Proxy proxy, List<CompiledRule> requestRules, List<CompiledRule> responseRules,
                            List<CompiledRedirect> redirects, List<CompiledSwitch> useServerRules,
                            List<ServerRuntime> servers, Balancer balancer, PersistenceCookie cookie) {
-        this(proxy, requestRules, responseRules, redirects, useServerRules, servers, balancer, cookie, ErrorReplies.NONE, CompiledTcpRules.NONE, List.of());
+        this(proxy, requestRules, responseRules, redirects, useServerRules, servers, balancer, cookie, ErrorReplies.NONE, CompiledTcpRules.NONE, List.of(), null);
     }
 
     public String name() {

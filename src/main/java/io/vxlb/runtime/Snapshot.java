@@ -10,7 +10,8 @@ import java.util.Map;
  * its end, so a change never tears a request in half.
  */
 public record Snapshot(long version, Config config, Map<String, CompiledFrontend> frontends,
-                       Map<String, CompiledBackend> backends, Map<String, ServerState> states) {
+                       Map<String, CompiledBackend> backends, Map<String, ServerState> states,
+                       io.vxlb.stick.StickTables stickTables) {
 
     public ServerState state(ServerRuntime s) {
         ServerState st = states.get(s.key);

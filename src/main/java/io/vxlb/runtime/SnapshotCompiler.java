@@ -69,7 +69,11 @@ public final class SnapshotCompiler {
         Map<String, Balancer> b = new HashMap<>();
         if (replaced != null) for (CompiledBackend cb : replaced.backends().values()) b.put(cb.name(), cb.balancer());
         this.previousBalancers = b;
+        this.previousTables = replaced == null ? null : replaced.stickTables();
     }
+
+    /** vxlb-stick: the replaced snapshot's tables, whose entries a reload keeps. */
+    private final io.vxlb.stick.StickTables previousTables;
 
     /** "return file F": read once when the snapshot is built, never on the request path. */
     private io.vertx.core.buffer.Buffer readBody(String path) {
@@ -111,7 +115,10 @@ public final class SnapshotCompiler {
         errorPages.clear();
         Map<String, CompiledFrontend> frontends = new LinkedHashMap<>();
         Map<String, CompiledBackend> backends = new LinkedHashMap<>();
+        io.vxlb.stick.StickTables stickTables = io.vxlb.stick.StickTables.of(config, previousTables);
+        rules.stickTables(stickTables);
         for (Proxy p : config.proxies()) {
+            rules.currentProxy(p.name());
             Map<String, List<AclDef>> acls = acls(p);
             if (p.kind().hasFrontend()) {
                 List<CompiledSwitch> switches = new ArrayList<>();
@@ -136,10 +143,10 @@ public final class SnapshotCompiler {
                 backends.put(p.name(), new CompiledBackend(p, httpRules(p.httpRequestRules(), acls, Direction.REQUEST), httpRules(p.httpResponseRules(), acls, Direction.RESPONSE),
                         redirects(p.redirects(), acls), useServer, List.copyOf(servers), balancer,
                         io.vxlb.proxy.PersistenceCookie.of(p.cookie(), servers), errorReplies(p, config),
-                        tcpRules(p, acls), httpRules(p.httpAfterResponseRules(), acls, Direction.RESPONSE)));
+                        tcpRules(p, acls), httpRules(p.httpAfterResponseRules(), acls, Direction.RESPONSE), stickPersistence(p, acls, stickTables)));
             }
         }
-        return new Snapshot(version, config, Map.copyOf(frontends), Map.copyOf(backends), Map.copyOf(states));
+        return new Snapshot(version, config, Map.copyOf(frontends), Map.copyOf(backends), Map.copyOf(states), stickTables);
     }
 
     /**
@@ -173,9 +180,9 @@ public final class SnapshotCompiler {
         for (CompiledBackend b : old.backends().values()) {
             backends.put(b.name(), new CompiledBackend(b.proxy(), b.requestRules(), b.responseRules(), b.redirects(),
                     b.useServerRules(), b.servers(), balancer(b.proxy(), b.servers(), states, hashKey(b.proxy(), b.balancer()), b.balancer()), b.cookie(), b.errorReplies(),
-                    b.tcpRules(), b.afterResponseRules()));
+                    b.tcpRules(), b.afterResponseRules(), b.stick()));
         }
-        return new Snapshot(old.version() + 1, old.config(), old.frontends(), Map.copyOf(backends), Map.copyOf(states));
+        return new Snapshot(old.version() + 1, old.config(), old.frontends(), Map.copyOf(backends), Map.copyOf(states), old.stickTables());
     }
 
     /**
@@ -223,6 +230,19 @@ public final class SnapshotCompiler {
             // rdp-cookie is refused by the parser
             default -> new FwrrBalancer(servers, states, all);
         };
+    }
+
+    /** vxlb-stick: the backend's stick rules bound to their tables, null without any. */
+    private io.vxlb.stick.StickPersistence stickPersistence(Proxy p, Map<String, List<AclDef>> acls, io.vxlb.stick.StickTables tables) {
+        if (p.stick().rules().isEmpty()) return null;
+        List<io.vxlb.stick.StickPersistence.Rule> out = new ArrayList<>();
+        for (io.vxlb.config.StickRule r : p.stick().rules()) {
+            Direction dir = r.kind() == io.vxlb.config.StickRule.Kind.STORE_RESPONSE ? Direction.RESPONSE : Direction.REQUEST;
+            io.vxlb.stick.StickTable t = tables.get(r.table() != null ? r.table() : p.name());
+            if (t == null) throw new IllegalStateException("stick " + r.kind().word + ": no stick-table '" + (r.table() != null ? r.table() : p.name()) + "'");
+            out.add(new io.vxlb.stick.StickPersistence.Rule(r.kind(), t, rules.compile(r.key(), dir), cond(r.condition(), acls, dir)));
+        }
+        return new io.vxlb.stick.StickPersistence(out, p.stick().nonStickServers());
     }
 
     /** Default server states: up (checks start UP in HAProxy), maintenance when "disabled", configured weight. */

@@ -29,7 +29,11 @@ class HttpActionsIT {
             "http-response add-header", "http-response del-header", "http-response replace-header", "http-response replace-value",
             "http-response return", "http-response set-var", "http-response set-status",
             // proved against HAProxy's recorded answers in CaptureActionIT
-            "http-request capture", "http-response capture");
+            "http-request capture", "http-response capture",
+            // vxlb-stick: proved in io.vxlb.stick.StickRateLimitIT and StickParityIT
+            "http-request track-sc0", "http-request track-sc1", "http-request track-sc2", "http-request sc-inc-gpc0",
+            "http-request sc-inc-gpc1", "http-request sc-set-gpt0", "http-response track-sc0", "http-response track-sc1",
+            "http-response track-sc2", "http-response sc-inc-gpc0", "http-response sc-inc-gpc1", "http-response sc-set-gpt0");
 
     private ProxyFixture fx;
 

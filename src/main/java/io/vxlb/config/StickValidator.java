@@ -1,0 +1,84 @@
+package io.vxlb.config;
+
+import io.vxlb.rules.ClosestName;
+import io.vxlb.rules.Condition;
+import io.vxlb.rules.SampleExpr;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What no stick line can check alone: every table a rule, fetch or converter names exists; a
+ * stick rule has a table (its proxy's or a named one). As HAProxy does, a table that stick rules
+ * use stores server_id (added by {@link #withServerIds}).
+ */
+final class StickValidator {
+    private final ParseContext ctx;
+    private final Map<String, Proxy> tables = new LinkedHashMap<>();
+
+    StickValidator(ParseContext ctx) {
+        this.ctx = ctx;
+    }
+
+    void validate(List<Proxy> proxies) {
+        for (Proxy p : proxies) if (p.stick().table() != null) tables.put(p.name(), p);
+        for (Proxy p : proxies) {
+            String label = p.kind().word() + " " + p.name();
+            for (StickRule r : p.stick().rules()) {
+                String t = r.table() != null ? r.table() : p.name();
+                if (!tables.containsKey(t)) {
+                    ctx.error(r.location(), label, "stick " + r.kind().word, r.table() == null
+                                    ? "'stick " + r.kind().word + "' needs a stick-table: " + label + " has none"
+                                    : "no stick-table named '" + t + "'",
+                            r.table() == null ? "add a 'stick-table' line to " + label + " or name another table with 'table NAME'" : hint(t));
+                }
+                exprRefs(p, r.key(), r.location(), "stick " + r.kind().word);
+                cond(p, r.condition(), r.location(), "stick " + r.kind().word);
+            }
+            rules(p, p.httpRequestRules(), "http-request");
+            rules(p, p.httpResponseRules(), "http-response");
+            for (AclLine a : p.acls()) exprRefs(p, a.acl().sample(), a.location(), "acl");
+        }
+    }
+
+    private void rules(Proxy p, List<HttpRule> rules, String side) {
+        for (HttpRule r : rules) {
+            String kw = side + " " + r.action().keyword();
+            if (r.action() instanceof io.vxlb.action.StickCounterAction a) {
+                if (a.op() == io.vxlb.action.StickCounterAction.Op.TRACK) {
+                    String t = a.table();
+                    if (!tables.containsKey(t)) {
+                        ctx.error(r.location(), p.kind().word() + " " + p.name(), kw, t.equals(p.name())
+                                        ? "'" + a.keyword() + "' without 'table' needs a stick-table in " + p.kind().word() + " '" + p.name() + "'"
+                                        : "no stick-table named '" + t + "'",
+                                t.equals(p.name()) ? "add a 'stick-table' line here, or name a table: '" + a.keyword() + " src table NAME'" : hint(t));
+                    }
+                }
+                if (a.key() != null) exprRefs(p, a.key(), r.location(), kw);
+            } else if (r.action() instanceof io.vxlb.action.SetVarAction v) {
+                exprRefs(p, v.expr(), r.location(), kw);
+            }
+            cond(p, r.condition(), r.location(), kw);
+        }
+    }
+
+    private void cond(Proxy p, Condition c, Location at, String kw) {
+        if (c == null) return;
+        for (SampleExpr e : c.sampleExprs()) exprRefs(p, e, at, kw);
+    }
+
+    private void exprRefs(Proxy p, SampleExpr e, Location at, String kw) {
+        for (String t : e.tableRefs()) {
+            if (!tables.containsKey(t)) {
+                ctx.error(at, p.kind().word() + " " + p.name(), kw, "'" + e.text() + "' names stick-table '" + t + "', which does not exist", hint(t));
+            }
+        }
+    }
+
+    private String hint(String t) {
+        String h = ClosestName.hint(t, new ArrayList<>(tables.keySet()));
+        return h != null ? h : "a table is named after the proxy that declares it: 'backend " + t + "' with a 'stick-table' line";
+    }
+}
