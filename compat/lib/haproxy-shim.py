@@ -13,6 +13,8 @@ through sockets it created itself. What vxlb cannot do yet, this shim does:
   name gets one loopback port (shared by every haproxy of a test through a file in the test's
   temporary directory); a ``bind`` also gets a relay from the real socket to that port, so
   clients connecting to the socket path reach vxlb.
+* ``stats socket fd@N`` (VTest's CLI socket): relayed the same way to a loopback port, the
+  line rewritten to it (vxlb serves the runtime API there); unix socket paths are vxlb's own.
 * HAProxy flags vxlb does not know (``-dM``, ``-dS``, ...) are dropped; ``-d``, ``-db``, ``-W``,
   ``-p``, ``-c``, ``-cc``, ``-f``, ``-q`` go to vxlb unchanged.
 
@@ -173,18 +175,6 @@ ADDR_RE = re.compile(r'"?(fd@\$\{(\w+)\}|fd@(\d+)|unix@([^\s"]+)|abns@([^\s"]+)|
 
 
 def rewrite_line(line, kw, port_for, relays):
-    if kw == "stats" and "socket" in line:
-        # the runtime CLI is vxlb's admin API: leave the line for vxlb to report, but close
-        # VTest's CLI connections at once (port None) so a CLI test fails without a timeout
-        m = re.search(r'fd@\$\{(\w+)\}', line)
-        if m and (os.environ.get(m.group(1)) or "").isdigit():
-            try:
-                listener = socket.socket(fileno=int(os.environ[m.group(1)]))
-                listener.getsockname()
-                relays.append((listener, None))
-            except OSError:
-                pass
-        return line
     if kw == "log":
         return line  # syslog to a unix socket: left for vxlb to report
 
@@ -220,7 +210,11 @@ def rewrite_line(line, kw, port_for, relays):
         return "127.0.0.1:%d" % port
 
     if kw == "stats":
-        return line
+        if "socket" not in line:
+            return line
+        # the runtime CLI on VTest's inherited socket (fd@N): relayed to a loopback port vxlb
+        # listens on, as a bind; unix socket paths are vxlb's own (it listens on them itself)
+        return ADDR_RE.sub(lambda m: sub(m) if (m.group(2) or m.group(3)) else m.group(0), line)
     return ADDR_RE.sub(sub, line)
 
 

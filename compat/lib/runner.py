@@ -156,7 +156,7 @@ def failure_reason(log):
                 last_send = m.group(2)[5:].strip().strip('"')
         if line.startswith("---- "):
             if last_step.startswith("h") and (last_send or "CLI" in line):
-                return "runtime CLI: vxlb has no stats socket (" + (last_send[:50] or "connect") + ")"
+                return "runtime CLI: the answer to '" + (last_send[:50] or "connect") + "' differs"
             text = re.sub(r"\s+", " ", line[5:]).strip()
             return "mismatch: " + text
     if "TEST TIMED OUT" in log or "timeout" in log.lower():
@@ -304,7 +304,7 @@ def cause_key(reason):
     if reason.startswith("-conf-OK"):
         return cause_key("refused: " + reason.split(": ", 2)[2]) + " (in a -conf-OK check)"
     if reason.startswith("runtime CLI"):
-        return "runtime CLI: the test drives the stats socket"
+        return "runtime CLI: an answer differs (a command vxlb lacks)"
     m = re.match(r"refused: \S+ : \[[^\]]*\] '([^']+)': (?:(bind|server) option '([^']+)'|UNIX socket|unknown 'option' keyword '([^']+)')?", reason)
     if m:
         if m.group(3):

@@ -40,6 +40,7 @@ final class ConfigCheck {
                 }
             }
         }
+        out.addAll(io.vxlb.admin.cli.CliVerticle.problems(config));  // stats socket paths (runtime API)
         List<LogTarget> logs = new ArrayList<>(config.global().logs());
         for (Proxy p : config.proxies()) logs.addAll(p.logs());
         for (LogTarget t : logs) {

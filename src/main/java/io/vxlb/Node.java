@@ -245,6 +245,8 @@ public final class Node {
                         for (JsonObject e : earlyHealth) r.applyHealth(e);
                     }
                     bindSignature = bindSignature(r.config());
+                    operations = new io.vxlb.admin.cli.Operations(this);
+                    operations.register();  // the stats page answers from the first request on
                     // vxlb-stick: the sync runs before the first request can be counted
                     return startStickSync().compose(x -> deployProxies());
                 })
@@ -258,6 +260,7 @@ public final class Node {
                 }))
                 .compose(v -> startHealth())
                 .compose(v -> startUpdates())
+                .compose(v -> startOperations())
                 .compose(v -> options.admin() == null ? Future.succeededFuture()
                         : vertx.deployVerticle(admin = new AdminVerticle(this, options.admin())).map(id -> {
                             adminDeploymentId = id;
@@ -366,7 +369,8 @@ public final class Node {
         return new JsonObject().put("id", members.selfId()).put("name", name).put("version", replica.version())
                 .put("versions", new JsonObject(new HashMap<>(replica.versions()))).put("failed", failed).put("servers", servers)
                 .put("checks", new io.vertx.core.json.JsonArray(checkedHere(s)))
-                .put("stats", io.vxlb.admin.Stats.of(s, counters));
+                .put("stats", io.vxlb.admin.Stats.of(s, counters))
+                .put("statcsv", operations == null ? null : operations.table().csv());
     }
 
     /** The checked servers this node owns (rendezvous over the live members). */
@@ -409,6 +413,30 @@ public final class Node {
             return null;
         });
     }
+
+    /**
+     * The runtime API on the configuration's {@code stats socket} lines and the stats page's
+     * operations (io.vxlb.admin.cli). The sockets are those of the configuration the node started
+     * with: a reload through the admin API does not move them.
+     */
+    private Future<Void> startOperations() {
+        return operations.start().compose(v -> {
+            var sockets = replica.config().global().statsSockets();
+            if (sockets.isEmpty()) return Future.succeededFuture();
+            return vertx.deployVerticle(new io.vxlb.admin.cli.CliVerticle(sockets, operations)).map(id -> {
+                cliDeploymentId = id;
+                return null;
+            });
+        });
+    }
+
+    /** The runtime API's and stats page's operations on this node (null before start). */
+    public io.vxlb.admin.cli.Operations operations() {
+        return operations;
+    }
+
+    private io.vxlb.admin.cli.Operations operations;
+    private String cliDeploymentId;
 
     /** {@code dynamic-update} downloads, made by the owner of each line only. */
     private Future<Void> startUpdates() {
@@ -530,11 +558,12 @@ public final class Node {
 
     public Future<Void> close() {
         members.stop();
+        if (operations != null) operations.stop();
         if (ownsVertx) return vertx.close();
         List<Future<?>> steps = new ArrayList<>();
         for (MessageConsumer<?> c : consumers) steps.add(c.unregister());
         Future<Void> f = Future.join(steps).mapEmpty();
-        for (String id : new String[] {adminDeploymentId, stickDeploymentId, updateDeploymentId, healthDeploymentId, tcpDeploymentId, deploymentId}) {
+        for (String id : new String[] {cliDeploymentId, adminDeploymentId, stickDeploymentId, updateDeploymentId, healthDeploymentId, tcpDeploymentId, deploymentId}) {
             if (id != null) f = f.transform(x -> vertx.undeploy(id));
         }
         return f;

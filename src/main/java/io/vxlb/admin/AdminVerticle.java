@@ -360,13 +360,7 @@ public final class AdminVerticle extends VerticleBase {
         if (admin == null && weight == null) throw new Rejected(400, "set \"admin\" and/or \"weight\"");
         String a = admin;
         Integer w = weight;
-        write(ctx, new StateKey.ServerKey(backend, name), stored -> {
-            JsonObject next = stored != null ? stored.copy() : new JsonObject().put("admin", srv.disabled() ? "maint" : "ready").put("weight", srv.weight());
-            if (a != null) next.put("admin", a);
-            if (w != null) next.put("weight", w);
-            next.remove("version");
-            return next;
-        }, msg -> new JsonObject().put("server", backend + "/" + name).mergeIn(msg.getJsonObject("value")));
+        write(ctx, new StateKey.ServerKey(backend, name), ServerEdits.change(srv, a, w), msg -> new JsonObject().put("server", backend + "/" + name).mergeIn(msg.getJsonObject("value")));
     }
 
     // ---- stats -----------------------------------------------------------------------------

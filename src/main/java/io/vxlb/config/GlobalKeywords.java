@@ -81,13 +81,15 @@ final class GlobalKeywords {
             ctx.global.hardStopAfter = ProxyKeywords.duration(line, 1);
             ProxyKeywords.noExtra(line, 2);
         });
-        t.add("stats socket", GLOBAL, Support.IGNORED, "the admin REST API replaces the runtime socket", (ctx, line) -> {
+        t.add("stats socket", GLOBAL, Support.SUPPORTED, "HAProxy's runtime API (unix socket or host:port)", (ctx, line) -> {
             need(line, 2, "an address or path");
-            ctx.global.statsSockets.add(new GlobalSection.StatsSocket(line.location(2), line.arg(2), line.args(3)));
-            ctx.warn(line, 0, "'stats socket' is ignored: vxlb's runtime API is its admin REST API", "see the admin options in README");
+            GlobalSection.StatsSocket s = new GlobalSection.StatsSocket(line.location(2), line.arg(2), line.args(3));
+            s.check();
+            ctx.global.statsSockets.add(s);
         });
-        t.add("stats timeout", GLOBAL, Support.IGNORED, "applies to the runtime socket, which vxlb replaces", (ctx, line) ->
-                ctx.warn(line, 0, "'stats timeout' is ignored (no runtime socket in vxlb)", null));
+        t.add("stats timeout", GLOBAL, Support.PARSED, "idle timeout of runtime API connections (vxlb: 10s)", (ctx, line) -> {
+            need(line, 2, "a timeout");
+        });
         for (String[] k : PROCESS_KEYWORDS) {
             String name = k[0];
             String why = k[1];

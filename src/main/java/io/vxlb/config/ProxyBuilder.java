@@ -48,7 +48,9 @@ final class ProxyBuilder {
     CheckSettings.Mysql mysqlCheck;
     ServerBuilder defaultServer = new ServerBuilder();
     // stats
-    boolean statsEnabled, statsHideVersion;
+    boolean statsEnabled, statsHideVersion, statsShowLegends;
+    io.vxlb.rules.Condition statsAdmin;
+    List<String> statsScopes = new ArrayList<>();
     String statsUri, statsRealm;
     long statsRefresh;
     List<String> statsAuth = new ArrayList<>();
@@ -154,6 +156,9 @@ final class ProxyBuilder {
         statsRealm = d.statsRealm;
         statsRefresh = d.statsRefresh;
         statsAuth = new ArrayList<>(d.statsAuth);
+        statsShowLegends = d.statsShowLegends;
+        statsAdmin = d.statsAdmin;
+        statsScopes = new ArrayList<>(d.statsScopes);
         // a defaults section passes default_backend on through "from" chains too
         defaultBackend = kind != ProxyKind.BACKEND ? d.defaultBackend : null;
         defaultBackendLocation = kind != ProxyKind.BACKEND ? d.defaultBackendLocation : null;
@@ -191,7 +196,7 @@ final class ProxyBuilder {
         CheckSettings checks = new CheckSettings(checkKind, httpchk, httpCheckSteps, tcpCheckSteps, disableOn404,
                 checkKind == CheckSettings.Kind.MYSQL ? mysqlCheck : null);
         StatsSettings stats = new StatsSettings(statsEnabled, statsUri == null ? StatsSettings.OFF.uri() : statsUri,
-                statsAuth, statsRefresh, statsRealm, statsHideVersion);
+                statsAuth, statsRefresh, statsRealm, statsHideVersion, statsShowLegends, statsAdmin, statsScopes);
         return new Proxy(name, kind, location, defaultsName, mode, binds, maxconn, backlog, fullconn, t, retries, o,
                 logGlobal, logs, logFormat, acls, httpRequestRules, httpResponseRules, redirects, backendSwitches,
                 kind.hasFrontend() ? defaultBackend : null, kind.hasFrontend() ? defaultBackendLocation : null, useServerRules, captures, monitorUri,

@@ -74,35 +74,49 @@ final class ProxyKeywords {
         t.add("capture request", FRONT_SIDE & ~Section.DEFAULTS, Support.PARSED, "capture request header NAME len N", (ctx, line) -> capture(ctx, line, true));
         t.add("capture response", FRONT_SIDE & ~Section.DEFAULTS, Support.PARSED, "capture response header NAME len N", (ctx, line) -> capture(ctx, line, false));
 
-        t.add("stats enable", ALL_PROXIES, Support.PARSED, "statistics page", (ctx, line) -> ctx.proxy.statsEnabled = true);
-        t.add("stats uri", ALL_PROXIES, Support.PARSED, "statistics page URI", (ctx, line) -> {
+        t.add("stats enable", ALL_PROXIES, Support.SUPPORTED, "statistics page", (ctx, line) -> ctx.proxy.statsEnabled = true);
+        t.add("stats uri", ALL_PROXIES, Support.SUPPORTED, "statistics page URI", (ctx, line) -> {
             GlobalKeywords.need(line, 2, "a URI");
             noExtra(line, 3);
             ctx.proxy.statsEnabled = true;
             ctx.proxy.statsUri = line.arg(2);
         });
-        t.add("stats auth", ALL_PROXIES, Support.PARSED, "user:password for the statistics page", (ctx, line) -> {
+        t.add("stats auth", ALL_PROXIES, Support.SUPPORTED, "user:password for the statistics page", (ctx, line) -> {
             GlobalKeywords.need(line, 2, "user:password");
             noExtra(line, 3);
             if (line.arg(2).indexOf(':') < 0) throw new ConfigException(2, "'stats auth' expects user:password", null);
             ctx.proxy.statsEnabled = true;
             ctx.proxy.statsAuth.add(line.arg(2));
         });
-        t.add("stats refresh", ALL_PROXIES, Support.PARSED, "page refresh interval", (ctx, line) -> {
+        t.add("stats refresh", ALL_PROXIES, Support.SUPPORTED, "page refresh interval", (ctx, line) -> {
             ctx.proxy.statsEnabled = true;
             ctx.proxy.statsRefresh = duration(line, 2);
             noExtra(line, 3);
         });
-        t.add("stats realm", ALL_PROXIES, Support.PARSED, "authentication realm", (ctx, line) -> {
+        t.add("stats realm", ALL_PROXIES, Support.SUPPORTED, "authentication realm", (ctx, line) -> {
             GlobalKeywords.need(line, 2, "a realm");
             noExtra(line, 3);
             ctx.proxy.statsEnabled = true;
             ctx.proxy.statsRealm = line.arg(2);
         });
-        t.add("stats hide-version", ALL_PROXIES, Support.PARSED, "hide the version on the page", (ctx, line) -> ctx.proxy.statsHideVersion = true);
-        t.add("stats show-legends", ALL_PROXIES, Support.PARSED, "informational", (ctx, line) -> {});
-        t.reject("stats admin", ALL_PROXIES, Support.UNSUPPORTED, "change server states through vxlb's admin REST API instead");
-        t.reject("stats scope", ALL_PROXIES, Support.UNSUPPORTED, "the statistics page shows every proxy");
+        t.add("stats hide-version", ALL_PROXIES, Support.SUPPORTED, "hide the version on the page", (ctx, line) -> ctx.proxy.statsHideVersion = true);
+        t.add("stats show-legends", ALL_PROXIES, Support.SUPPORTED, "legends on the page", (ctx, line) -> {
+            noExtra(line, 2);
+            ctx.proxy.statsShowLegends = true;
+        });
+        t.add("stats admin", ALL_PROXIES & ~Section.DEFAULTS, Support.SUPPORTED, "admin actions on the page: stats admin if|unless COND", (ctx, line) -> {
+            if (!line.has(2) || !(line.arg(2).equals("if") || line.arg(2).equals("unless"))) {
+                throw new ConfigException(2, "'stats admin' requires either 'if <cond>' or 'unless <cond>' followed by a condition", "e.g. stats admin if LOCALHOST");
+            }
+            ctx.proxy.statsEnabled = true;
+            ctx.proxy.statsAdmin = RuleKeywords.condition(ctx, line, 2, true);
+        });
+        t.add("stats scope", ALL_PROXIES, Support.SUPPORTED, "proxies the stats page shows ('.': this one)", (ctx, line) -> {
+            GlobalKeywords.need(line, 2, "a proxy name or '.'");
+            noExtra(line, 3);
+            ctx.proxy.statsEnabled = true;
+            ctx.proxy.statsScopes.add(line.arg(2));
+        });
 
         // Old spellings with an unambiguous modern meaning: accepted, with a warning naming it.
         legacyTimeout(t, "contimeout", "connect");

@@ -140,6 +140,10 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
             return;
         }
         if (runRequestRules(frontend.requestRules()) || runRedirects(frontend.redirects())) return;
+        if (io.vxlb.admin.cli.StatsPage.serves(fe, uri)) {  // hook: the stats page (admin.cli.StatsPage)
+            serveStats(fe);
+            return;
+        }
         CompiledBackend be = chooseBackend();
         if (be == null) {
             log.terminationState = Termination.NO_BACKEND;  // HAProxy: no backend is a resource problem ("R"), before connecting
@@ -152,6 +156,10 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         if (be.proxy() != fe) {
             if (FrontSession.onHttpBackend(this, be, session.channel())) return;  // vxlb tcp-request content hook (backend)
             if (runRequestRules(be.requestRules()) || runRedirects(be.redirects())) return;
+            if (io.vxlb.admin.cli.StatsPage.serves(be.proxy(), uri)) {  // hook: the stats page of a backend
+                serveStats(be.proxy());
+                return;
+            }
         }
         addForwardedHeaders(fe, be.proxy());
         phase = Phase.ASSIGNMENT;
@@ -609,6 +617,10 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
 
     @Override
     public void clientBody(io.netty.buffer.ByteBuf bytes) {
+        if (statsBody != null) {  // hook: a stats page POST's body (admin.cli.StatsPage)
+            statsBody.add(bytes);
+            return;
+        }
         ServerConnection sc = conn;
         if (sc == null || done()) {
             bytes.release();
@@ -631,6 +643,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
     @Override
     public void clientEnd() {
         requestEnded = true;
+        if (statsBody != null) statsBody.end();  // hook: a stats page POST's body
         ServerConnection sc = conn;
         if (sc != null) sc.endBody(chunkedBody);
     }
@@ -755,6 +768,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         stickEnd();  // vxlb-stick: before the client can send its next request on this connection
         if (!logging()) {
             phase = Phase.DONE;
+            verticle.countRequest(this, log.status, session.bytesWritten());  // stats hook: a transaction without a log line
             session.end(null);
         } else {
             long written = session.bytesWritten();
@@ -1075,6 +1089,32 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         finishLocal(page.status(), page.reason(), h, page.body(), close || page.close());
     }
 
+    /** The stats page's local reply (io.vxlb.admin.cli.StatsPage), as HAProxy's stats applet. */
+    private void serveStats(Proxy px) {
+        io.vertx.core.Future<Buffer> body = io.vertx.core.Future.succeededFuture(Buffer.buffer());
+        if (method.equals("POST") && hasBody()) {
+            statsBody = new io.vxlb.admin.cli.StatsPage.Body();  // clientBody/clientEnd fill it
+            body = statsBody.future();
+            session.resume();
+        }
+        io.vxlb.admin.cli.StatsPage.Request req = new io.vxlb.admin.cli.StatsPage.Request(method, uri, requestHeaders::get, body);
+        io.vxlb.admin.cli.StatsPage.serve(verticle.holder(), px, snapshot, this, req).onComplete(ar -> {
+            if (done()) return;
+            if (ar.failed()) {
+                respondPage(ErrorPages.SERVICE_UNAVAILABLE, false);
+                return;
+            }
+            io.vxlb.admin.cli.StatsPage.Reply r = ar.result();
+            HeaderList h = new HeaderList(2 + r.headers().size() / 2);
+            for (int i = 0; i + 1 < r.headers().size(); i += 2) h.add(r.headers().get(i), r.headers().get(i + 1));
+            h.add("content-length", Integer.toString(r.body().length()));
+            finishLocal(r.status(), r.reason(), h, r.body(), false);
+        });
+    }
+
+    /** The body of a stats page POST being read (null otherwise). */
+    private io.vxlb.admin.cli.StatsPage.Body statsBody;
+
     /** An errorfile page: its status line and headers as written in the file; an empty file closes at once. */
     private void respondCustomPage(ErrorPages.Page page, boolean close) {
         if (page.body() == null || page.wire() != null) {
@@ -1111,6 +1151,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         session.writeBody(((io.vertx.core.internal.buffer.BufferInternal) body).getByteBuf().retainedDuplicate());
         stickEnd();  // vxlb-stick: before the client can send its next request on this connection
         if (!logging()) {
+            verticle.countRequest(this, code, session.bytesWritten());  // stats hook: a local reply without a log line
             session.end(null);
         } else {
             long written = session.bytesWritten();

@@ -51,6 +51,11 @@ public final class ProxyVerticle extends VerticleBase {
     private final List<NetServer> servers = new ArrayList<>();
     private final Map<Proxy, List<LogSink>> sinks = new IdentityHashMap<>();
 
+    /** The node's snapshot holder (the stats page finds its node's operations by it). */
+    SnapshotHolder holder() {
+        return holder;
+    }
+
     public ProxyVerticle(SnapshotHolder holder, TrafficCounters counters) {
         this.holder = holder;
         this.counters = counters;
@@ -140,7 +145,7 @@ public final class ProxyVerticle extends VerticleBase {
     private void serve(ClientConnection cc) {
         cc.served = true;
         counters.activeConnections.incrementAndGet();
-        counters.frontend(cc.frontend.name()).incrementAndGet();
+        counters.opened(cc.frontend.name());  // stats hook: scur + stot/smax (runtime.ProxyCounters)
         cc.since = System.nanoTime();
         cc.arm(cc.frontend.timeouts().effectiveHttpRequest(), true);
     }
@@ -264,6 +269,11 @@ public final class ProxyVerticle extends VerticleBase {
         return vertx.createHttpClient(o, new PoolOptions().setHttp1MaxSize(clientMaxSize).setMaxWaitQueueSize(-1));
     }
 
+    /** Stats hook (runtime.ProxyCounters): a finished exchange that writes no log line is counted here. */
+    void countRequest(HttpExchange ex, int status, long bytesOut) {
+        counters.finished(ex.frontend().name(), ex.backend() == null ? null : ex.backend().name(), ex.server(), status, 0, bytesOut);
+    }
+
     /** Writes the log line of a finished exchange to the frontend's log targets. */
     void logRequest(HttpExchange ex, HttpLogRecord r) {
         logRequest(ex.frontend(), ex, ex.backend() == null ? null : ex.backend().name(), ex.server(), ex.retries(), ex.redispatched(), r);
@@ -275,6 +285,7 @@ public final class ProxyVerticle extends VerticleBase {
      */
     void logRequest(CompiledFrontend cf, io.vxlb.rules.Txn txn, String backendName, io.vxlb.runtime.ServerRuntime server, int retries,
                     boolean redispatched, HttpLogRecord r) {
+        counters.finished(cf.name(), backendName, server, r.status, 0, r.bytesOut);  // stats hook: req_tot, hrsp_*, bout
         if (!cf.logs()) return;
         Proxy fe = cf.proxy();
         List<LogSink> targets = sinks.computeIfAbsent(fe, this::sinksFor);
@@ -288,6 +299,7 @@ public final class ProxyVerticle extends VerticleBase {
 
     /** The httplog line of a connection that never produced a request ({@code "<BADREQ>"}). */
     private void logBadRequest(Proxy fe, ClientConnection cc, int status, Termination termination, long since) {
+        counters.frontendStats(fe.name()).requestErrors.increment();  // stats hook: ereq
         CompiledFrontend cf = holder.get().frontends().get(fe.name());
         if (cf == null || !cf.logs() || cc.session.remoteAddress == null) return;
         List<LogSink> targets = sinks.computeIfAbsent(fe, this::sinksFor);

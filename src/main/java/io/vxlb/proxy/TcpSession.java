@@ -87,7 +87,7 @@ final class TcpSession implements ContentInspection.Stream {
     void start() {
         client.pause();  // nothing is read before a server connection can take it
         verticle.counters.activeConnections.incrementAndGet();
-        verticle.counters.frontend(frontend.name()).incrementAndGet();
+        verticle.counters.opened(frontend.name());  // stats hook: scur + stot/smax
         client.exceptionHandler(t -> client.close());
         client.closeHandler(v -> onClientClosed());
         if (FrontSession.needed(frontend, acceptProxy) && client instanceof io.vertx.core.internal.net.NetSocketInternal ci) {
@@ -416,6 +416,8 @@ final class TcpSession implements ContentInspection.Stream {
         if (requestInspection != null) requestInspection.cancel();
         if (responseInspection != null) responseInspection.cancel();
         releaseServer();
+        verticle.counters.finished(frontend.name(), backend == null ? null : backend.name(), server,
+                io.vxlb.runtime.TrafficCounters.TCP_SESSION, bytesIn, bytesOut);  // stats hook: stot, bin/bout
         if (backend != null) verticle.counters.backend(backend.name()).decrementAndGet();
         // the line counts this session (as HAProxy's), but goes out once it is uncounted: whoever
         // reads the line and connects again never meets this session in the counters

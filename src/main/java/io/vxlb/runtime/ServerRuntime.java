@@ -25,6 +25,8 @@ public final class ServerRuntime {
     public final AtomicInteger currentConnections = new AtomicInteger();
     public final AtomicLong totalRequests = new AtomicLong();
     public final AtomicLong failedConnections = new AtomicLong();
+    /** stot, smax, hrsp_*, bytes for the stats (io.vxlb.admin.cli.StatsTable). */
+    public final ProxyCounters stats = new ProxyCounters();
     /** Requests waiting for this very server; null without maxconn (nothing ever waits). */
     public final RequestQueue queue;
     /**

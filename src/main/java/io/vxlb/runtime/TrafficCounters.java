@@ -40,4 +40,50 @@ public final class TrafficCounters {
     public AtomicLong frontendRequests(String name) {
         return frontendRequests.computeIfAbsent(name, k -> new AtomicLong());
     }
+
+    /** The {@code status} of {@link #finished} for a mode tcp session: no request, no response class. */
+    public static final int TCP_SESSION = -2;
+
+    private final ConcurrentHashMap<String, ProxyCounters> frontendStats = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ProxyCounters> backendStats = new ConcurrentHashMap<>();
+
+    /** The stats counters of a frontend (kept across reloads, by name). */
+    public ProxyCounters frontendStats(String name) {
+        return frontendStats.computeIfAbsent(name, k -> new ProxyCounters());
+    }
+
+    public ProxyCounters backendStats(String name) {
+        return backendStats.computeIfAbsent(name, k -> new ProxyCounters());
+    }
+
+    /** A client connection (HTTP) or session (TCP) opened on a frontend: scur, stot, smax. */
+    public void opened(String frontend) {
+        int now = frontend(frontend).incrementAndGet();
+        frontendStats(frontend).opened(now);
+    }
+
+    /**
+     * A request (HTTP) or session (TCP, {@code status} -1) is over: req_tot, hrsp_*, bytes on its
+     * frontend, its backend and its server (either may be null). The backend's and server's
+     * session counts (stot) are counted here too: one per request, as HAProxy's backend stot.
+     */
+    public void finished(String frontend, String backend, ServerRuntime server, int status, long bytesIn, long bytesOut) {
+        ProxyCounters f = frontendStats(frontend);
+        if (status != TCP_SESSION) f.response(status);
+        f.bytesIn.add(bytesIn);
+        f.bytesOut.add(bytesOut);
+        if (backend != null) {
+            ProxyCounters b = backendStats(backend);
+            b.opened(backend(backend).get());
+            if (status != TCP_SESSION) b.response(status);
+            b.bytesIn.add(bytesIn);
+            b.bytesOut.add(bytesOut);
+        }
+        if (server != null) {
+            server.stats.opened(server.currentConnections.get());
+            if (status != TCP_SESSION) server.stats.response(status);
+            server.stats.bytesIn.add(bytesIn);
+            server.stats.bytesOut.add(bytesOut);
+        }
+    }
 }
