@@ -76,6 +76,8 @@ public final class CliCommands {
         add("show info", "show info [desc|json|typed|float]*      : report information about the running process", CliLevel.USER, this::showInfo);
         add("show map", "show map [@ver] [map]                   : report available maps or dump a map's contents", CliLevel.USER, this::showMap);
         add("show servers state", "show servers state [<backend>]          : dump volatile server information (all or for a single backend)", CliLevel.USER, this::showServersState);
+        add("show table", "show table <table> [<filter>]*          : report table usage stats or dump this table's contents (filter: data/key)", CliLevel.USER, this::showTable);
+        add("clear table", "clear table <table> [<filter>]*         : remove an entry from a table (filter: data/key)", CliLevel.OPERATOR, this::clearTable);
         add("show stat", "show stat [desc|json|no-maint|typed|up]*: report counters for each proxy and server", CliLevel.USER, this::showStat);
         add("user", "user                                    : lower the level of the current CLI session to user", CliLevel.USER, (a, p, s) -> {
             s.level(CliLevel.USER);
@@ -181,6 +183,51 @@ public final class CliCommands {
             from = to;
         }
         fp[32 * from + 28]++;
+    }
+
+    // ---- stick tables (HAProxy's stick_table.c CLI) ------------------------------------------
+
+    private io.vxlb.stick.StickTables tables() {
+        return ops.node().replica().holder().get().stickTables();
+    }
+
+    /** {@code show table}: one line per table; {@code show table NAME [key K]}: its entries. */
+    private Future<String> showTable(String[] a, String p, CliSession s) {
+        if (word(a, 2).isEmpty()) {
+            StringBuilder sb = new StringBuilder();
+            for (io.vxlb.stick.StickTable t : tables().all().values()) sb.append(t.dumpHeader());
+            return done(sb.toString());
+        }
+        io.vxlb.stick.StickTable t = tables().get(a[2]);
+        if (t == null) return done("No such table\n");
+        if (word(a, 3).isEmpty()) return done(t.dump(null));
+        if (!word(a, 3).equals("key")) return done("Optional argument only supports \"data.<store_data_type>\" <operator> <value> and key <key>\n");
+        if (!s.level().atLeast(CliLevel.OPERATOR)) return done(PERMISSION_DENIED);
+        if (word(a, 4).isEmpty()) return done("Key value expected\n");
+        Object key = t.parseKey(a[4]);
+        if (key == null) return done("Invalid key\n");
+        return done(t.dump(key));
+    }
+
+    /** {@code clear table NAME [key K]}: this node's entries that no stream uses. */
+    private Future<String> clearTable(String[] a, String p, CliSession s) {
+        if (word(a, 2).isEmpty()) return done("Required arguments: <table> \"data.<store_data_type>\" <operator> <value> or <table> key <key>\n");
+        io.vxlb.stick.StickTable t = tables().get(a[2]);
+        if (t == null) return done("No such table\n");
+        if (word(a, 3).isEmpty()) {
+            t.clear(e -> true);
+            return done("");
+        }
+        if (!word(a, 3).equals("key") || word(a, 4).isEmpty()) return done("Key value expected\n");
+        Object key = t.parseKey(a[4]);
+        if (key == null) return done("Invalid key\n");
+        t.clear(e -> e.key().equals(key));
+        return done("");
+    }
+
+    /** Word {@code i} of a command line, "" when absent. */
+    private static String word(String[] a, int i) {
+        return i < a.length && a[i] != null ? a[i] : "";
     }
 
     // ---- show --------------------------------------------------------------------------------
