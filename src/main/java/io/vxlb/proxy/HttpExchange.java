@@ -1149,18 +1149,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         session.writeHead(code, reason, headers, false);
         // a shared buffer (error page, file): the socket gets a view of it, never the buffer itself
         session.writeBody(((io.vertx.core.internal.buffer.BufferInternal) body).getByteBuf().retainedDuplicate());
-        stickEnd();  // vxlb-stick: before the client can send its next request on this connection
-        if (!logging()) {
-            verticle.countRequest(this, code, session.bytesWritten());  // stats hook: a local reply without a log line
-            session.end(null);
-        } else {
-            long written = session.bytesWritten();
-            session.end(f -> {
-                log.bytesOut = written;
-                verticle.logRequest(this, log);
-            });
-        }
-        if (close) session.close();
+        endResponse(close, false);
     }
 
     private boolean logging() {

@@ -183,11 +183,13 @@ public final class ProxyVerticle extends VerticleBase {
     }
 
     private void responseEnded(ClientConnection cc) {
+        // the keep-alive timeout of the snapshot the exchange ran with (no lookup per response)
+        HttpExchange ex = cc.current;
+        Proxy fe = ex != null ? ex.frontend().proxy() : cc.frontend;
         cc.current = null;
         cc.layer.responseEnded();
         cc.clock.arm();
-        CompiledFrontend fe = holder.get().frontends().get(cc.frontendName);
-        cc.arm((fe != null ? fe.proxy() : cc.frontend).timeouts().effectiveHttpKeepAlive(), false);
+        cc.arm(fe.timeouts().effectiveHttpKeepAlive(), false);
     }
 
     io.vertx.core.Vertx vertx() {

@@ -96,12 +96,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         channel.writeAndFlush(head, channel.voidPromise());
     }
 
-    /** Request body bytes (taken over): written as one chunk when {@code chunked}. */
-    void writeBody(ByteBuf data, boolean chunked) {
-        writeBody(data, chunked, true);
-    }
-
-    /** The same; without {@code flush} the bytes wait for the next flush of the channel (the caller's batch). */
+    /**
+     * Request body bytes (taken over): written as one chunk when {@code chunked}; without
+     * {@code flush} they wait for the next flush of the channel (the caller's batch).
+     */
     void writeBody(ByteBuf data, boolean chunked, boolean flush) {
         if (!channel.isActive() || current == null) {
             data.release();
