@@ -39,6 +39,9 @@ final class StickValidator {
             }
             rules(p, p.httpRequestRules(), "http-request");
             rules(p, p.httpResponseRules(), "http-response");
+            tcpRules(p, p.tcpRules().connection(), "tcp-request connection");
+            tcpRules(p, p.tcpRules().session(), "tcp-request session");
+            tcpRules(p, p.tcpRules().content(), "tcp-request content");
             for (AclLine a : p.acls()) exprRefs(p, a.acl().sample(), a.location(), "acl");
         }
     }
@@ -47,21 +50,37 @@ final class StickValidator {
         for (HttpRule r : rules) {
             String kw = side + " " + r.action().keyword();
             if (r.action() instanceof io.vxlb.action.StickCounterAction a) {
-                if (a.op() == io.vxlb.action.StickCounterAction.Op.TRACK) {
-                    String t = a.table();
-                    if (!tables.containsKey(t)) {
-                        ctx.error(r.location(), p.kind().word() + " " + p.name(), kw, t.equals(p.name())
-                                        ? "'" + a.keyword() + "' without 'table' needs a stick-table in " + p.kind().word() + " '" + p.name() + "'"
-                                        : "no stick-table named '" + t + "'",
-                                t.equals(p.name()) ? "add a 'stick-table' line here, or name a table: '" + a.keyword() + " src table NAME'" : hint(t));
-                    }
-                }
+                if (a.op() == io.vxlb.action.StickCounterAction.Op.TRACK) trackTable(p, r.location(), kw, a.keyword(), a.table());
                 if (a.key() != null) exprRefs(p, a.key(), r.location(), kw);
             } else if (r.action() instanceof io.vxlb.action.SetVarAction v) {
                 exprRefs(p, v.expr(), r.location(), kw);
             }
             cond(p, r.condition(), r.location(), kw);
         }
+    }
+
+    private void tcpRules(Proxy p, List<TcpRule> rules, String side) {
+        for (TcpRule r : rules) {
+            String kw = side + " " + r.action().keyword();
+            if (r.action() instanceof TcpAction.TrackSc a) {
+                trackTable(p, r.location(), kw, a.keyword(), a.table());
+                exprRefs(p, a.key(), r.location(), kw);
+            } else if (r.action() instanceof TcpAction.ScSetGpt0 g && g.expr() != null) {
+                exprRefs(p, g.expr(), r.location(), kw);
+            } else if (r.action() instanceof TcpAction.SetVar v) {
+                exprRefs(p, v.expr(), r.location(), kw);
+            }
+            cond(p, r.condition(), r.location(), kw);
+        }
+    }
+
+    /** A track-sc's table exists: the proxy's own (no 'table' on the line) or the one named. */
+    private void trackTable(Proxy p, Location at, String kw, String action, String t) {
+        if (tables.containsKey(t)) return;
+        ctx.error(at, p.kind().word() + " " + p.name(), kw, t.equals(p.name())
+                        ? "'" + action + "' without 'table' needs a stick-table in " + p.kind().word() + " '" + p.name() + "'"
+                        : "no stick-table named '" + t + "'",
+                t.equals(p.name()) ? "add a 'stick-table' line here, or name a table: '" + action + " src table NAME'" : hint(t));
     }
 
     private void cond(Proxy p, Condition c, Location at, String kw) {

@@ -56,4 +56,23 @@ public sealed interface TcpAction {
     record SetLogLevel(String level) implements TcpAction {
         public String keyword() { return "set-log-level"; }
     }
+
+    /**
+     * {@code track-sc<slot> KEY [table T]} (vxlb-stick): connection and session rules track on the
+     * connection (for its whole life), content rules on the stream. {@code table} is resolved
+     * (the rule's proxy when the line names none).
+     */
+    record TrackSc(int slot, SampleExpr key, String table) implements TcpAction {
+        public String keyword() { return "track-sc" + slot; }
+    }
+
+    /** {@code sc-inc-gpc0(<slot>)} / {@code sc-inc-gpc1(<slot>)} (vxlb-stick). */
+    record ScIncGpc(int slot, int gpc) implements TcpAction {
+        public String keyword() { return "sc-inc-gpc" + gpc; }
+    }
+
+    /** {@code sc-set-gpt0(<slot>) INT|EXPR} (vxlb-stick): {@code expr} null when {@code value} is the constant. */
+    record ScSetGpt0(int slot, SampleExpr expr, long value) implements TcpAction {
+        public String keyword() { return "sc-set-gpt0"; }
+    }
 }

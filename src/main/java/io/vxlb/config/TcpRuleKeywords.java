@@ -22,9 +22,9 @@ final class TcpRuleKeywords {
     private TcpRuleKeywords() {}
 
     enum Hook {
-        CONNECTION("tcp-request connection", List.of("accept", "reject", "expect-proxy", "set-var", "unset-var", "set-src", "set-dst", "set-src-port", "set-dst-port")),
-        SESSION("tcp-request session", List.of("accept", "reject", "set-var", "unset-var", "set-src", "set-dst", "set-src-port", "set-dst-port")),
-        CONTENT("tcp-request content", List.of("accept", "reject", "set-var", "unset-var", "set-src", "set-dst", "set-src-port", "set-dst-port", "switch-mode", "set-log-level")),
+        CONNECTION("tcp-request connection", List.of("accept", "reject", "expect-proxy", "set-var", "unset-var", "set-src", "set-dst", "set-src-port", "set-dst-port", "track-sc0", "track-sc1", "track-sc2", "sc-inc-gpc0", "sc-inc-gpc1", "sc-set-gpt0")),
+        SESSION("tcp-request session", List.of("accept", "reject", "set-var", "unset-var", "set-src", "set-dst", "set-src-port", "set-dst-port", "track-sc0", "track-sc1", "track-sc2", "sc-inc-gpc0", "sc-inc-gpc1", "sc-set-gpt0")),
+        CONTENT("tcp-request content", List.of("accept", "reject", "set-var", "unset-var", "set-src", "set-dst", "set-src-port", "set-dst-port", "switch-mode", "set-log-level", "track-sc0", "track-sc1", "track-sc2", "sc-inc-gpc0", "sc-inc-gpc1", "sc-set-gpt0")),
         RESPONSE("tcp-response content", List.of("accept", "reject", "close", "set-var", "unset-var", "set-log-level"));
 
         final String keyword;
@@ -39,17 +39,17 @@ final class TcpRuleKeywords {
     /** HAProxy 2.6 actions vxlb does not run (yet): refused with their name rather than "unknown". */
     private static final List<String> UNSUPPORTED = List.of("capture", "do-resolve", "use-service", "silent-drop", "set-mark", "set-tos",
             "set-nice", "set-priority-class", "set-priority-offset", "send-spoe-group", "set-bandwidth-limit", "expect-netscaler-cip",
-            "sc-inc-gpc", "sc-inc-gpc0", "sc-inc-gpc1", "sc-set-gpt0", "sc-add-gpc", "sc-set-gpt", "set-fc-mark", "set-fc-tos", "attach-srv");
+            "sc-inc-gpc", "sc-add-gpc", "sc-set-gpt", "set-fc-mark", "set-fc-tos", "attach-srv");
 
     static void register(KeywordTable t) {
         t.add("tcp-request connection", FRONT_RULES | Section.DEFAULTS, Support.SUPPORTED,
-                "ACTION [if|unless COND] at accept: accept, reject, expect-proxy layer4, set-var, unset-var, set-src, set-dst, set-src-port, set-dst-port",
+                "ACTION [if|unless COND] at accept: accept, reject, expect-proxy layer4, set-var, unset-var, set-src, set-dst, set-src-port, set-dst-port, track-sc0..2 (for the connection's life), sc-inc-gpc0/1, sc-set-gpt0",
                 (ctx, line) -> ctx.proxy.tcpConnectionRules.add(rule(ctx, line, Hook.CONNECTION)));
         t.add("tcp-request session", FRONT_RULES | Section.DEFAULTS, Support.SUPPORTED,
-                "ACTION [if|unless COND] once the PROXY header and TLS handshake are done: accept, reject, set-var, set-src, set-dst...",
+                "ACTION [if|unless COND] once the PROXY header and TLS handshake are done: accept, reject, set-var, set-src, set-dst..., track-sc0..2, sc-inc-gpc0/1, sc-set-gpt0",
                 (ctx, line) -> ctx.proxy.tcpSessionRules.add(rule(ctx, line, Hook.SESSION)));
         t.add("tcp-request content", ALL_PROXIES, Support.SUPPORTED,
-                "ACTION [if|unless COND] on the request's first bytes (up to inspect-delay): accept, reject, set-var, set-src, set-dst, switch-mode http, set-log-level",
+                "ACTION [if|unless COND] on the request's first bytes (up to inspect-delay): accept, reject, set-var, set-src, set-dst, switch-mode http, set-log-level, track-sc0..2 (for the stream), sc-inc-gpc0/1, sc-set-gpt0",
                 (ctx, line) -> ctx.proxy.tcpContentRules.add(rule(ctx, line, Hook.CONTENT)));
         t.add("tcp-response content", BACK_RULES | Section.DEFAULTS, Support.SUPPORTED,
                 "ACTION [if|unless COND] on the response's first bytes (up to tcp-response inspect-delay): accept, reject, close, set-var, set-log-level",
@@ -79,8 +79,8 @@ final class TcpRuleKeywords {
         String w = line.arg(2);
         int paren = w.indexOf('(');
         String action = paren > 0 ? w.substring(0, paren) : w;
-        if (action.startsWith("track-sc")) {
-            throw new ConfigException(2, "'" + hook.keyword + " " + action + "' is not supported by vxlb yet", "stick tables and stick counters are not available to tcp-request rules yet");
+        if (action.matches("track-sc[0-9]+") && !hook.actions.contains(action)) {
+            throw new ConfigException(2, "invalid stick counter in '" + action + "'", hook == Hook.RESPONSE ? "'tcp-response content' cannot track: use 'tcp-request content track-sc0..2'" : "track-sc0, track-sc1 or track-sc2");
         }
         if (UNSUPPORTED.contains(action)) {
             throw new ConfigException(2, "'" + hook.keyword + " " + action + "' is not supported by vxlb", "supported here: " + String.join(", ", hook.actions));
@@ -138,12 +138,41 @@ final class TcpRuleKeywords {
                 a = new TcpAction.SetPort(action.equals("set-src-port"), expr(line, 3));
                 next = 4;
             }
+            case "track-sc0", "track-sc1", "track-sc2" -> {
+                GlobalKeywords.need(line, 3, "a key to track (e.g. '" + action + " src')");
+                SampleExpr key = expr(line, 3);
+                next = 4;
+                String table = ctx.proxy.name;  // without 'table': the rule's own proxy (checked by StickValidator)
+                if (line.arg(4).equals("table")) {
+                    GlobalKeywords.need(line, 5, "a table name");
+                    table = line.arg(5);
+                    next = 6;
+                }
+                a = new TcpAction.TrackSc(action.charAt(8) - '0', key, table);
+            }
+            case "sc-inc-gpc0", "sc-inc-gpc1" -> a = new TcpAction.ScIncGpc(scArg(w, action), action.charAt(10) - '0');
+            case "sc-set-gpt0" -> {
+                GlobalKeywords.need(line, 3, "an integer or a sample expression");
+                String v = line.arg(3);
+                next = 4;
+                if (v.matches("-?[0-9]{1,18}")) a = new TcpAction.ScSetGpt0(scArg(w, action), null, Long.parseLong(v));
+                else a = new TcpAction.ScSetGpt0(scArg(w, action), expr(line, 3), 0);
+            }
             default -> throw new IllegalStateException(action);
         }
         int at = RuleKeywords.conditionStart(line, next);
         if (at > next) throw new ConfigException(next, "unexpected '" + line.arg(next) + "'", "expected 'if', 'unless' or the end of the line");
         Condition cond = RuleKeywords.condition(ctx, line, next, true);
         return new TcpRule(line.location(2), a, cond);
+    }
+
+    /** {@code sc-inc-gpc0(N)}: the stick counter N (0..2); HAProxy 2.6 also takes the bare keyword as counter 0. */
+    private static int scArg(String word, String action) {
+        if (word.equals(action)) return 0;
+        if (!word.startsWith(action + "(") || !word.endsWith(")")) throw new ConfigException(2, "expected " + action + "(<sc-id>)", "e.g. " + action + "(0)");
+        String n = word.substring(action.length() + 1, word.length() - 1);
+        if (!n.matches("[0-2]")) throw new ConfigException(2, "invalid stick counter '" + n + "' in " + word, "0, 1 or 2");
+        return n.charAt(0) - '0';
     }
 
     private static SampleExpr expr(ConfigLine line, int i) {

@@ -29,6 +29,9 @@ final class ContentInspection {
     interface Stream extends io.vxlb.rules.PayloadTxn, io.vxlb.rules.Layer4Txn {
         FrontSession session();
         void setLogLevel(String level);
+        /** vxlb-stick: the stream's counters for a content track-sc (made on first use). */
+        io.vxlb.stick.StreamCounters trackingCounters();
+        io.vxlb.stick.StickTables stickTables();
     }
 
     private final Vertx vertx;
@@ -145,7 +148,7 @@ final class ContentInspection {
                 return;
             }
             if (a instanceof TcpAction.SetLogLevel l) stream.setLogLevel(l.level());
-            else FrontSession.apply(r, stream, stream.session());
+            else if (!FrontSession.applyStick(r, stream, stream::trackingCounters, stream.stickTables(), false)) FrontSession.apply(r, stream, stream.session());
         }
         end(Verdict.ACCEPT);
     }

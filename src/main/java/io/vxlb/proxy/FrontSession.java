@@ -36,6 +36,8 @@ public final class FrontSession implements io.vxlb.rules.Layer4Txn, io.vxlb.rule
     String src, dst;
     int srcPort, dstPort;
     private Map<String, Object> vars;
+    /** vxlb-stick: what tcp-request connection/session track-sc* track for the connection's life; null while nothing. */
+    private io.vxlb.stick.StreamCounters counters;
     /** The PROXY header received, null without one. */
     ProxyHeader.Parsed proxyHeader;
     private boolean expectProxy;
@@ -68,8 +70,7 @@ public final class FrontSession implements io.vxlb.rules.Layer4Txn, io.vxlb.rule
         channel.attr(KEY).set(s);
         channel.attr(REJECTED).set(Boolean.FALSE);
         if (!s.run(fe.tcpRules().connection(), true)) {
-            channel.attr(REJECTED).set(Boolean.TRUE);
-            channel.close();
+            s.reject(true);
             return;
         }
         if (acceptProxy || s.expectProxy) {
@@ -92,12 +93,40 @@ public final class FrontSession implements io.vxlb.rules.Layer4Txn, io.vxlb.rule
 
     private void sessionRules(Consumer<FrontSession> ready) {
         if (!run(frontend.tcpRules().session(), false)) {
-            channel.attr(REJECTED).set(Boolean.TRUE);
-            channel.close();
+            reject(false);
             return;
         }
+        if (counters != null) io.vxlb.stick.StickTracker.session(counters);  // HAProxy's session_count_new: sess_cnt, sess_rate
         ready.accept(this);
     }
+
+    /**
+     * A connection or session rule rejected: closed unlogged; what it tracked is given back at
+     * once, before the client sees the close. A connection rule resets it (HAProxy 2.6.12,
+     * measured: RST at accept, a FIN after a session rule).
+     */
+    private void reject(boolean reset) {
+        channel.attr(REJECTED).set(Boolean.TRUE);
+        if (counters != null) counters.end(0, 0, 0);
+        if (reset) channel.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
+        channel.close();
+    }
+
+    /** vxlb-stick: the connection's counters, made on its first track-sc and ended when the connection closes. */
+    io.vxlb.stick.StreamCounters counters() {
+        if (counters == null) {
+            io.vxlb.stick.StreamCounters c = counters = new io.vxlb.stick.StreamCounters();
+            channel.closeFuture().addListener(f -> c.end(0, 0, 0));  // conn_cur given back (HAProxy's session_store_counters)
+        }
+        return counters;
+    }
+
+    /** vxlb-stick: the connection's counters for its streams; null when its rules track nothing. */
+    io.vxlb.stick.StreamCounters trackedCounters() {
+        return counters;
+    }
+
+    @Override public io.vxlb.stick.StreamCounters streamCounters() { return counters; }
 
     /**
      * The session's addresses become the connection's for what reads them later: an HTTP
@@ -122,7 +151,7 @@ public final class FrontSession implements io.vxlb.rules.Layer4Txn, io.vxlb.rule
             if (a instanceof TcpAction.Accept) return true;
             if (a instanceof TcpAction.Reject) return false;
             if (a instanceof TcpAction.ExpectProxy) expectProxy = true;
-            else apply(r, this, this);
+            else if (!applyStick(r, this, this::counters, snapshot.stickTables(), false)) apply(r, this, this);
             if (connection) {
                 fcSrc = src;
                 fcSrcPort = srcPort;
@@ -142,6 +171,28 @@ public final class FrontSession implements io.vxlb.rules.Layer4Txn, io.vxlb.rule
     @Override public io.vxlb.rules.ConnectionFacts connectionFacts() { return this; }
 
 
+
+    /**
+     * vxlb-stick: the stick counter actions of a tcp-request rule set: track-sc* on the counters
+     * {@code target} gives (the connection's for connection/session rules, the stream's for
+     * content rules), sc-inc-gpc* and sc-set-gpt0 on what {@code txn} tracks. {@code request}:
+     * the tracking counts the HTTP request it happens in. False when {@code r} is another action.
+     */
+    static boolean applyStick(CompiledTcpRules.Rule r, io.vxlb.rules.Txn txn, java.util.function.Supplier<io.vxlb.stick.StreamCounters> target,
+                              io.vxlb.stick.StickTables tables, boolean request) {
+        TcpAction a = r.action();
+        if (a instanceof TcpAction.TrackSc t) {
+            io.vxlb.stick.StreamCounters c = target.get();
+            if (c != null && !c.trackedHere(t.slot())) io.vxlb.stick.StickTracker.track(c, t.slot(), tables.get(t.table()), r.sample().eval(txn), request);
+        } else if (a instanceof TcpAction.ScIncGpc g) {
+            io.vxlb.stick.StickActions.incGpc(txn.streamCounters(), g.slot(), g.gpc());
+        } else if (a instanceof TcpAction.ScSetGpt0 g) {
+            io.vxlb.stick.StickActions.setGpt0(txn, txn.streamCounters(), g.slot(), r.sample(), g.value());
+        } else {
+            return false;
+        }
+        return true;
+    }
 
     /**
      * The actions every rule set shares, applied to {@code txn}'s variables and this session's
@@ -201,18 +252,24 @@ public final class FrontSession implements io.vxlb.rules.Layer4Txn, io.vxlb.rule
      * frontend each request is a stream, as in HAProxy). True when a rule rejected the request:
      * the connection is closed without an answer.
      */
-    static boolean onHttpRequest(Txn txn, CompiledFrontend fe, Channel conn) {
+    static boolean onHttpRequest(HttpExchange txn, CompiledFrontend fe, Channel conn) {
         CompiledTcpRules t = fe.tcpRules();
         if (t.content().isEmpty() && t.connection().isEmpty() && t.session().isEmpty()) return false;  // the common case: nothing to do
         FrontSession session = session(conn);
-        if (session != null) session.copyVariablesTo(txn);
-        return runOnHttp(fe.tcpRules().content(), txn, session, conn);
+        if (session != null) {
+            session.copyVariablesTo(txn);
+            if (session.counters != null) txn.sessionCounters(session.counters);  // vxlb-stick: sc* of the connection
+        }
+        if (runOnHttp(fe.tcpRules().content(), txn, session, conn, false)) return true;
+        io.vxlb.stick.StreamCounters c = txn.streamCounters();
+        if (c != null) c.countHttpRequest();  // vxlb-stick: as HAProxy's http_wait_for_request, after the content rules
+        return false;
     }
 
     /** HttpExchange's hook once a backend other than the frontend is chosen: its {@code tcp-request content} rules. True: rejected, closed. */
-    static boolean onHttpBackend(Txn txn, io.vxlb.runtime.CompiledBackend be, Channel conn) {
+    static boolean onHttpBackend(HttpExchange txn, io.vxlb.runtime.CompiledBackend be, Channel conn) {
         if (be.tcpRules().content().isEmpty()) return false;
-        return runOnHttp(be.tcpRules().content(), txn, session(conn), conn);
+        return runOnHttp(be.tcpRules().content(), txn, session(conn), conn, true);
     }
 
     /**
@@ -220,17 +277,21 @@ public final class FrontSession implements io.vxlb.rules.Layer4Txn, io.vxlb.rule
      * rules: the backend's {@code tcp-response content} rules on the HTTP response (no payload
      * inspection). True when one rejected or closed: the client connection is closed.
      */
-    static boolean onHttpResponse(Txn txn, io.vxlb.runtime.CompiledBackend be, Channel conn) {
+    static boolean onHttpResponse(HttpExchange txn, io.vxlb.runtime.CompiledBackend be, Channel conn) {
         if (be.tcpRules().responseContent().isEmpty()) return false;
-        return runOnHttp(be.tcpRules().responseContent(), txn, session(conn), conn);
+        return runOnHttp(be.tcpRules().responseContent(), txn, session(conn), conn, false);
     }
 
     private static FrontSession session(Channel conn) {
         return of(conn);
     }
 
-    /** A content rule list on an HTTP stream: evaluated once, on the parsed message (the bytes were already read). */
-    private static boolean runOnHttp(List<CompiledTcpRules.Rule> rules, Txn txn, FrontSession session, Channel conn) {
+    /**
+     * A content rule list on an HTTP stream: evaluated once, on the parsed message (the bytes were
+     * already read). {@code countsRequest}: a track-sc here counts the request (a backend's rules
+     * run after the request was counted; HAProxy's stream_inc_be_http_req_ctr).
+     */
+    private static boolean runOnHttp(List<CompiledTcpRules.Rule> rules, HttpExchange txn, FrontSession session, Channel conn, boolean countsRequest) {
         for (CompiledTcpRules.Rule r : rules) {
             if (!r.applies(txn)) continue;
             TcpAction a = r.action();
@@ -243,7 +304,7 @@ public final class FrontSession implements io.vxlb.rules.Layer4Txn, io.vxlb.rule
                 Object value = r.sample().eval(txn);
                 if (value != null) session.setSessionVariable(v.variable(), value);
             }
-            apply(r, txn, null);
+            if (!applyStick(r, txn, txn::trackingCounters, txn.stickTables(), countsRequest)) apply(r, txn, null);
         }
         return false;
     }

@@ -1229,6 +1229,11 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         return stick;
     }
 
+    /** vxlb-stick: the connection tracks counters (tcp-request connection/session): this request's slots fall back to them. */
+    void sessionCounters(io.vxlb.stick.StreamCounters connection) {
+        if (stick == null) stick = new io.vxlb.stick.StreamCounters(connection);
+    }
+
     @Override public io.vxlb.stick.StickTables stickTables() { return snapshot.stickTables(); }
 
     /** vxlb-stick: the request is over: its tracked counters count its result and give conn_cur back. */

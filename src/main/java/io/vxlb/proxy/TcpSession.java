@@ -65,6 +65,8 @@ final class TcpSession implements ContentInspection.Stream {
     private boolean serverClosed;
     private boolean finished;
     private Map<String, Object> variables;
+    /** vxlb-stick: what tcp-request content track-sc* track for this stream; null while nothing. */
+    private io.vxlb.stick.StreamCounters stick;
 
     /** The maxconn gate whose place this session holds (given back when it ends); null without maxconn. */
     private final io.vxlb.runtime.ConnectionGate gate;
@@ -416,6 +418,7 @@ final class TcpSession implements ContentInspection.Stream {
         if (requestInspection != null) requestInspection.cancel();
         if (responseInspection != null) responseInspection.cancel();
         releaseServer();
+        stickEnd();
         verticle.counters.finished(frontend.name(), backend == null ? null : backend.name(), server,
                 io.vxlb.runtime.TrafficCounters.TCP_SESSION, bytesIn, bytesOut);  // stats hook: stot, bin/bout
         if (backend != null) verticle.counters.backend(backend.name()).decrementAndGet();
@@ -427,6 +430,26 @@ final class TcpSession implements ContentInspection.Stream {
         if (gate != null) gate.leave();
         if (line != null) for (LogSink s : verticle.sinks(frontend.proxy())) s.send(logLevel != null ? logLevel : "info", line);
     }
+
+    /** vxlb-stick: the stream's bytes count on its entries (the connection's where it tracks none itself), conn_cur given back. */
+    private void stickEnd() {
+        io.vxlb.stick.StreamCounters c = stick;
+        if (c == null && session != null && session.trackedCounters() != null) c = new io.vxlb.stick.StreamCounters(session.trackedCounters());
+        if (c != null) c.end(0, bytesIn, bytesOut);
+    }
+
+    @Override
+    public io.vxlb.stick.StreamCounters trackingCounters() {
+        if (stick == null) stick = new io.vxlb.stick.StreamCounters(session == null ? null : session.trackedCounters());
+        return stick;
+    }
+
+    @Override
+    public io.vxlb.stick.StreamCounters streamCounters() {
+        return stick != null ? stick : session == null ? null : session.trackedCounters();
+    }
+
+    @Override public io.vxlb.stick.StickTables stickTables() { return snapshot.stickTables(); }
 
     private int retries() {
         return assignment == null ? 0 : assignment.retries();

@@ -304,6 +304,8 @@ public final class SnapshotCompiler {
             if (r.action() instanceof io.vxlb.config.TcpAction.SetVar v) e = v.expr();
             else if (r.action() instanceof io.vxlb.config.TcpAction.SetAddress a) e = a.expr();
             else if (r.action() instanceof io.vxlb.config.TcpAction.SetPort a) e = a.expr();
+            else if (r.action() instanceof io.vxlb.config.TcpAction.TrackSc a) e = a.key();  // vxlb-stick
+            else if (r.action() instanceof io.vxlb.config.TcpAction.ScSetGpt0 a) e = a.expr();
             out.add(new CompiledTcpRules.Rule(r.location(), r.action(), cond(r.condition(), acls, dir), e == null ? null : rules.compile(e, dir)));
         }
         return List.copyOf(out);

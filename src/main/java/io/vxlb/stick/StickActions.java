@@ -18,7 +18,7 @@ public final class StickActions {
      * tracking also counts the request (HAProxy: "count a new HTTP request as it's the first time").
      */
     public static void track(Txn txn, StickTables tables, StreamCounters counters, int slot, String table, CompiledSample key, boolean request) {
-        if (counters == null || counters.tracked(slot)) return;
+        if (counters == null || counters.trackedHere(slot)) return;
         StickTable t = tables.get(table);
         if (t == null) return;
         counters.track(slot, t, StickKeys.of(t, key.eval(txn)), request);

@@ -7,23 +7,59 @@ import io.vxlb.config.StickDataType;
  * each slot follows. Tracking starts the entry's connection counters (conn_cur, conn_cnt,
  * conn_rate) and holds it in use; {@link #end} counts the stream's result (4xx as http_err,
  * bytes) and gives conn_cur back. One per stream that tracks, on its event loop.
+ * <p>
+ * A connection's own counters ({@code tcp-request connection/session track-sc*}, HAProxy's
+ * sess->stkctr) are a StreamCounters without a session, ended when the connection closes. A
+ * stream of that connection names them as its {@code session}: a slot the stream does not track
+ * itself reads, and counts requests, errors and bytes on, the session's entry (HAProxy's
+ * "stream's stkctr, else the session's").
  */
 public final class StreamCounters {
     public static final int SLOTS = 3;
     private final StickTable[] tables = new StickTable[SLOTS];
     private final StickEntry[] entries = new StickEntry[SLOTS];
+    /** The connection's counters (null: none, or these are the connection's). */
+    private final StreamCounters session;
     private boolean ended;
 
+    public StreamCounters() {
+        this(null);
+    }
+
+    public StreamCounters(StreamCounters session) {
+        this.session = session;
+    }
+
     public StickTable table(int slot) {
-        return tables[slot];
+        return entries[slot] != null || session == null ? tables[slot] : session.tables[slot];
     }
 
     public StickEntry entry(int slot) {
-        return entries[slot];
+        return entries[slot] != null || session == null ? entries[slot] : session.entries[slot];
     }
 
+    /** The slot follows an entry, the stream's own or its connection's. */
     public boolean tracked(int slot) {
+        return entry(slot) != null;
+    }
+
+    /** The stream itself tracks the slot (a track-sc of the stream's rules fills only its own slots). */
+    public boolean trackedHere(int slot) {
         return entries[slot] != null;
+    }
+
+    /**
+     * A new HTTP request on the stream (HAProxy's stream_inc_http_req_ctr, before the
+     * http-request rules): http_req_cnt/rate of each slot's entry, the stream's or the connection's.
+     */
+    public void countHttpRequest() {
+        for (int i = 0; i < SLOTS; i++) {
+            StickEntry e = entry(i);
+            if (e == null) continue;
+            StickTable t = table(i);
+            t.add(e, StickDataType.HTTP_REQ_CNT, 1);
+            t.add(e, StickDataType.HTTP_REQ_RATE, 1);
+        }
     }
 
     /**
@@ -54,9 +90,10 @@ public final class StreamCounters {
         if (ended || errorCounted) return;
         errorCounted = true;
         for (int i = 0; i < SLOTS; i++) {
-            if (entries[i] == null) continue;
-            tables[i].add(entries[i], StickDataType.HTTP_ERR_CNT, 1);
-            tables[i].add(entries[i], StickDataType.HTTP_ERR_RATE, 1);
+            StickEntry e = entry(i);
+            if (e == null) continue;
+            table(i).add(e, StickDataType.HTTP_ERR_CNT, 1);
+            table(i).add(e, StickDataType.HTTP_ERR_RATE, 1);
         }
     }
 
@@ -70,9 +107,9 @@ public final class StreamCounters {
         if (ended) return;
         ended = true;
         for (int i = 0; i < SLOTS; i++) {
-            StickEntry e = entries[i];
+            StickEntry e = entry(i);
             if (e == null) continue;
-            StickTable t = tables[i];
+            StickTable t = table(i);
             if (serverStatus >= 400 && serverStatus < 500 && !errorCounted) {
                 t.add(e, StickDataType.HTTP_ERR_CNT, 1);
                 t.add(e, StickDataType.HTTP_ERR_RATE, 1);
@@ -89,6 +126,10 @@ public final class StreamCounters {
             if (bytesOut > 0) {
                 t.add(e, StickDataType.BYTES_OUT_CNT, bytesOut);
                 t.add(e, StickDataType.BYTES_OUT_RATE, bytesOut);
+            }
+            if (entries[i] == null) {  // the connection's entry: it stays in use until the connection ends
+                t.touch(e);
+                continue;
             }
             t.decrementCurrent(e);
             t.touch(e);

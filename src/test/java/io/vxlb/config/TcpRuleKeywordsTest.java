@@ -98,7 +98,21 @@ class TcpRuleKeywordsTest {
                     bind :8000
                     tcp-request connection track-sc0 src
                     server s 127.0.0.1:9000
-                """).contains("'tcp-request connection track-sc0' is not supported by vxlb yet"), "track-sc");
+                """).contains("'track-sc0' without 'table' needs a stick-table in listen 'li'"), "track-sc needs a table");
+        assertTrue(error("""
+                listen li
+                    bind :8000
+                    tcp-request connection track-sc3 src table li
+                    stick-table type ip size 1k
+                    server s 127.0.0.1:9000
+                """).contains("invalid stick counter in 'track-sc3'"), "track-sc3");
+        assertTrue(error("""
+                listen li
+                    bind :8000
+                    tcp-request content sc-inc-gpc0(4)
+                    stick-table type ip size 1k
+                    server s 127.0.0.1:9000
+                """).contains("invalid stick counter '4' in sc-inc-gpc0(4)"), "sc-inc-gpc0 slot");
         assertTrue(error("""
                 listen li
                     bind :8000
