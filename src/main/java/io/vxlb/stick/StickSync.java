@@ -25,6 +25,13 @@ import java.util.logging.Logger;
  * r × interval} get through, r being the request rate one node receives. With the default 100 ms
  * and a 10 s period that is ≤ 1% over R for any r ≤ R/(N-1) per second.
  *
+ * <p>A node that joins learns the tables as they are (HAProxy's peers "teach" a new peer): it
+ * asks one other node on {@link #TEACH}, which sends it every entry's totals on the joiner's own
+ * address, then answers with how many messages it sent; the joiner starts serving once it has
+ * them (or after {@link #LEARN_TIMEOUT_MS}). Deltas published while the copy is made can be
+ * counted twice on the joiner: at most one sync interval's traffic, which only makes a limit
+ * stricter for that moment.
+ *
  * <p>Messages are refused unless they open with the secret, come from another node, carry a
  * sequence number above the sender's last one (no replay), name a table this node runs with the
  * same layout, and hold only valid keys and bounded deltas. Also purges expired entries once a
@@ -34,6 +41,10 @@ public final class StickSync extends AbstractVerticle {
     private static final Logger LOG = Logger.getLogger(StickSync.class.getName());
     public static final String ADDRESS = "vxlb.stick.deltas";
     public static final String PURPOSE = "vxlb-stick-v1";
+    public static final String TEACH = "vxlb.stick.teach";
+    static final String TEACH_PURPOSE = "vxlb-stick-teach-v1";
+    /** How long a joiner waits for its copy of the tables before it serves without (the rest still applies when it comes). */
+    static final long LEARN_TIMEOUT_MS = 3000;
     /** Entries per message: a burst of new keys is cut into messages of this size. */
     static final int MAX_ENTRIES = 2000;
     /** Default sync interval (ms); -Dvxlb.stick.sync-interval or VXLB_STICK_SYNC_INTERVAL override it. */
@@ -47,7 +58,10 @@ public final class StickSync extends AbstractVerticle {
     private long seq;
     /** Last sequence number seen per sender epoch. */
     private final Map<String, Long> seen = new ConcurrentHashMap<>();
-    private MessageConsumer<Object> consumer;
+    private MessageConsumer<Object> consumer, teacher, learner;
+    private final String nonce = java.util.UUID.randomUUID().toString();
+    private int learned = 0, toLearn = -1;
+    private Promise<Void> learning;
     private long lastRefusalLog;
 
     public StickSync(ClusterSecret secret, String selfId, Supplier<StickTables> tables, long intervalMs) {
@@ -82,7 +96,73 @@ public final class StickSync extends AbstractVerticle {
         tables.get().enableSync();  // before the first tick: no event of the first interval is lost
         vertx.setPeriodic(intervalMs, id -> publish());
         consumer = vertx.eventBus().consumer(ADDRESS, m -> receive(m.body()));
-        consumer.completion().onComplete(started);
+        learner = vertx.eventBus().consumer(TEACH + "." + selfId, m -> learn(m.body()));
+        consumer.completion().compose(v -> learner.completion()).compose(v -> learn()).onComplete(started);
+    }
+
+    /** Asks one other node for the tables; completes when they came, no node answers, or after the timeout. */
+    private io.vertx.core.Future<Void> learn() {
+        learning = Promise.promise();
+        long timer = vertx.setTimer(LEARN_TIMEOUT_MS, id -> learning.tryComplete());
+        JsonObject ask = new JsonObject().put("node", selfId).put("nonce", nonce);
+        vertx.eventBus().request(TEACH, secret.seal(TEACH_PURPOSE, ask), new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(LEARN_TIMEOUT_MS))
+                .onComplete(ar -> {
+                    ClusterSecret.Opened o = ar.succeeded() ? secret.open(TEACH_PURPOSE, ar.result().body()) : null;
+                    if (o == null || o.payload() == null || !(o.payload().getValue("count") instanceof Number n)) {
+                        learning.tryComplete();  // the first node (no handler), or a refusal: nothing to learn
+                        return;
+                    }
+                    toLearn = n.intValue();
+                    if (learned >= toLearn) learning.tryComplete();
+                });
+        return learning.future().compose(v -> {
+            vertx.cancelTimer(timer);
+            // from now on this node teaches the nodes that join after it
+            teacher = vertx.eventBus().consumer(TEACH, this::teach);
+            return teacher.completion();
+        });
+    }
+
+    /** A part of the copy this node asked for. */
+    private void learn(Object body) {
+        ClusterSecret.Opened o = secret.open(TEACH_PURPOSE, body);
+        if (o.payload() == null) {
+            refused(o.refusal());
+            return;
+        }
+        JsonObject p = o.payload();
+        if (!nonce.equals(p.getValue("nonce")) || !(p.getValue("tables") instanceof JsonObject byTable)) {
+            refused("a copy of the tables this node did not ask for");
+            return;
+        }
+        apply(byTable);
+        learned++;
+        if (toLearn >= 0 && learned >= toLearn && learning != null) learning.tryComplete();
+    }
+
+    /** Another node joined: send it every entry of every table, then how many messages that took. */
+    private void teach(io.vertx.core.eventbus.Message<Object> m) {
+        ClusterSecret.Opened o = secret.open(TEACH_PURPOSE, m.body());
+        if (o.payload() == null) {
+            refused(o.refusal());
+            m.fail(403, "refused");
+            return;
+        }
+        if (!(o.payload().getValue("node") instanceof String node) || !(o.payload().getValue("nonce") instanceof String n)
+                || node.equals(selfId) || !node.matches("[A-Za-z0-9._:-]{1,128}")) {
+            refused("malformed teach request");
+            m.fail(400, "malformed");
+            return;
+        }
+        int count = 0;
+        for (StickTable t : tables.get().all().values()) {
+            for (JsonArray chunk : t.dump(MAX_ENTRIES)) {
+                JsonObject byTable = new JsonObject().put(t.name(), new JsonObject().put("sig", t.signature()).put("e", chunk));
+                vertx.eventBus().send(TEACH + "." + node, secret.seal(TEACH_PURPOSE, new JsonObject().put("node", selfId).put("nonce", n).put("tables", byTable)));
+                count++;
+            }
+        }
+        m.reply(secret.seal(TEACH_PURPOSE, new JsonObject().put("node", selfId).put("count", count)));
     }
 
     private void publish() {
@@ -124,6 +204,10 @@ public final class StickSync extends AbstractVerticle {
         }
         seen.put(ep, s);
         if (seen.size() > 10_000) seen.clear();  // epochs of restarted senders: bounded
+        apply(byTable);
+    }
+
+    private void apply(JsonObject byTable) {
         StickTables current = tables.get();
         for (Map.Entry<String, Object> e : byTable) {
             StickTable t = current.get(e.getKey());

@@ -388,6 +388,45 @@ public final class StickTable {
         return out;
     }
 
+    /**
+     * A late joiner's copy of this table (StickSync's teach): every entry's totals in the deltas'
+     * format (counters and rates as their values, tags with their versions), in chunks of at
+     * most {@code max} entries. Applied with {@link #applyDeltas} to the joiner's empty table.
+     */
+    java.util.List<JsonArray> dump(int max) {
+        java.util.List<JsonArray> out = new java.util.ArrayList<>();
+        JsonArray chunk = new JsonArray();
+        for (StickEntry e : entries.values()) {
+            JsonObject c = null, t = null;
+            for (StickTableSpec.Store s : spec.stores()) {
+                int off = layout.offset[s.type().ordinal()];
+                if (s.type().kind == StickDataType.Kind.TAG) {
+                    long version = e.data.get(off + 1);
+                    if (version != 0) {
+                        if (t == null) t = new JsonObject();
+                        t.put(s.type().word, new JsonArray().add(e.data.get(off)).add(version));
+                    }
+                } else {
+                    long v = read(e, s.type());
+                    if (v > 0) {
+                        if (c == null) c = new JsonObject();
+                        c.put(s.type().word, Math.min(v, MAX_DELTA));
+                    }
+                }
+            }
+            JsonObject one = new JsonObject().put("k", keyText(e.key));
+            if (c != null) one.put("c", c);
+            if (t != null) one.put("t", t);
+            chunk.add(one);
+            if (chunk.size() >= max) {
+                out.add(chunk);
+                chunk = new JsonArray();
+            }
+        }
+        if (!chunk.isEmpty()) out.add(chunk);
+        return out;
+    }
+
     /** Largest delta one message may carry for one counter (a forged or broken sender is refused). */
     static final long MAX_DELTA = 1L << 40;
 

@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Stick tables across a real 3-node cluster (vxlb-stick, io.vxlb.stick.StickSync): a rate limit
  * of R per period holds for the whole cluster within R × (1 + 10%) while one client's requests
- * are spread over the nodes, and a client moved to another node stays on its server.
+ * are spread over the nodes, a client moved to another node stays on its server, and a node that
+ * joins late starts with the cluster's tables.
  */
 @Tag("cluster")
 @Tag("slow")
@@ -100,5 +101,26 @@ class StickClusterIT {
         assertEquals("B", fx.get(fx.nodes.get("c").fe(), "/", "x-user", "bob").body());
         JsonObject e = fx.admin("c", HttpMethod.GET, "/v1/tables/be?key=bob", null).json().getJsonArray("entries").getJsonObject(0);
         assertEquals(2, e.getLong("server_id"));
+    }
+
+    @Test
+    void aNodeThatJoinsLateLearnsTheTables() throws Exception {
+        fx.backend("A");
+        fx.backend("B");
+        fx.start("a", CONFIG);
+        fx.start("b", CONFIG);
+        int a = fx.nodes.get("a").fe();
+        assertEquals("A", fx.get(a, "/", "x-user", "ann").body());
+        assertEquals("B", fx.get(a, "/", "x-user", "bob").body());
+        for (int i = 0; i < 8; i++) assertEquals(200, fx.get(fx.nodes.get("b").fe(), "/").status());
+        Thread.sleep(500);  // a few sync intervals: a and b agree
+        fx.start("c", CONFIG);
+        // no wait: c learned the tables from a or b before it served its first request
+        JsonObject fe = fx.admin("c", HttpMethod.GET, "/v1/tables/fe?key=127.0.0.1", null).json().getJsonArray("entries").getJsonObject(0);
+        assertEquals(10, fe.getLong("http_req_cnt"), "the counters of the whole cluster");
+        JsonObject be = fx.admin("c", HttpMethod.GET, "/v1/tables/be?key=bob", null).json().getJsonArray("entries").getJsonObject(0);
+        assertEquals(2, be.getLong("server_id"));
+        // c's roundrobin would send its first request to A: bob's entry sends him to B
+        assertEquals("B", fx.get(fx.nodes.get("c").fe(), "/", "x-user", "bob").body());
     }
 }
