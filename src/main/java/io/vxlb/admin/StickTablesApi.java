@@ -15,7 +15,8 @@ import io.vxlb.stick.StickTable;
  *   <li>{@code GET /v1/tables/:table[?key=K][&limit=N][&format=text]}: entries (JSON, or the
  *   text of {@code show table});</li>
  *   <li>{@code DELETE /v1/tables/:table}: removes every unused entry; {@code
- *   DELETE /v1/tables/:table/entries/:key}: removes one (on this node).</li>
+ *   DELETE /v1/tables/:table/entries/:key}: removes one; every other node of the cluster
+ *   removes them too (the answer counts this node's).</li>
  * </ul>
  */
 final class StickTablesApi {
@@ -89,6 +90,7 @@ final class StickTablesApi {
         StickTable t = table(ctx);
         if (t == null) return;
         int n = t.clear(e -> true);
+        io.vxlb.stick.StickSync.announceClear(node.vertx(), t, null);  // every node clears it
         ok(ctx, 200, new JsonObject().put("table", t.name()).put("removed", n).put("used", t.used()));
     }
 
@@ -98,6 +100,7 @@ final class StickTablesApi {
         Object key = key(ctx, t, ctx.pathParam("key"));
         if (key == null) return;
         int n = t.clear(e -> e.key().equals(key));
+        io.vxlb.stick.StickSync.announceClear(node.vertx(), t, key);  // every node clears it
         if (n == 0 && t.lookup(key) != null) {
             error(ctx, 409, "the entry is in use by a stream (use > 0): it is removed once unused");
             return;

@@ -42,6 +42,8 @@ public final class StickSync extends AbstractVerticle {
     public static final String ADDRESS = "vxlb.stick.deltas";
     public static final String PURPOSE = "vxlb-stick-v1";
     public static final String TEACH = "vxlb.stick.teach";
+    /** This node's admin API or CLI cleared entries (local address): the other nodes clear them too. */
+    static final String CLEARED = "vxlb.stick.cleared";
     static final String TEACH_PURPOSE = "vxlb-stick-teach-v1";
     /** How long a joiner waits for its copy of the tables before it serves without (the rest still applies when it comes). */
     static final long LEARN_TIMEOUT_MS = 3000;
@@ -88,6 +90,12 @@ public final class StickSync extends AbstractVerticle {
         boolean clustered = vertx.isClustered();
         vertx.setPeriodic(1000, id -> {
             for (StickTable t : tables.get().all().values()) t.purgeExpired();
+        });
+        vertx.eventBus().localConsumer(CLEARED, m -> {
+            if (clustered && m.body() instanceof JsonObject c) {
+                JsonObject payload = new JsonObject().put("node", selfId).put("epoch", epoch).put("seq", ++seq).put("tables", new JsonObject()).put("clear", c);
+                vertx.eventBus().publish(ADDRESS, secret.seal(PURPOSE, payload));
+            }
         });
         if (!clustered) {
             started.complete();
@@ -205,6 +213,36 @@ public final class StickSync extends AbstractVerticle {
         seen.put(ep, s);
         if (seen.size() > 10_000) seen.clear();  // epochs of restarted senders: bounded
         apply(byTable);
+        if (p.getValue("clear") instanceof JsonObject c) cleared(c);
+    }
+
+    /**
+     * The admin API or the CLI cleared a table (key null) or one key on this node: every other
+     * node clears it too (entries a stream still uses stay, as on the node itself).
+     */
+    public static void announceClear(io.vertx.core.Vertx vertx, StickTable t, Object key) {
+        JsonObject c = new JsonObject().put("table", t.name()).put("sig", t.signature());
+        if (key != null) c.put("key", t.keyText(key));
+        vertx.eventBus().send(CLEARED, c, new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true));  // a local consumer: not in the cluster registry
+    }
+
+    private void cleared(JsonObject c) {
+        StickTable t = tables.get().get(c.getString("table"));
+        if (t == null || !t.signature().equals(c.getValue("sig"))) return;
+        if (!(c.getValue("key") instanceof String ks)) {
+            if (c.containsKey("key")) {
+                refused("malformed clear");
+                return;
+            }
+            t.clear(e -> true);
+            return;
+        }
+        Object key = t.parseKey(ks);
+        if (key == null) {
+            refused("invalid key in a clear of table " + t.name());
+            return;
+        }
+        t.clear(e -> e.key().equals(key));
     }
 
     private void apply(JsonObject byTable) {

@@ -362,6 +362,7 @@ public final class StickTable {
         StickEntry e;
         while (out.size() < max && (e = dirty.poll()) != null) {
             e.clearDirty();
+            if (entries.get(e.key) != e) continue;  // removed (cleared, purged) since: its events must not bring it back
             JsonObject c = null, t = null;
             for (StickTableSpec.Store s : spec.stores()) {
                 int off = layout.offset[s.type().ordinal()];

@@ -104,7 +104,7 @@ class StickClusterIT {
     }
 
     @Test
-    void aNodeThatJoinsLateLearnsTheTables() throws Exception {
+    void aNodeThatJoinsLateLearnsTheTablesAndClearsReachEveryNode() throws Exception {
         fx.backend("A");
         fx.backend("B");
         fx.start("a", CONFIG);
@@ -122,5 +122,17 @@ class StickClusterIT {
         assertEquals(2, be.getLong("server_id"));
         // c's roundrobin would send its first request to A: bob's entry sends him to B
         assertEquals("B", fx.get(fx.nodes.get("c").fe(), "/", "x-user", "bob").body());
+        // clear table on one node (admin API): every node forgets the key
+        assertEquals(200, fx.admin("c", HttpMethod.DELETE, "/v1/tables/fe/entries/127.0.0.1", null).status());
+        for (String n : List.of("a", "b", "c")) {
+            long deadline = System.currentTimeMillis() + 5000;
+            int left = -1;
+            while (System.currentTimeMillis() < deadline) {
+                left = fx.admin(n, HttpMethod.GET, "/v1/tables/fe?key=127.0.0.1", null).json().getJsonArray("entries").size();
+                if (left == 0) break;
+                Thread.sleep(50);
+            }
+            assertEquals(0, left, "node " + n + " still has the cleared entry");
+        }
     }
 }

@@ -209,19 +209,21 @@ public final class CliCommands {
         return done(t.dump(key));
     }
 
-    /** {@code clear table NAME [key K]}: this node's entries that no stream uses. */
+    /** {@code clear table NAME [key K]}: the entries that no stream uses, on every node (vxlb: HAProxy clears one process's). */
     private Future<String> clearTable(String[] a, String p, CliSession s) {
         if (word(a, 2).isEmpty()) return done("Required arguments: <table> \"data.<store_data_type>\" <operator> <value> or <table> key <key>\n");
         io.vxlb.stick.StickTable t = tables().get(a[2]);
         if (t == null) return done("No such table\n");
         if (word(a, 3).isEmpty()) {
             t.clear(e -> true);
+            io.vxlb.stick.StickSync.announceClear(ops.node().vertx(), t, null);
             return done("");
         }
         if (!word(a, 3).equals("key") || word(a, 4).isEmpty()) return done("Key value expected\n");
         Object key = t.parseKey(a[4]);
         if (key == null) return done("Invalid key\n");
         t.clear(e -> e.key().equals(key));
+        io.vxlb.stick.StickSync.announceClear(ops.node().vertx(), t, key);
         return done("");
     }
 
