@@ -300,6 +300,7 @@ public final class StickTable {
 
     /** "show table NAME [key K]": the header and the matching entries. */
     public String dump(Object onlyKey) {
+        purgeExpired();  // what the header counts is what the lines show (HAProxy's expiry task has run by then)
         StringBuilder sb = new StringBuilder(dumpHeader());
         if (onlyKey != null) {
             StickEntry e = lookup(onlyKey);
