@@ -147,6 +147,8 @@ final class H1ResponseParser {
     }
 
     private String headError;
+    /** The head being parsed, copied out of its buffer (grows up to MAX_HEAD). */
+    private byte[] scratch = new byte[1024];
 
     /** 1: a head was read; 0: more bytes needed; -1: {@link #headError}. */
     private int head(ByteBuf b, Sink sink) {
@@ -157,51 +159,50 @@ final class H1ResponseParser {
             return 0;
         }
         if (end - from > MAX_HEAD) return fail("response head over " + MAX_HEAD + " bytes");
-        int lf = b.indexOf(from, end, (byte) '\n');
-        int lineEnd = lf > from && b.getByte(lf - 1) == '\r' ? lf - 1 : lf;
+        // one copy of the head, scanned as an array (see Ascii)
+        int len = end - from;
+        if (scratch.length < len) scratch = new byte[Math.min(MAX_HEAD, Math.max(len, scratch.length * 2))];
+        byte[] a = scratch;
+        b.getBytes(from, a, 0, len);
+        int lf = Ascii.indexOf(a, 0, len, (byte) '\n');
+        int lineEnd = lf > 0 && a[lf - 1] == '\r' ? lf - 1 : lf;
         // HTTP/1.x SP 3DIGIT [SP reason]
-        if (lineEnd - from < 12 || !H1Parser.startsWith(b, from, "HTTP/1.") || b.getByte(from + 8) != ' ') return fail("invalid status line");
-        int minor = b.getByte(from + 7) - '0';
+        if (lineEnd < 12 || a[0] != 'H' || a[1] != 'T' || a[2] != 'T' || a[3] != 'P' || a[4] != '/' || a[5] != '1' || a[6] != '.'
+                || a[8] != ' ') return fail("invalid status line");
+        int minor = a[7] - '0';
         if (minor < 0 || minor > 9) return fail("invalid status line");
         int status = 0;
-        for (int i = from + 9; i < from + 12; i++) {
-            int d = b.getByte(i) - '0';
+        for (int i = 9; i < 12; i++) {
+            int d = a[i] - '0';
             if (d < 0 || d > 9) return fail("invalid status code");
             status = status * 10 + d;
         }
         if (status < 100) return fail("invalid status code");
         String reason = "";
-        if (lineEnd > from + 12) {
-            if (b.getByte(from + 12) != ' ') return fail("invalid status line");
-            for (int i = from + 13; i < lineEnd; i++) {
-                int c = b.getByte(i) & 0xff;
-                if ((c < 0x20 && c != '\t') || c == 0x7f) return fail("control character in the reason phrase");
-            }
-            reason = b.toString(from + 13, lineEnd - from - 13, StandardCharsets.ISO_8859_1);
+        if (lineEnd > 12) {
+            if (a[12] != ' ') return fail("invalid status line");
+            if (!Ascii.printable(a, 13, lineEnd)) return fail("control character in the reason phrase");
+            reason = reason(a, 13, lineEnd);
         }
         HeaderList headers = new HeaderList(16);
         boolean chunked = false, te = false, close = false, keepAliveToken = false;
         long length = -1;
         int lengthLine = -1;
         int p = lf + 1;
-        while (p < end) {
-            int nl = b.indexOf(p, end, (byte) '\n');
-            int le = nl > p && b.getByte(nl - 1) == '\r' ? nl - 1 : nl;
+        while (p < len) {
+            int nl = Ascii.indexOf(a, p, len, (byte) '\n');
+            int le = nl > p && a[nl - 1] == '\r' ? nl - 1 : nl;
             if (le == p) break;  // the empty line
-            int c0 = b.getByte(p);
+            int c0 = a[p];
             if (c0 == ' ' || c0 == '\t') return fail("obs-fold in a response header");
             int n = p;
-            while (n < le && H1Parser.isToken(b.getByte(n))) n++;
-            if (n == p || n >= le || b.getByte(n) != ':') return fail("invalid response header line");
-            int vs = n + 1;
-            while (vs < le && (b.getByte(vs) == ' ' || b.getByte(vs) == '\t')) vs++;
-            int ve = H1Parser.trimEnd(b, vs, le);
-            for (int i = vs; i < ve; i++) {
-                int c = b.getByte(i) & 0xff;
-                if ((c < 0x20 && c != '\t') || c == 0x7f) return fail("control character in a response header");
-            }
-            if (H1Parser.equalsIgnoreCase(b, p, n, "content-length")) {
-                long v = lengths(b, vs, ve, length);
+            while (n < le && H1Parser.isToken(a[n])) n++;
+            if (n == p || n >= le || a[n] != ':') return fail("invalid response header line");
+            int vs = Ascii.trimStart(a, n + 1, le);
+            int ve = Ascii.trimEnd(a, vs, le);
+            if (!Ascii.printable(a, vs, ve)) return fail("control character in a response header");
+            if (Ascii.equalsIgnoreCase(a, p, n, "content-length")) {
+                long v = lengths(a, vs, ve, length);
                 if (v == -2) return fail("invalid content-length");
                 length = v;
                 if (lengthLine >= 0) {  // one line of it goes on
@@ -209,14 +210,14 @@ final class H1ResponseParser {
                     continue;
                 }
                 lengthLine = headers.size();
-            } else if (H1Parser.equalsIgnoreCase(b, p, n, "transfer-encoding")) {
+            } else if (Ascii.equalsIgnoreCase(a, p, n, "transfer-encoding")) {
                 te = true;
-                chunked = lastCodingChunked(b, vs, ve);
-            } else if (H1Parser.equalsIgnoreCase(b, p, n, "connection")) {
-                close |= H1Parser.hasToken(b, vs, ve, "close");
-                keepAliveToken |= H1Parser.hasToken(b, vs, ve, "keep-alive");
+                chunked = lastCodingChunked(a, vs, ve);
+            } else if (Ascii.equalsIgnoreCase(a, p, n, "connection")) {
+                close |= Ascii.hasToken(a, vs, ve, "close");
+                keepAliveToken |= Ascii.hasToken(a, vs, ve, "keep-alive");
             }
-            headers.add(b.toString(p, n - p, StandardCharsets.ISO_8859_1), b.toString(vs, ve - vs, StandardCharsets.ISO_8859_1));
+            headers.add(Ascii.text(a, p, n), Ascii.text(a, vs, ve));
             p = nl + 1;
         }
         b.readerIndex(end);
@@ -260,44 +261,49 @@ final class H1ResponseParser {
         return -1;
     }
 
+    /** The reason phrase: the common "OK" without a new string. */
+    private static String reason(byte[] a, int s, int e) {
+        if (e - s == 2 && a[s] == 'O' && a[s + 1] == 'K') return "OK";
+        return Ascii.text(a, s, e);
+    }
+
     /** A Content-Length value (a list of equal values allowed, as HAProxy), -2 when invalid or different from {@code before}. */
-    private static long lengths(ByteBuf b, int s, int e, long before) {
+    private static long lengths(byte[] a, int s, int e, long before) {
         long value = before;
         int p = s;
         while (true) {
-            while (p < e && (b.getByte(p) == ' ' || b.getByte(p) == '\t')) p++;
+            p = Ascii.trimStart(a, p, e);
             int ds = p;
             long v = 0;
-            while (p < e && b.getByte(p) >= '0' && b.getByte(p) <= '9') {
-                v = v * 10 + (b.getByte(p) - '0');
+            while (p < e && a[p] >= '0' && a[p] <= '9') {
+                v = v * 10 + (a[p] - '0');
                 if (v > (1L << 52)) return -2;
                 p++;
             }
             if (p == ds) return -2;
             if (value >= 0 && v != value) return -2;
             value = v;
-            while (p < e && (b.getByte(p) == ' ' || b.getByte(p) == '\t')) p++;
+            p = Ascii.trimStart(a, p, e);
             if (p == e) return value;
-            if (b.getByte(p) != ',') return -2;
+            if (a[p] != ',') return -2;
             p++;
         }
     }
 
     /** Whether the last coding of a Transfer-Encoding value is "chunked". */
-    private static boolean lastCodingChunked(ByteBuf b, int s, int e) {
+    private static boolean lastCodingChunked(byte[] a, int s, int e) {
         int comma = e;
         for (int i = e - 1; i >= s; i--) {
-            if (b.getByte(i) == ',') {
+            if (a[i] == ',') {
                 comma = i;
                 break;
             }
         }
-        int ts = comma == e ? s : comma + 1;
-        while (ts < e && (b.getByte(ts) == ' ' || b.getByte(ts) == '\t')) ts++;
-        int te = H1Parser.trimEnd(b, ts, e);
+        int ts = Ascii.trimStart(a, comma == e ? s : comma + 1, e);
+        int te = Ascii.trimEnd(a, ts, e);
         // a parameter (";...") after the coding name belongs to it
-        int semi = b.indexOf(ts, te, (byte) ';');
-        if (semi >= 0) te = H1Parser.trimEnd(b, ts, semi);
-        return H1Parser.equalsIgnoreCase(b, ts, te, "chunked");
+        int semi = Ascii.indexOf(a, ts, te, (byte) ';');
+        if (semi >= 0) te = Ascii.trimEnd(a, ts, semi);
+        return Ascii.equalsIgnoreCase(a, ts, te, "chunked");
     }
 }

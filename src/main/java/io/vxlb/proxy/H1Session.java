@@ -310,7 +310,7 @@ final class H1Session extends ChannelInboundHandlerAdapter {
 
     /** Header text is one byte per char (ISO-8859-1), as it was read. */
     private static void writeText(ByteBuf b, String s) {
-        for (int i = 0, n = s.length(); i < n; i++) b.writeByte(s.charAt(i));
+        io.netty.buffer.ByteBufUtil.writeAscii(b, s);  // one char per byte: chars up to 0xFF are kept as they are
     }
 
     /** A body buffer, owned from here on (written, or released when nothing may be written). */
