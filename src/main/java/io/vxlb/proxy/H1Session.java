@@ -75,6 +75,9 @@ final class H1Session extends ChannelInboundHandlerAdapter {
     private final Handler handler;
     /** The client's addresses; a PROXY header or tcp-request set-src/set-dst moves them (FrontSession). */
     SocketAddress remoteAddress, localAddress;
+    /** Their host addresses as text: Vert.x's hostAddress() formats a new string on every call. */
+    private SocketAddress remoteHostOf, localHostOf;
+    private String remoteHost, localHost;
     final boolean ssl;
     /** The TLS server name the client asked for, null without one. */
     final String sni;
@@ -306,6 +309,26 @@ final class H1Session extends ChannelInboundHandlerAdapter {
         b.writeBytes(CRLF);
         headBytes = b.readableBytes();
         write(b);
+    }
+
+    /** The client's address as text (cached per address: a PROXY header or set-src may replace it). */
+    String remoteHost() {
+        SocketAddress a = remoteAddress;
+        if (a != remoteHostOf) {
+            remoteHost = a == null ? null : a.hostAddress();
+            remoteHostOf = a;
+        }
+        return remoteHost;
+    }
+
+    /** The address the client connected to, as text (cached like {@link #remoteHost}). */
+    String localHost() {
+        SocketAddress a = localAddress;
+        if (a != localHostOf) {
+            localHost = a == null ? null : a.hostAddress();
+            localHostOf = a;
+        }
+        return localHost;
     }
 
     /** Header text is one byte per char (ISO-8859-1), as it was read. */

@@ -2,7 +2,6 @@ package io.vxlb.proxy;
 
 import io.vertx.core.MultiMap;
 
-import java.util.ArrayList;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -12,12 +11,12 @@ import java.util.regex.Pattern;
  * compare case-insensitively, as HTTP says.
  */
 public final class HeaderList {
-    private final ArrayList<String> names;
-    private final ArrayList<String> values;
+    /** name, value, name, value...: one array, no per-list boxes (a list per request and response). */
+    private String[] lines;
+    private int size;
 
     public HeaderList(int capacity) {
-        names = new ArrayList<>(capacity);
-        values = new ArrayList<>(capacity);
+        lines = new String[Math.max(2, capacity * 2)];
     }
 
     static HeaderList of(MultiMap headers) {
@@ -28,56 +27,63 @@ public final class HeaderList {
     }
 
     public int size() {
-        return names.size();
+        return size;
     }
 
     public String name(int i) {
-        return names.get(i);
+        java.util.Objects.checkIndex(i, size);
+        return lines[2 * i];
     }
 
     public String value(int i) {
-        return values.get(i);
+        java.util.Objects.checkIndex(i, size);
+        return lines[2 * i + 1];
     }
 
     public void setValue(int i, String v) {
-        values.set(i, v);
+        java.util.Objects.checkIndex(i, size);
+        lines[2 * i + 1] = v;
     }
 
     public void add(String name, String value) {
-        names.add(name);
-        values.add(value);
+        if (2 * size == lines.length) lines = java.util.Arrays.copyOf(lines, lines.length * 2);
+        lines[2 * size] = name;
+        lines[2 * size + 1] = value;
+        size++;
     }
 
     public void remove(int i) {
-        names.remove(i);
-        values.remove(i);
+        java.util.Objects.checkIndex(i, size);
+        System.arraycopy(lines, 2 * i + 2, lines, 2 * i, 2 * (size - i - 1));
+        size--;
+        lines[2 * size] = lines[2 * size + 1] = null;
     }
 
     /** Last value of the header, or null. */
     public String get(String name) {
-        for (int i = names.size() - 1; i >= 0; i--) if (names.get(i).equalsIgnoreCase(name)) return values.get(i);
+        for (int i = size - 1; i >= 0; i--) if (lines[2 * i].equalsIgnoreCase(name)) return lines[2 * i + 1];
         return null;
     }
 
     public boolean contains(String name) {
-        for (int i = 0; i < names.size(); i++) if (names.get(i).equalsIgnoreCase(name)) return true;
+        for (int i = 0; i < size; i++) if (lines[2 * i].equalsIgnoreCase(name)) return true;
         return false;
     }
 
     public void removeAll(String name) {
-        for (int i = names.size() - 1; i >= 0; i--) if (names.get(i).equalsIgnoreCase(name)) remove(i);
+        for (int i = size - 1; i >= 0; i--) if (lines[2 * i].equalsIgnoreCase(name)) remove(i);
     }
 
     /** {@code del-header NAME -m METHOD}: str/beg/end/sub ignore case; reg uses the compiled pattern. */
     public void removeMatching(String name, String method, Pattern regex) {
         String lower = name.toLowerCase(Locale.ROOT);
-        for (int i = names.size() - 1; i >= 0; i--) {
-            String n = names.get(i).toLowerCase(Locale.ROOT);
+        for (int i = size - 1; i >= 0; i--) {
+            String n = lines[2 * i].toLowerCase(Locale.ROOT);
             boolean match = switch (method) {
                 case "beg" -> n.startsWith(lower);
                 case "end" -> n.endsWith(lower);
                 case "sub" -> n.contains(lower);
-                case "reg" -> regex.matcher(names.get(i)).find();
+                case "reg" -> regex.matcher(lines[2 * i]).find();
                 default -> n.equals(lower);
             };
             if (match) remove(i);

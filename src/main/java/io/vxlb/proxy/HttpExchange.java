@@ -428,14 +428,14 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         // HAProxy's H1 layer sends the name in lower case
         if (id != null && fe.uniqueIdHeader() != null) requestHeaders.add(fe.uniqueIdHeader().toLowerCase(java.util.Locale.ROOT), id);
         ForwardFor ff = be.options().forwardFor() != null ? be.options().forwardFor() : fe.options().forwardFor();
-        SocketAddress src = session.remoteAddress;
-        if (ff != null && src != null && src.hostAddress() != null && !Networks.contains(ff.exceptNetwork(), src.hostAddress())) {
-            if (!ff.ifNone() || !requestHeaders.contains(ff.header())) requestHeaders.add(ff.header(), src.hostAddress());
+        String src = ff == null ? null : session.remoteHost();
+        if (src != null && !Networks.contains(ff.exceptNetwork(), src)) {
+            if (!ff.ifNone() || !requestHeaders.contains(ff.header())) requestHeaders.add(ff.header(), src);
         }
         OriginalTo ot = be.options().originalTo() != null ? be.options().originalTo() : fe.options().originalTo();
-        SocketAddress dst = session.localAddress;
-        if (ot != null && dst != null && dst.hostAddress() != null && !Networks.contains(ot.exceptNetwork(), dst.hostAddress())) {
-            requestHeaders.add(ot.header(), dst.hostAddress());
+        String dst = ot == null ? null : session.localHost();
+        if (dst != null && !Networks.contains(ot.exceptNetwork(), dst)) {
+            requestHeaders.add(ot.header(), dst);
         }
     }
 
@@ -1248,9 +1248,9 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
     }
 
     @Override public io.vxlb.rules.ConnectionFacts connectionFacts() { return FrontSession.of(session.channel()); }  // vxlb fc_* hook
-    @Override public String srcAddress() { return session.remoteAddress.hostAddress(); }
+    @Override public String srcAddress() { return session.remoteHost(); }
     @Override public int srcPort() { return session.remoteAddress.port(); }
-    @Override public String dstAddress() { return session.localAddress.hostAddress(); }
+    @Override public String dstAddress() { return session.localHost(); }
     @Override public int dstPort() { return session.localAddress.port(); }
     @Override public boolean ssl() { return session.ssl; }
     @Override public String sni() { return session.sni; }
