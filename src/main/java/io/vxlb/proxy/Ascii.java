@@ -39,17 +39,21 @@ final class Ascii {
         return true;
     }
 
-    /** The comma-separated list in {@code [s, e)} holds {@code lower} (compared ignoring case). */
-    static boolean hasToken(byte[] a, int s, int e, String lower) {
-        int p = s;
+    static final int CLOSE = 1, KEEP_ALIVE = 2;
+
+    /** A Connection value's tokens in one pass: {@link #CLOSE} and/or {@link #KEEP_ALIVE}. */
+    static int connectionTokens(byte[] a, int s, int e) {
+        int found = 0, p = s;
         while (p < e) {
             int c = indexOf(a, p, e, (byte) ',');
             int te = c < 0 ? e : c;
             int ts = trimStart(a, p, te);
-            if (equalsIgnoreCase(a, ts, trimEnd(a, ts, te), lower)) return true;
+            int tend = trimEnd(a, ts, te);
+            if (equalsIgnoreCase(a, ts, tend, "close")) found |= CLOSE;
+            else if (equalsIgnoreCase(a, ts, tend, "keep-alive")) found |= KEEP_ALIVE;
             p = te + 1;
         }
-        return false;
+        return found;
     }
 
     /** No control byte but HTAB (and no DEL) in {@code [s, e)}. */
@@ -64,5 +68,22 @@ final class Ascii {
     /** {@code [s, e)} as text, one char per byte (ISO-8859-1, as read). */
     static String text(byte[] a, int s, int e) {
         return new String(a, s, e - s, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Two header names (or tokens) equal ignoring ASCII case: String.equalsIgnoreCase folds every
+     * char through Character.toUpperCase/toLowerCase, several times slower for what are ASCII tokens.
+     */
+    static boolean same(String x, String y) {
+        int n = x.length();
+        if (n != y.length()) return false;
+        for (int i = 0; i < n; i++) {
+            char a = x.charAt(i), b = y.charAt(i);
+            if (a == b) continue;
+            if (a >= 'A' && a <= 'Z') a += 32;
+            if (b >= 'A' && b <= 'Z') b += 32;
+            if (a != b) return false;
+        }
+        return true;
     }
 }

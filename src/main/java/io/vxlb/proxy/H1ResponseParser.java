@@ -214,8 +214,9 @@ final class H1ResponseParser {
                 te = true;
                 chunked = lastCodingChunked(a, vs, ve);
             } else if (Ascii.equalsIgnoreCase(a, p, n, "connection")) {
-                close |= Ascii.hasToken(a, vs, ve, "close");
-                keepAliveToken |= Ascii.hasToken(a, vs, ve, "keep-alive");
+                int tokens = Ascii.connectionTokens(a, vs, ve);
+                close |= (tokens & Ascii.CLOSE) != 0;
+                keepAliveToken |= (tokens & Ascii.KEEP_ALIVE) != 0;
             }
             headers.add(Ascii.text(a, p, n), Ascii.text(a, vs, ve));
             p = nl + 1;

@@ -288,25 +288,16 @@ final class H1Session extends ChannelInboundHandlerAdapter {
             lines.removeAll("connection");
             lines.add("connection", "close");
         }
-        int size = 34 + (reason != null ? reason.length() : 0);
-        for (int i = 0; i < lines.size(); i++) size += lines.name(i).length() + lines.value(i).length() + 4;
-        ByteBuf b = ctx.alloc().buffer(size);
+        HeadBuilder h = HeadBuilder.get();
         if (reason == null && status >= 100 && status < STATUS_LINES) {
-            b.writeBytes((http10 ? LINE10 : LINE11)[status]);
+            h.bytes((http10 ? LINE10 : LINE11)[status]);
         } else {
-            ByteBufUtil.writeAscii(b, http10 ? "HTTP/1.0 " : "HTTP/1.1 ");
-            ByteBufUtil.writeAscii(b, Integer.toString(status));
-            b.writeByte(' ');
-            writeText(b, reason != null ? reason : HttpResponseStatus.valueOf(status).reasonPhrase());
-            b.writeBytes(CRLF);
+            h.text(http10 ? "HTTP/1.0 " : "HTTP/1.1 ").text(Integer.toString(status)).ch(' ')
+                    .text(reason != null ? reason : HttpResponseStatus.valueOf(status).reasonPhrase()).bytes(CRLF);
         }
-        for (int i = 0; i < lines.size(); i++) {
-            writeText(b, lines.name(i));
-            b.writeByte(':').writeByte(' ');
-            writeText(b, lines.value(i));
-            b.writeBytes(CRLF);
-        }
-        b.writeBytes(CRLF);
+        for (int i = 0; i < lines.size(); i++) h.header(lines.name(i), lines.value(i));
+        h.bytes(CRLF);
+        ByteBuf b = h.toBuffer(ctx.alloc());
         headBytes = b.readableBytes();
         write(b);
     }
@@ -329,11 +320,6 @@ final class H1Session extends ChannelInboundHandlerAdapter {
             localHostOf = a;
         }
         return localHost;
-    }
-
-    /** Header text is one byte per char (ISO-8859-1), as it was read. */
-    private static void writeText(ByteBuf b, String s) {
-        io.netty.buffer.ByteBufUtil.writeAscii(b, s);  // one char per byte: chars up to 0xFF are kept as they are
     }
 
     /** A body buffer, owned from here on (written, or released when nothing may be written). */

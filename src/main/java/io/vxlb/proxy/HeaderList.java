@@ -61,17 +61,17 @@ public final class HeaderList {
 
     /** Last value of the header, or null. */
     public String get(String name) {
-        for (int i = size - 1; i >= 0; i--) if (lines[2 * i].equalsIgnoreCase(name)) return lines[2 * i + 1];
+        for (int i = size - 1; i >= 0; i--) if (Ascii.same(lines[2 * i], name)) return lines[2 * i + 1];
         return null;
     }
 
     public boolean contains(String name) {
-        for (int i = 0; i < size; i++) if (lines[2 * i].equalsIgnoreCase(name)) return true;
+        for (int i = 0; i < size; i++) if (Ascii.same(lines[2 * i], name)) return true;
         return false;
     }
 
     public void removeAll(String name) {
-        for (int i = size - 1; i >= 0; i--) if (lines[2 * i].equalsIgnoreCase(name)) remove(i);
+        for (int i = size - 1; i >= 0; i--) if (Ascii.same(lines[2 * i], name)) remove(i);
     }
 
     /** {@code del-header NAME -m METHOD}: str/beg/end/sub ignore case; reg uses the compiled pattern. */

@@ -586,28 +586,25 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         expectContinue = hop.expectContinue;
         String contentLength = requestHeaders.get("content-length");
         boolean body = chunkedBody || (contentLength != null && !contentLength.equals("0"));
-        io.netty.buffer.ByteBuf head = c.channel.alloc().buffer(256 + uri.length() + 48 * requestHeaders.size());
-        ascii(head, method).writeByte(' ');
+        HeadBuilder h = HeadBuilder.get();
         // the client's version, as HAProxy forwards it: an HTTP/1.0 request may lack a Host header
-        ascii(head, uri).writeBytes("1.0".equals(version) ? HTTP10 : HTTP11);
+        h.text(method).ch(' ').text(uri).bytes("1.0".equals(version) ? HTTP10 : HTTP11);
         for (int i = 0; i < requestHeaders.size(); i++) {
             String name = requestHeaders.name(i);
-            if (hop.isHopByHop(name)) continue;
-            ascii(head, name).writeByte(':').writeByte(' ');
-            ascii(head, requestHeaders.value(i)).writeByte('\r').writeByte('\n');
+            if (!hop.isHopByHop(name)) h.header(name, requestHeaders.value(i));
         }
         // (http-reuse never: the server is told its connection closes after the response)
         if ((closeServer && !frontend.proxy().options().httpPretendKeepalive() && !be.options().httpPretendKeepalive())
                 || be.options().httpReuseNever()) {
-            head.writeBytes(CONNECTION_CLOSE);
+            h.bytes(CONNECTION_CLOSE);
         } else if ("1.0".equals(version) && !"close".equalsIgnoreCase(requestHeaders.get("connection"))) {
             // HTTP/1.0 closes by default: HAProxy asks the server to keep the connection, so it can be reused
-            head.writeBytes(CONNECTION_KEEP_ALIVE);
+            h.bytes(CONNECTION_KEEP_ALIVE);
         }
-        if (chunkedBody) head.writeBytes(CHUNKED);
-        if (expectContinue) head.writeBytes(EXPECT_CONTINUE);
-        head.writeByte('\r').writeByte('\n');
-        c.send(this, head, "HEAD".equals(method), body, closeServerAfter);
+        if (chunkedBody) h.bytes(CHUNKED);
+        if (expectContinue) h.bytes(EXPECT_CONTINUE);
+        h.ch('\r').ch('\n');
+        c.send(this, h.toBuffer(c.channel.alloc()), "HEAD".equals(method), body, closeServerAfter);
         // the body comes from the session (clientBody/clientEnd) as the layer framed it
         onClose = OnClose.ABORT;
         session.resume();
@@ -694,12 +691,6 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
     private static final byte[] CONNECTION_KEEP_ALIVE = "connection: keep-alive\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     private static final byte[] CHUNKED = "transfer-encoding: chunked\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     private static final byte[] EXPECT_CONTINUE = "expect: 100-continue\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-
-    /** Header text is one char per byte (ISO-8859-1), as it was read. */
-    private static io.netty.buffer.ByteBuf ascii(io.netty.buffer.ByteBuf b, String s) {
-        io.netty.buffer.ByteBufUtil.writeAscii(b, s);
-        return b;
-    }
 
     /** The server connection goes (unread response or unsent body) and its slot is freed. */
     private void abortServer() {
@@ -1319,23 +1310,23 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         Hop(HeaderList headers) {
             for (int i = 0; i < headers.size(); i++) {
                 String n = headers.name(i);
-                if (n.equalsIgnoreCase("connection")) {
+                if (Ascii.same(n, "connection")) {
                     String v = headers.value(i);
                     // the usual values name nothing beyond the fixed hop-by-hop set: no list to keep
-                    if (v.equalsIgnoreCase("keep-alive") || v.equalsIgnoreCase("close") || v.equalsIgnoreCase("upgrade")) continue;
+                    if (Ascii.same(v, "keep-alive") || Ascii.same(v, "close") || Ascii.same(v, "upgrade")) continue;
                     String[] parts = v.split(",");
                     String[] merged = new String[listed.length + parts.length];
                     System.arraycopy(listed, 0, merged, 0, listed.length);
                     for (int j = 0; j < parts.length; j++) {
                         String t = parts[j].trim();
                         // a Connection header never removes the framing (nor Host): the message would be read another way
-                        merged[listed.length + j] = t.equalsIgnoreCase("content-length") || t.equalsIgnoreCase("transfer-encoding")
-                                || t.equalsIgnoreCase("host") ? "" : t;
+                        merged[listed.length + j] = Ascii.same(t, "content-length") || Ascii.same(t, "transfer-encoding")
+                                || Ascii.same(t, "host") ? "" : t;
                     }
                     listed = merged;
-                } else if (n.equalsIgnoreCase("transfer-encoding")) {
+                } else if (Ascii.same(n, "transfer-encoding")) {
                     chunked = true;
-                } else if (n.equalsIgnoreCase("expect") && headers.value(i).equalsIgnoreCase("100-continue")) {
+                } else if (Ascii.same(n, "expect") && Ascii.same(headers.value(i), "100-continue")) {
                     expectContinue = true;
                 }
             }
@@ -1343,15 +1334,15 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
 
         boolean isHopByHop(String name) {
             switch (name.length()) {
-                case 2: if (name.equalsIgnoreCase("te")) return true; break;
-                case 6: if (name.equalsIgnoreCase("expect")) return true; break;  // re-added when 100-continue
-                case 7: if (name.equalsIgnoreCase("trailer") || name.equalsIgnoreCase("upgrade")) return true; break;
-                case 10: if (name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("keep-alive")) return true; break;
-                case 16: if (name.equalsIgnoreCase("proxy-connection")) return true; break;
-                case 17: if (name.equalsIgnoreCase("transfer-encoding")) return true; break;
+                case 2: if (Ascii.same(name, "te")) return true; break;
+                case 6: if (Ascii.same(name, "expect")) return true; break;  // re-added when 100-continue
+                case 7: if (Ascii.same(name, "trailer") || Ascii.same(name, "upgrade")) return true; break;
+                case 10: if (Ascii.same(name, "connection") || Ascii.same(name, "keep-alive")) return true; break;
+                case 16: if (Ascii.same(name, "proxy-connection")) return true; break;
+                case 17: if (Ascii.same(name, "transfer-encoding")) return true; break;
                 default: break;
             }
-            for (String l : listed) if (l.equalsIgnoreCase(name)) return true;
+            for (String l : listed) if (Ascii.same(l, name)) return true;
             return false;
         }
     }
