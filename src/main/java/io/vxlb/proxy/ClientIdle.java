@@ -1,8 +1,6 @@
 package io.vxlb.proxy;
 
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -12,9 +10,10 @@ import java.util.concurrent.TimeUnit;
  * nothing written to it for that long (a client that stops reading stops the writes too, once
  * its socket is full). Netty's IdleStateHandler does the same but makes a promise and a
  * listener for every write; here a write only stamps the time, and one timer per period looks.
+ * Not a pipeline handler of its own (one hop less per read and write): the HTTP/1 layer, which
+ * sees every read and write of the connection, stamps it ({@link H1FrontLayer#idle}).
  */
-final class ClientIdle extends ChannelDuplexHandler {
-    static final String NAME = "vxlb-idle";
+final class ClientIdle {
 
     private final long timeoutNanos;
     private long lastActivity = System.nanoTime();
@@ -24,16 +23,19 @@ final class ClientIdle extends ChannelDuplexHandler {
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     }
 
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
+    /** Starts watching the connection of {@code ctx}. */
+    void start(ChannelHandlerContext ctx) {
         schedule(ctx, timeoutNanos);
     }
 
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
+    /** Stops watching (closed, or a tunnel now, whose own timeout applies); idempotent. */
+    void stop() {
+        stopped = true;
         if (timer != null) timer.cancel(false);
         timer = null;
     }
+
+    private boolean stopped;
 
     private void schedule(ChannelHandlerContext ctx, long delay) {
         timer = ctx.executor().schedule(() -> check(ctx), delay, TimeUnit.NANOSECONDS);
@@ -41,7 +43,7 @@ final class ClientIdle extends ChannelDuplexHandler {
 
     private void check(ChannelHandlerContext ctx) {
         timer = null;
-        if (!ctx.channel().isOpen() || ctx.isRemoved()) return;
+        if (stopped || !ctx.channel().isOpen() || ctx.isRemoved()) return;
         long idle = System.nanoTime() - lastActivity;
         if (idle >= timeoutNanos) {
             ctx.close();
@@ -50,21 +52,8 @@ final class ClientIdle extends ChannelDuplexHandler {
         schedule(ctx, timeoutNanos - idle);
     }
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    /** Something was read or written. */
+    void activity() {
         lastActivity = System.nanoTime();
-        ctx.fireChannelRead(msg);
-    }
-
-    @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        lastActivity = System.nanoTime();
-        ctx.write(msg, promise);
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        handlerRemoved(ctx);
-        ctx.fireChannelInactive();
     }
 }

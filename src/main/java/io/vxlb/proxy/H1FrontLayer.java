@@ -76,18 +76,42 @@ final class H1FrontLayer extends ChannelDuplexHandler {
     /** Where the current request starts in {@link #batch}; -1 when its head already went on. */
     private int requestMark = -1;
 
+    /** When the first byte of each request arrives (ProxyVerticle's clock: %Th, %Ti); null for none. */
+    private final ProxyVerticle.RequestClock clock;
+    /** {@code timeout client} (null without one): stamped by every read and write here, stopped for a tunnel. */
+    private ClientIdle idle;
+
     H1FrontLayer(Listener listener) {
+        this(listener, null);
+    }
+
+    H1FrontLayer(Listener listener, ProxyVerticle.RequestClock clock) {
         this.listener = listener;
+        this.clock = clock;
+    }
+
+    /** Watches {@code timeout client} from now on (the layer sees every read and write). */
+    void idle(ClientIdle idle) {
+        this.idle = idle;
+        if (ctx != null) idle.start(ctx);
+    }
+
+    /** The connection became a tunnel: {@code timeout client} no longer applies. */
+    void stopIdle() {
+        if (idle != null) idle.stop();
+        idle = null;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        if (idle != null) idle.start(ctx);
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         releasePending();
+        stopIdle();
     }
 
     /** True once this layer answered the connection itself (an error page): nothing more to log for it. */
@@ -107,6 +131,8 @@ final class H1FrontLayer extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (clock != null) clock.read();
+        if (idle != null) idle.activity();
         if (state == State.TUNNEL) {
             ctx.fireChannelRead(msg);
             return;
@@ -499,12 +525,14 @@ final class H1FrontLayer extends ChannelDuplexHandler {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         wroteSinceHead = true;
+        if (idle != null) idle.activity();
         ctx.write(msg, promise);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         releasePending();
+        stopIdle();
         if (state != State.TUNNEL) state = State.CLOSED;
         ctx.fireChannelInactive();
     }

@@ -109,9 +109,9 @@ public final class ProxyVerticle extends VerticleBase {
         // Vert.x's socket handler leaves: every byte goes through vxlb's strict HTTP/1 layer, then its session
         pl.remove(vctx.handler());
         if (pl.get("chunkedWriter") != null) pl.remove("chunkedWriter");
-        pl.addLast("vxlb-clock", cc.clock);
+        // the layer also runs the request clock and timeout client: no handler of their own on every read
         pl.addLast("vxlb-h1", cc.layer);
-        if (p.timeouts().client() > 0) pl.addLast(ClientIdle.NAME, new ClientIdle(p.timeouts().client()));
+        if (p.timeouts().client() > 0) cc.layer.idle(new ClientIdle(p.timeouts().client()));
         pl.addLast("vxlb-session", cc.session);
         // a client that half-closes still gets its answers (and 400 when it sent nothing), as with HAProxy
         ch.config().setOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true);
@@ -343,7 +343,7 @@ public final class ProxyVerticle extends VerticleBase {
      * the accept) to it. Armed again when a response ends; a pipelined request, already read by
      * then, gets %TR 0.
      */
-    static final class RequestClock extends io.netty.channel.ChannelInboundHandlerAdapter {
+    static final class RequestClock {
         private long firstByte;
         private long idleFrom;
         private boolean armed = true;
@@ -352,13 +352,12 @@ public final class ProxyVerticle extends VerticleBase {
             idleFrom = accepted;
         }
 
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        /** Bytes arrived (H1FrontLayer, before it parses them). */
+        void read() {
             if (armed) {
                 armed = false;
                 firstByte = System.nanoTime();
             }
-            ctx.fireChannelRead(msg);
         }
 
         /** A request head is complete (at {@code headComplete}, from the HTTP/1 layer): its record gets its first byte and idle start. */
@@ -407,7 +406,7 @@ public final class ProxyVerticle extends VerticleBase {
                 HttpExchange ex = current;
                 if (ex != null) ex.clientHalfClosed();
             }
-        });
+        }, clock);
         /** The exchange whose response is due, for the client's half-close; null between requests. */
         HttpExchange current;
 

@@ -179,7 +179,8 @@ final class Tunnel {
         if (vertxHandler != null && p.context(vertxHandler) != null) p.remove(vertxHandler);
         IdleStateHandler idle;
         while ((idle = p.get(IdleStateHandler.class)) != null) p.remove(idle);
-        if (p.get(ClientIdle.NAME) != null) p.remove(ClientIdle.NAME);
+        H1FrontLayer layer = p.get(H1FrontLayer.class);
+        if (layer != null) layer.stopIdle();  // timeout tunnel applies from now on
     }
 
     /** One direction: reads from its channel, writes to the other. */

@@ -16,7 +16,10 @@ def request(s, path):
     s.sendall(("GET %s HTTP/1.1\r\nhost: x\r\n\r\n" % path).encode())
     data = b""
     while b"\r\n\r\n" not in data:
-        data += s.recv(4096)
+        d = s.recv(4096)
+        if not d:
+            raise SystemExit("connection closed before a response head: " + repr(data))
+        data += d
     head, body = data.split(b"\r\n\r\n", 1)
     lines = head.decode().split("\r\n")
     length = 0
@@ -25,7 +28,10 @@ def request(s, path):
         if k.strip().lower() == "content-length":
             length = int(v)
     while len(body) < length:
-        body += s.recv(4096)
+        d = s.recv(4096)
+        if not d:
+            raise SystemExit("connection closed in a response body")
+        body += d
     return "STATUS %s %s" % (lines[0].split(" ")[1], body.decode())
 
 def closed(s):
