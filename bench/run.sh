@@ -8,6 +8,9 @@
 # and a built jar: mvn -B -q package -DskipTests
 #
 # Usage: bench/run.sh [DURATION_SECONDS=10] [CONNECTIONS=50] [ROUNDS=2]
+# Each round runs every proxy at saturation (wrk as fast as it can), then HAProxy and vxlb again
+# at the same moderate load (bench/paced.lua: each connection waits PACED_DELAY_MS=1 between
+# requests), where their p99 latencies are compared.
 # VXLB_BASE_JAR=path/to/other/vxlb.jar adds a second vxlb ("base", e.g. an older build) to every
 # round, so a change is measured against its baseline and HAProxy in one run.
 set -euo pipefail
@@ -92,7 +95,7 @@ wrk -t2 -c$CONNS -d15s http://127.0.0.1:$VX/ >/dev/null
 [ -n "$base_pid" ] && wrk -t2 -c$CONNS -d15s http://127.0.0.1:$VXB/ >/dev/null
 wrk -t2 -c$CONNS -d2s http://127.0.0.1:$HAP/ >/dev/null
 
-declare -A RPS CPU P50 P99
+declare -A RPS CPU P50 P99 PP99 PRPS
 run() { # name port pid
   local name=$1 port=$2 pid=${3:-}
   local before=0 after=0
@@ -107,7 +110,18 @@ run() { # name port pid
   local cpu="-"
   [ -n "$pid" ] && cpu=$(awk -v t=$((after-before)) -v hz=$HZ -v n=$reqs 'BEGIN { printf "%.1f", t/hz/n*1e6 }')
   printf "%-8s %10s req/s  p50 %8s  p99 %8s  cpu/req %6s us\n" "$name" "$rps" "$p50" "$p99" "$cpu"
-  RPS[$name]="${RPS[$name]:-} $rps"; CPU[$name]="${CPU[$name]:-} $cpu"
+  RPS[$name]="${RPS[$name]:-} $rps"; CPU[$name]="${CPU[$name]:-} $cpu"; P99[$name]="${P99[$name]:-} $(ms "$p99")"
+}
+
+ms() { echo "$1" | awk '{v=$1; if (v ~ /ms$/) {sub(/ms/,"",v); print v} else if (v ~ /us$/) {sub(/us/,"",v); print v/1000} else {sub(/s$/,"",v); print v*1000}}'; }
+
+run_paced() { # name port: the same offered load for each proxy, latency compared
+  local name=$1 port=$2 out rps p99
+  out=$(WRK_DELAY_MS=${PACED_DELAY_MS:-1} wrk -t2 -c$CONNS -d${DUR}s --latency -s bench/paced.lua http://127.0.0.1:$port/)
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
+  printf "%-8s %10s req/s  p99 %8s  (paced: %s ms between requests per connection)\n" "$name" "$rps" "$p99" "${PACED_DELAY_MS:-1}"
+  PRPS[$name]="${PRPS[$name]:-} $rps"; PP99[$name]="${PP99[$name]:-} $(ms "$p99")"
 }
 
 echo "wrk: $DUR s, $CONNS connections, 2 threads; proxies with $THREADS threads; $ROUNDS rounds"
@@ -116,13 +130,19 @@ for r in $(seq 1 "$ROUNDS"); do
   run haproxy $HAP $hap_pid
   run vxlb $VX $vx_pid
   [ -n "$base_pid" ] && run base $VXB $base_pid
+  run_paced haproxy $HAP
+  run_paced vxlb $VX
 done
 
-avg() { echo "$1" | awk '{s=0; for(i=1;i<=NF;i++) s+=$i; printf "%.1f", s/NF}'; }
+avg() { echo "$1" | awk '{s=0; for(i=1;i<=NF;i++) s+=$i; printf "%.2f", s/NF}'; }
 hr=$(avg "${RPS[haproxy]}"); vr=$(avg "${RPS[vxlb]}"); hc=$(avg "${CPU[haproxy]}"); vc=$(avg "${CPU[vxlb]}")
 echo
 echo "mean req/s: haproxy $hr, vxlb $vr -> vxlb/haproxy $(awk -v a=$vr -v b=$hr 'BEGIN{printf "%.2f", a/b}')x"
 echo "mean CPU us/request: haproxy $hc, vxlb $vc -> vxlb/haproxy $(awk -v a=$vc -v b=$hc 'BEGIN{printf "%.2f", a/b}')x"
+hp=$(avg "${P99[haproxy]}"); vp=$(avg "${P99[vxlb]}")
+echo "mean p99 at saturation: haproxy $hp ms, vxlb $vp ms -> vxlb/haproxy $(awk -v a=$vp -v b=$hp 'BEGIN{printf "%.2f", a/b}')x"
+hpp=$(avg "${PP99[haproxy]}"); vpp=$(avg "${PP99[vxlb]}"); hpr=$(avg "${PRPS[haproxy]}"); vpr=$(avg "${PRPS[vxlb]}")
+echo "mean p99 at the same load (paced, haproxy $hpr req/s, vxlb $vpr req/s): haproxy $hpp ms, vxlb $vpp ms -> vxlb/haproxy $(awk -v a=$vpp -v b=$hpp 'BEGIN{printf "%.2f", a/b}')x"
 if [ -n "$base_pid" ]; then
   br=$(avg "${RPS[base]}"); bc=$(avg "${CPU[base]}")
   echo "base ($VXLB_BASE_JAR): req/s $br, CPU us/request $bc -> vxlb/base req/s $(awk -v a=$vr -v b=$br 'BEGIN{printf "%.2f", a/b}')x, CPU $(awk -v a=$vc -v b=$bc 'BEGIN{printf "%.2f", a/b}')x"

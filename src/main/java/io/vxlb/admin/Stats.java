@@ -34,7 +34,7 @@ public final class Stats {
             long stot = 0, econ = 0;
             for (ServerRuntime r : b.servers()) {
                 ServerState st = s.state(r);
-                long t = r.totalRequests.get(), e = r.failedConnections.get();
+                long t = r.totalRequests.sum(), e = r.failedConnections.get();
                 stot += t;
                 econ += e;
                 servers.put(r.server.name(), new JsonObject().put("scur", r.currentConnections.get()).put("stot", t).put("econ", e)

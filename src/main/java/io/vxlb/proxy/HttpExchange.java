@@ -455,7 +455,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         server = s;
         if (assignment.queueLeft() != 0) queueLeftForLog();
         log.server = s.server.name();
-        s.totalRequests.incrementAndGet();
+        s.totalRequests.increment();
         log.serverAddress = s.server.address();
         Proxy be = backend.proxy();
         int port = s.server.port() != 0 ? s.server.port() : session.localAddress.port();

@@ -32,6 +32,14 @@ final class ServerTimeouts {
     private Watched[] items = new Watched[64];
     private int size;
     private long timer = -1;
+    /** Ticks in a row that found nothing to watch: the timer stops after {@link #IDLE_TICKS}. */
+    private int idleTicks;
+    /**
+     * Under load the watch list empties and fills between ticks all the time; a timer made and
+     * cancelled each time is an entry in Vert.x's process-wide timer map (shared by every event
+     * loop), so the tick keeps running for a second of idleness before it stops.
+     */
+    static final int IDLE_TICKS = 100;
 
     ServerTimeouts(Vertx vertx) {
         this.vertx = vertx;
@@ -71,9 +79,12 @@ final class ServerTimeouts {
                 w.serverTimedOut();
             }
         }
-        if (size == 0 && timer >= 0) {
+        if (size > 0) {
+            idleTicks = 0;
+        } else if (++idleTicks >= IDLE_TICKS && timer >= 0) {
             vertx.cancelTimer(timer);
             timer = -1;
+            idleTicks = 0;
         }
     }
 

@@ -223,7 +223,7 @@ final class TcpSession implements ContentInspection.Stream {
             return;
         }
         server = s;  // the assignment holds its slot
-        s.totalRequests.incrementAndGet();
+        s.totalRequests.increment();
         Timeouts t = backend.proxy().timeouts();
         int port = s.server.port() != 0 ? s.server.port() : local.port();
         ConnectOptions o = new ConnectOptions().setHost(s.server.address()).setPort(port);

@@ -26,7 +26,10 @@ public final class ProxyCounters {
     /** A session started; {@code current} is the count of sessions now open (for smax). */
     public void opened(int current) {
         sessions.increment();
-        lastSession = System.currentTimeMillis();
+        // written at most once a millisecond: every event loop counts here, and a store on each
+        // session would keep this object's cache line moving between the cores
+        long now = System.currentTimeMillis();
+        if (now != lastSession) lastSession = now;
         long m = smax.get();
         while (current > m && !smax.compareAndSet(m, current)) m = smax.get();
     }

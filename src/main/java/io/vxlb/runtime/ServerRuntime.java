@@ -23,7 +23,8 @@ public final class ServerRuntime {
     /** Its key among a loop's idle server connections ("addr:port[@source]"); null when the port is the client's. */
     public final String poolKey;
     public final AtomicInteger currentConnections = new AtomicInteger();
-    public final AtomicLong totalRequests = new AtomicLong();
+    /** Requests sent to this server (stot, lbtot): a LongAdder, counted by every event loop. */
+    public final java.util.concurrent.atomic.LongAdder totalRequests = new java.util.concurrent.atomic.LongAdder();
     public final AtomicLong failedConnections = new AtomicLong();
     /** stot, smax, hrsp_*, bytes for the stats (io.vxlb.admin.cli.StatsTable). */
     public final ProxyCounters stats = new ProxyCounters();

@@ -150,7 +150,7 @@ public final class Operations implements StatsTable.Checks {
             for (var r : be.servers()) {
                 counters.add(r.stats);
                 if (all) {
-                    r.totalRequests.set(0);
+                    r.totalRequests.reset();
                     r.failedConnections.set(0);
                 }
             }

@@ -251,7 +251,7 @@ public final class StatsTable {
         put(v, "scur", r.currentConnections.get());
         put(v, "smax", r.stats.smax.get());
         if (srv.maxconn() > 0) put(v, "slim", srv.maxconn());
-        put(v, "stot", r.totalRequests.get());
+        put(v, "stot", r.totalRequests.sum());
         put(v, "bin", r.stats.bytesIn.sum());
         put(v, "bout", r.stats.bytesOut.sum());
         put(v, "econ", r.failedConnections.get());
@@ -264,7 +264,7 @@ public final class StatsTable {
         put(v, "pid", 1);
         put(v, "iid", iid);
         put(v, "sid", srv.id() > 0 ? srv.id() : sid);
-        put(v, "lbtot", r.totalRequests.get());
+        put(v, "lbtot", r.totalRequests.sum());
         put(v, "type", 2);
         responses(v, r.stats);
         put(v, "req_tot", r.stats.requests.sum());
@@ -307,7 +307,7 @@ public final class StatsTable {
         long econ = 0, lbtot = 0, qcur = 0;
         for (ServerRuntime r : be.servers()) {
             econ += r.failedConnections.get();
-            lbtot += r.totalRequests.get();
+            lbtot += r.totalRequests.sum();
             qcur += r.queue == null ? 0 : r.queue.length();
         }
         if (be.servers().isEmpty() || be.servers().get(0).backendQueue == null) {
