@@ -23,7 +23,8 @@ public record SetVarAction(String variable, SampleExpr expr) implements HttpActi
     public CompiledAction compile(ActionCompiler c) {
         CompiledSample s = c.sample(expr);
         return txn -> {
-            txn.setVariable(variable, s.eval(txn));
+            Object v = s.eval(txn);
+            if (v != null) txn.setVariable(variable, v);  // no sample: the variable keeps its value (HAProxy's action_store)
             return CompiledAction.Verdict.CONTINUE;
         };
     }

@@ -89,6 +89,11 @@ final class StickValidator {
     }
 
     private void exprRefs(Proxy p, SampleExpr e, Location at, String kw) {
+        // be_conn without an argument names the proxy it is written in, which must be a backend (HAProxy 2.6 refuses it in a frontend)
+        if (e.fetch().name().equals("be_conn") && (e.fetchArgs().isEmpty() || e.fetchArgs().get(0).isEmpty()) && p.kind() == ProxyKind.FRONTEND) {
+            ctx.error(at, p.kind().word() + " " + p.name(), kw, "'be_conn' without a backend names frontend '" + p.name() + "', which has no backend capability",
+                    "name the backend: be_conn(BACKEND)");
+        }
         for (String t : e.tableRefs()) {
             if (!tables.containsKey(t)) {
                 ctx.error(at, p.kind().word() + " " + p.name(), kw, "'" + e.text() + "' names stick-table '" + t + "', which does not exist", hint(t));

@@ -107,5 +107,18 @@ final class AfterResponseRules {
         @Override public void setVariable(String name, Object value) { t.setVariable(name, value); }
         @Override public void appendLogVariable(LogVariable v, StringBuilder out) { t.appendLogVariable(v, out); }
         @Override public io.vxlb.rules.ConnectionFacts connectionFacts() { return t.connectionFacts(); }
+        // the defaults of Txn and ActionContext too: a view that forgot one would answer "no sample"
+        @Override public String captured(boolean request, int slot) { return t.captured(request, slot); }
+        @Override public String uniqueId() { return t.uniqueId(); }
+        @Override public io.vxlb.stick.StreamCounters streamCounters() { return t.streamCounters(); }
+        @Override public io.vxlb.stick.StickTables stickTables() { return t.stickTables(); }
+        @Override public io.vxlb.stick.StreamCounters trackingCounters() { return t.trackingCounters(); }
+        @Override public Boolean firstRequest() { return t.firstRequest(); }
+        @Override public long feConn(String fe) { return t.feConn(fe); }
+        @Override public long beConn(String be) { return t.beConn(be); }
+        @Override public long srvConn(String be, String srv) { return t.srvConn(be, srv); }
+        @Override public String serverName() { return t.serverName(); }
+        @Override public int serverId() { return t.serverId(); }
+        @Override public String listenerName() { return t.listenerName(); }
     }
 }

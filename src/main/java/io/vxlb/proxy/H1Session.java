@@ -75,6 +75,8 @@ final class H1Session extends ChannelInboundHandlerAdapter {
     private final Handler handler;
     /** The client's addresses; a PROXY header or tcp-request set-src/set-dst moves them (FrontSession). */
     SocketAddress remoteAddress, localAddress;
+    /** The bind's {@code name} (so_name), null without one. */
+    String listenerName;
     /** Their host addresses as text: Vert.x's hostAddress() formats a new string on every call. */
     private SocketAddress remoteHostOf, localHostOf;
     private String remoteHost, localHost;
@@ -300,6 +302,22 @@ final class H1Session extends ChannelInboundHandlerAdapter {
         ByteBuf b = h.toBuffer(ctx.alloc());
         headBytes = b.readableBytes();
         write(b);
+    }
+
+    /** sess.* variables of a connection without a FrontSession: they outlive each request (null: none yet). */
+    private java.util.Map<String, Object> sessionVars;
+
+    Object sessionVariable(String name) {
+        return sessionVars == null ? null : sessionVars.get(name);
+    }
+
+    void setSessionVariable(String name, Object value) {
+        if (value == null) {
+            if (sessionVars != null) sessionVars.remove(name);
+            return;
+        }
+        if (sessionVars == null) sessionVars = new java.util.HashMap<>();
+        sessionVars.put(name, value);
     }
 
     /** The client's address as text (cached per address: a PROXY header or set-src may replace it). */

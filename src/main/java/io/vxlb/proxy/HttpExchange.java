@@ -1240,6 +1240,15 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
 
     @Override public io.vxlb.rules.ConnectionFacts connectionFacts() { return FrontSession.of(session.channel()); }  // vxlb fc_* hook
     @Override public String srcAddress() { return session.remoteHost(); }
+    /** The connection's first request (http_first_req); set by ProxyVerticle before start. */
+    boolean firstRequest;
+    @Override public Boolean firstRequest() { return firstRequest; }
+    @Override public long feConn(String fe) { return fe == null ? -1 : verticle.counters.frontend(fe).get(); }
+    @Override public long beConn(String be) { return be == null ? -1 : snapshot.beConn(be); }
+    @Override public long srvConn(String be, String srv) { return snapshot.srvConn(be, srv); }
+    @Override public String serverName() { return server == null ? null : server.server.name(); }
+    @Override public int serverId() { return server == null || backend == null ? 0 : backend.serverId(server); }
+    @Override public String listenerName() { return session.listenerName; }
     @Override public int srcPort() { return session.remoteAddress.port(); }
     @Override public String dstAddress() { return session.localHost(); }
     @Override public int dstPort() { return session.localAddress.port(); }
@@ -1262,11 +1271,21 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
 
     @Override
     public Object variable(String name) {
+        if (name.startsWith("sess.")) {  // the connection's: kept across its requests (HAProxy's session scope)
+            FrontSession fs = FrontSession.of(session.channel());
+            return fs != null ? fs.sessionVariable(name) : session.sessionVariable(name);
+        }
         return variables == null ? null : variables.get(name);
     }
 
     @Override
     public void setVariable(String name, Object value) {
+        if (name.startsWith("sess.")) {
+            FrontSession fs = FrontSession.of(session.channel());
+            if (fs != null) fs.setSessionVariable(name, value);
+            else session.setSessionVariable(name, value);
+            return;
+        }
         if (variables == null) variables = new HashMap<>();
         variables.put(name, value);
     }

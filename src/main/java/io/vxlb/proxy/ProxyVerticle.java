@@ -88,12 +88,13 @@ public final class ProxyVerticle extends VerticleBase {
                 .setAcceptBacklog(b.backlog() > 0 ? b.backlog() : p.backlog() > 0 ? p.backlog() : -1);
         if (b.ssl()) BindCertificates.of(b).apply(o, b);  // crt, crt-list, strict-sni, client certificates (config branch)
         NetServer server = vertx.createNetServer(o);
-        server.connectHandler(so -> onConnection(frontendName, so));
+        String listener = b.name();
+        server.connectHandler(so -> onConnection(frontendName, listener, so));
         servers.add(server);
         return server.listen();
     }
 
-    private void onConnection(String frontendName, NetSocket so) {
+    private void onConnection(String frontendName, String listener, NetSocket so) {
         Snapshot snap = holder.get();
         CompiledFrontend cf = snap.frontends().get(frontendName);
         if (cf == null || !(so instanceof NetSocketInternal si)) {  // the frontend went away in a reload
@@ -104,6 +105,7 @@ public final class ProxyVerticle extends VerticleBase {
         ChannelHandlerContext vctx = si.channelHandlerContext();
         Channel ch = vctx.channel();
         ClientConnection cc = new ClientConnection(ch, p, frontendName, so);
+        cc.session.listenerName = listener;
         cc.gate = counters.gate(frontendName, p.maxconn(), snap.config().global().maxconn());
         ChannelPipeline pl = ch.pipeline();
         // Vert.x's socket handler leaves: every byte goes through vxlb's strict HTTP/1 layer, then its session
@@ -177,6 +179,7 @@ public final class ProxyVerticle extends VerticleBase {
             return;
         }
         HttpExchange ex = new HttpExchange(this, snap, fe, cc.session, req);
+        ex.firstRequest = cc.requests == 1;
         cc.clock.startRequest(ex.logRecord(), req.completed);
         cc.current = ex;
         ex.start();

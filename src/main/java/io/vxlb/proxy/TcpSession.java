@@ -450,6 +450,11 @@ final class TcpSession implements ContentInspection.Stream {
     }
 
     @Override public io.vxlb.stick.StickTables stickTables() { return snapshot.stickTables(); }
+    @Override public long feConn(String fe) { return fe == null ? -1 : verticle.counters.frontend(fe).get(); }
+    @Override public long beConn(String be) { return be == null ? -1 : snapshot.beConn(be); }
+    @Override public long srvConn(String be, String srv) { return snapshot.srvConn(be, srv); }
+    @Override public String serverName() { return server == null ? null : server.server.name(); }
+    @Override public int serverId() { return server == null || backend == null ? 0 : backend.serverId(server); }
 
     private int retries() {
         return assignment == null ? 0 : assignment.retries();

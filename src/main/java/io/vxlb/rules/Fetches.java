@@ -98,6 +98,18 @@ final class Fetches {
             case "capture.res.hdr" -> captureSlot(false, a);
             case "be_name" -> new StringFetch(Txn::backendName);
             case "fe_name" -> new StringFetch(Txn::frontendName);
+            // connection counts and the stream's server (read when the rule runs; -1 / null: no sample)
+            case "http_first_req" -> new ObjectFetch(SampleType.BOOLEAN, Txn::firstRequest);
+            case "fe_conn" -> { String fe = arg(a, 0); yield new ObjectFetch(SampleType.INTEGER, t -> sample(t.feConn(fe.isEmpty() ? t.frontendName() : fe))); }
+            case "be_conn" -> { String be = arg(a, 0); yield new ObjectFetch(SampleType.INTEGER, t -> sample(t.beConn(be.isEmpty() ? t.backendName() : be))); }
+            case "srv_conn" -> {
+                String[] bs = arg(a, 0).split("/", 2);
+                if (bs.length != 2 || bs[0].isEmpty() || bs[1].isEmpty()) throw new RuleException("srv_conn expects BACKEND/SERVER", "e.g. srv_conn(be_app/s1)");
+                yield new ObjectFetch(SampleType.INTEGER, t -> sample(t.srvConn(bs[0], bs[1])));
+            }
+            case "srv_name" -> new StringFetch(Txn::serverName);
+            case "srv_id" -> new ObjectFetch(SampleType.INTEGER, t -> t.serverName() == null ? null : (Object) (long) t.serverId());
+            case "so_name" -> new StringFetch(Txn::listenerName);
             case "ssl_fc" -> new BoolFetch(Txn::ssl);
             case "ssl_fc_has_sni" -> new BoolFetch(t -> t.ssl() && t.sni() != null);
             case "ssl_fc_sni" -> new StringFetch(t -> t.ssl() ? t.sni() : null);
@@ -210,6 +222,26 @@ final class Fetches {
 
         StringFetch(java.util.function.Function<Txn, String> f) {
             super(SampleType.STRING);
+            this.f = f;
+        }
+
+        @Override
+        Object get(Txn t) {
+            return f.apply(t);
+        }
+    }
+
+    /** A count, or no sample when negative (no such proxy or server). */
+    private static Object sample(long v) {
+        return v < 0 ? null : (Object) v;
+    }
+
+    /** A fetch whose function gives the sample itself (null: none). */
+    static final class ObjectFetch extends Fetch {
+        private final java.util.function.Function<Txn, Object> f;
+
+        ObjectFetch(SampleType type, java.util.function.Function<Txn, Object> f) {
+            super(type);
             this.f = f;
         }
 

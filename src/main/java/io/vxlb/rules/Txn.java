@@ -87,4 +87,39 @@ public interface Txn {
     default io.vxlb.stick.StreamCounters streamCounters() {
         return null;
     }
+
+    /** {@code http_first_req}: this request is the connection's first (null: not an HTTP stream). */
+    default Boolean firstRequest() {
+        return null;
+    }
+
+    /** {@code fe_conn}: current connections of a frontend; -1 when unknown. */
+    default long feConn(String frontend) {
+        return -1;
+    }
+
+    /** {@code be_conn}: current streams of a backend (at its servers and in its queues); -1 when unknown. */
+    default long beConn(String backend) {
+        return -1;
+    }
+
+    /** {@code srv_conn}: current connections of a server; -1 when unknown. */
+    default long srvConn(String backend, String server) {
+        return -1;
+    }
+
+    /** {@code srv_name}: the server the stream was given; null before (or without) one. */
+    default String serverName() {
+        return null;
+    }
+
+    /** {@code srv_id}: that server's id. */
+    default int serverId() {
+        return 0;
+    }
+
+    /** {@code so_name}: the bind's {@code name}; null without one. */
+    default String listenerName() {
+        return null;
+    }
 }

@@ -37,6 +37,23 @@ public record CompiledBackend(Proxy proxy, List<CompiledRule> requestRules, List
         return io.vxlb.lb.Balancer.eligible(snapshot, servers, proxy.options().allbackups()).contains(s);
     }
 
+    /**
+     * A server's id (HAProxy's puid): its {@code id}, else the next number from 1 that no server
+     * of the backend took explicitly, in declaration order (srv_id, show stat's sid).
+     */
+    public int serverId(ServerRuntime s) {
+        if (s.server.id() > 0) return s.server.id();
+        java.util.Set<Integer> taken = new java.util.HashSet<>();
+        for (ServerRuntime r : servers) if (r.server.id() > 0) taken.add(r.server.id());
+        int next = 0;
+        for (ServerRuntime r : servers) {
+            if (r.server.id() > 0) continue;
+            do next++; while (taken.contains(next));
+            if (r == s) return next;
+        }
+        return 0;
+    }
+
     public ServerRuntime server(String name) {
         for (ServerRuntime s : servers) if (s.server.name().equals(name)) return s;
         return null;

@@ -35,6 +35,29 @@ public record Snapshot(long version, Config config, Map<String, CompiledFrontend
         return be.proxy().options().allbackups() ? backup : 1;
     }
 
+    /**
+     * {@code be_conn}: the streams a backend holds, at its servers and in its queues; -1 for no
+     * such backend. (HAProxy also counts a stream from the moment the backend is chosen.)
+     */
+    public long beConn(String backend) {
+        CompiledBackend be = backends.get(backend);
+        if (be == null) return -1;
+        long n = 0;
+        RequestQueue bq = null;
+        for (ServerRuntime s : be.servers()) {
+            n += s.currentConnections.get() + (s.queue == null ? 0 : s.queue.length());
+            if (s.backendQueue != null) bq = s.backendQueue;
+        }
+        return bq == null ? n : n + bq.length();
+    }
+
+    /** {@code srv_conn}: a server's current connections; -1 for no such server. */
+    public long srvConn(String backend, String server) {
+        CompiledBackend be = backends.get(backend);
+        ServerRuntime s = be == null ? null : be.server(server);
+        return s == null ? -1 : s.currentConnections.get();
+    }
+
     /** HAProxy's srv_is_up(): not in maintenance and (no check or check says up). */
     public boolean srvIsUp(String backend, String server) {
         CompiledBackend be = backends.get(backend);
