@@ -54,4 +54,17 @@ public interface ActionContext extends Txn {
     default io.vxlb.stick.StreamCounters trackingCounters() {
         return null;
     }
+
+    /** {@code http-request reject}: the client connection closes now, without an answer. */
+    default void reject() {
+        throw new UnsupportedOperationException("reject");
+    }
+
+    /** {@code set-src}/{@code set-dst}: the connection's address (canonical text), its port kept. */
+    default void setAddress(boolean source, String address) {
+    }
+
+    /** {@code set-src-port}/{@code set-dst-port}. */
+    default void setPort(boolean source, int port) {
+    }
 }

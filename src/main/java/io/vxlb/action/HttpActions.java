@@ -33,6 +33,7 @@ public final class HttpActions {
         SetVarAction.register(r);
         SetStatusAction.register(r);
         CaptureAction.register(r);
+        ConnectionAction.register(r);
         StickCounterAction.register(r);  // vxlb-stick
     }
 }

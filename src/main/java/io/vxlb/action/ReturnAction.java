@@ -138,9 +138,14 @@ public record ReturnAction(int status, String contentType, BodyKind bodyKind, St
         return txn -> {
             Buffer out = bodyLf != null ? Buffer.buffer(bodyLf.format(txn)) : fixed;
             HeaderList h = new HeaderList(values.length + 2);
-            if (contentType != null) h.add("content-type", contentType);
-            for (int i = 0; i < values.length; i++) h.add(headers.get(i).name(), values[i].format(txn));
+            // HAProxy's order (http_reply_to_htx): the hdr lines, an empty one left out, then
+            // content-length, then content-type when there is a body
+            for (int i = 0; i < values.length; i++) {
+                String v = values[i].format(txn);
+                if (!v.isEmpty()) h.add(headers.get(i).name(), v);
+            }
             h.add("content-length", Integer.toString(out.length()));
+            if (contentType != null && out.length() > 0) h.add("content-type", contentType);
             txn.reply(status, h, out);
             return CompiledAction.Verdict.ANSWERED;
         };

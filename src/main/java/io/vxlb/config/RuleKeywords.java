@@ -77,8 +77,8 @@ final class RuleKeywords {
             (response ? ctx.proxy.httpResponseRules : ctx.proxy.httpRequestRules).add(rule);
         }));
         for (String a : List.of("set-log-level",
-                "set-src", "set-src-port", "set-dst", "set-dst-port", "use-service", "wait-for-body", "wait-for-handshake",
-                "do-resolve", "early-hint", "normalize-uri", "set-nice", "set-tos", "set-mark", "silent-drop", "reject",
+                "use-service", "wait-for-body", "wait-for-handshake",
+                "do-resolve", "early-hint", "normalize-uri", "set-nice", "set-tos", "set-mark", "silent-drop",
                 "cache-use", "set-timeout", "strict-mode", "disable-l7-retry", "add-acl", "del-acl", "set-map", "del-map",
                 "unset-var", "set-priority-class", "set-priority-offset", "send-spoe-group", "set-bandwidth-limit")) {
             t.reject("http-request " + a, ALL_PROXIES, Support.UNSUPPORTED, "not supported yet");

@@ -324,17 +324,25 @@ final class H1Session extends ChannelInboundHandlerAdapter {
     String remoteHost() {
         SocketAddress a = remoteAddress;
         if (a != remoteHostOf) {
-            remoteHost = a == null ? null : a.hostAddress();
+            remoteHost = text(a);
             remoteHostOf = a;
         }
         return remoteHost;
+    }
+
+    /** An address as HAProxy prints it (inet_ntop: "::2", where Java writes "0:0:0:0:0:0:0:2"). */
+    private static String text(SocketAddress a) {
+        String h = a == null ? null : a.hostAddress();
+        if (h == null || h.indexOf(':') < 0) return h;
+        String c = io.vxlb.maps.IpLiteral.canonical(h);
+        return c != null ? c : h;
     }
 
     /** The address the client connected to, as text (cached like {@link #remoteHost}). */
     String localHost() {
         SocketAddress a = localAddress;
         if (a != localHostOf) {
-            localHost = a == null ? null : a.hostAddress();
+            localHost = text(a);
             localHostOf = a;
         }
         return localHost;

@@ -356,6 +356,28 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         respondPage(ErrorPages.of(s), false);
     }
 
+    /** http-request reject: closed without an answer, logged as HAProxy's "PR--" with no status. */
+    @Override
+    public void reject() {
+        log.terminationState = Termination.PROXY_REQUEST;
+        if (stick != null) stick.countError();
+        finishAborted(Termination.PROXY_REQUEST);
+        session.close();
+    }
+
+    /** set-src / set-dst: the connection's address from now on (its requests, logs, X-Forwarded-For). */
+    @Override
+    public void setAddress(boolean source, String address) {
+        if (source) session.remoteAddress = SocketAddress.inetSocketAddress(session.remoteAddress.port(), address);
+        else session.localAddress = SocketAddress.inetSocketAddress(session.localAddress.port(), address);
+    }
+
+    @Override
+    public void setPort(boolean source, int port) {
+        if (source) session.remoteAddress = SocketAddress.inetSocketAddress(port, session.remoteAddress.hostAddress());
+        else session.localAddress = SocketAddress.inetSocketAddress(port, session.localAddress.hostAddress());
+    }
+
     @Override
     public void tarpit(int s) {
         log.terminationState = Termination.PROXY_TARPIT;

@@ -11,6 +11,7 @@ import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every registered {@code http-request}/{@code http-response} action, through the proxy, as the
@@ -24,7 +25,8 @@ class HttpActionsIT {
             "http-request set-header", "http-request add-header", "http-request del-header", "http-request replace-header",
             "http-request replace-value", "http-request set-path", "http-request set-query", "http-request set-uri",
             "http-request set-method", "http-request replace-path", "http-request replace-uri", "http-request return",
-            "http-request set-var",
+            "http-request set-var", "http-request set-src", "http-request set-dst", "http-request set-src-port",
+            "http-request set-dst-port", "http-request reject",
             "http-response allow", "http-response deny", "http-response redirect", "http-response set-header",
             "http-response add-header", "http-response del-header", "http-response replace-header", "http-response replace-value",
             "http-response return", "http-response set-var", "http-response set-status",
@@ -110,6 +112,50 @@ class HttpActionsIT {
         assertEquals("/replaced/a/b?z", fx.backends.get(0).last().uri());
         fx.get("FE", "/ru-tail");
         assertEquals("/uri-replaced-tail", fx.backends.get(0).last().uri());
+    }
+
+    @Test
+    void connectionActionsMoveTheAddressesOrCloseTheConnection() throws Exception {
+        fx = new ProxyFixture();
+        fx.backend("BE");
+        fx.start("""
+                defaults
+                    mode http
+                    timeout connect 2s
+                    timeout client 5s
+                    timeout server 5s
+                frontend fe
+                    bind 127.0.0.1:${FE}
+                    option forwardfor
+                    http-request reject if { path /reject }
+                    http-request set-src req.hdr(x-real-ip) if { req.hdr(x-real-ip) -m found }
+                    http-request set-src-port int(4242) if { req.hdr(x-real-ip) -m found }
+                    http-request set-dst str(10.9.8.7) if { path /dst }
+                    http-request set-dst-port int(99999) if { path /dst }
+                    http-request set-src str(not-an-address) if { path /bad }
+                    http-request set-header x-seen "%[src]:%[src_port] %[dst]:%[dst_port]"
+                    default_backend be
+                backend be
+                    server s1 127.0.0.1:${BE}
+                """);
+        assertEquals(200, fx.get("FE", "/", "X-Real-IP", "192.0.2.7").status());
+        ProxyFixture.Seen s = fx.backends.get(0).last();
+        assertTrue(s.header("x-seen").startsWith("192.0.2.7:4242 127.0.0.1:"), s.header("x-seen"));
+        assertEquals("192.0.2.7", s.header("x-forwarded-for"), "the moved address is the one forwarded");
+        // an IPv6 address is printed as HAProxy's inet_ntop does
+        fx.get("FE", "/", "X-Real-IP", "2001:db8:0:0:0:0:0:1");
+        assertTrue(fx.backends.get(0).last().header("x-seen").startsWith("2001:db8::1:4242 "), fx.backends.get(0).last().header("x-seen"));
+        assertEquals("2001:db8::1", fx.backends.get(0).last().header("x-forwarded-for"));
+        // set-dst keeps the port; a port out of range changes nothing
+        String raw = fx.raw("FE", "GET /dst HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n", 3000);
+        assertTrue(raw.startsWith("HTTP/1.1 200"), raw);
+        String seen = fx.backends.get(0).last().header("x-seen");
+        assertTrue(seen.contains(" 10.9.8.7:" + fx.port("FE")), seen);
+        // a sample that is no address changes nothing
+        fx.raw("FE", "GET /bad HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n", 3000);
+        assertTrue(fx.backends.get(0).last().header("x-seen").startsWith("127.0.0.1:"), fx.backends.get(0).last().header("x-seen"));
+        // reject: closed at once, no byte of answer
+        assertEquals("", fx.raw("FE", "GET /reject HTTP/1.1\r\nhost: x\r\n\r\n", 3000));
     }
 
     @Test
