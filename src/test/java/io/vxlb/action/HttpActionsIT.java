@@ -25,6 +25,7 @@ class HttpActionsIT {
             "http-request set-header", "http-request add-header", "http-request del-header", "http-request replace-header",
             "http-request replace-value", "http-request set-path", "http-request set-query", "http-request set-uri",
             "http-request set-method", "http-request replace-path", "http-request replace-uri", "http-request return",
+            "http-request set-pathq", "http-request replace-pathq",
             "http-request set-var", "http-request set-src", "http-request set-dst", "http-request set-src-port",
             "http-request set-dst-port", "http-request reject",
             "http-response allow", "http-response deny", "http-response redirect", "http-response set-header",
@@ -68,7 +69,7 @@ class HttpActionsIT {
             """;
 
     @Test
-    void requestRewritesReachTheServer() {
+    void requestRewritesReachTheServer() throws Exception {
         fx = new ProxyFixture();
         fx.backend("BE");
         fx.start(BASE + """
@@ -86,6 +87,8 @@ class HttpActionsIT {
                     http-request set-uri /uri?x if { path /uri }
                     http-request replace-path ^/rp/(.*)$ /replaced/\\1
                     http-request replace-uri ^/ru(.*)$ /uri-replaced\\1
+                    http-request set-pathq /pq%[path]?z=1 if { path_beg /pq }
+                    http-request replace-pathq ^/rq/([^?]*)\\?(.*)$ /\\2/\\1 if { path_beg /rq }
                     http-request set-var(txn.copy) req.hdr(x-in)
                     http-request set-header X-Var %[var(txn.copy)]
                     server s1 127.0.0.1:${BE}
@@ -104,6 +107,9 @@ class HttpActionsIT {
         assertEquals("POST", fx.backends.get(0).last().method());
         fx.get("FE", "/path/a?k=v");
         assertEquals("/p/path/a?k=v", fx.backends.get(0).last().uri());
+        // an absolute URI keeps its scheme and authority (HAProxy 2.6: reg-tests/http-rules/path_and_pathq.vtc)
+        fx.raw("FE", "GET http://example.com/path/a?k=v HTTP/1.1\r\nhost: example.com\r\nconnection: close\r\n\r\n", 3000);
+        assertEquals("http://example.com/p/path/a?k=v", fx.backends.get(0).last().uri());
         fx.get("FE", "/query?old");
         assertEquals("/query?q=1", fx.backends.get(0).last().uri());
         fx.get("FE", "/uri");
@@ -112,6 +118,10 @@ class HttpActionsIT {
         assertEquals("/replaced/a/b?z", fx.backends.get(0).last().uri());
         fx.get("FE", "/ru-tail");
         assertEquals("/uri-replaced-tail", fx.backends.get(0).last().uri());
+        fx.get("FE", "/pq/a?old=1");
+        assertEquals("/pq/pq/a?z=1", fx.backends.get(0).last().uri());
+        fx.get("FE", "/rq/a?b=c");
+        assertEquals("/b=c/a", fx.backends.get(0).last().uri());
     }
 
     @Test
