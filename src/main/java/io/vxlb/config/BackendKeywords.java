@@ -67,6 +67,8 @@ final class BackendKeywords {
                 (ctx, line) -> ctx.proxy.cookie = cookie(line));
         t.add("server", BACK_RULES, Support.SUPPORTED, "NAME ADDR[:PORT]; enforced: check, inter, fastinter, downinter, rise, fall, port, addr, weight, backup, disabled, track, id, cookie, maxconn, maxqueue (queues per server and per backend, HTTP and TCP), source ADDR (connections and checks bind ADDR; a port range is parsed with a warning), ssl with verify none | ca-file FILE (verify required, HAProxy's default), verifyhost NAME (checked when no SNI is sent), sni str(NAME), crt FILE (client certificate; ca-base/crt-base apply); parsed with a warning per use: minconn, agent-check, observe, slowstart, on-error...; send-proxy, send-proxy-v2 (the PROXY header first on every server connection and its checks), check-send-proxy; refused: crl-file, a non-constant sni",
                 BackendKeywords::server);
+        t.add("dispatch", Section.LISTEN | Section.BACKEND, Support.SUPPORTED, "ADDR:PORT: the backend's only destination, as a server named 'dispatch' without checks (HAProxy logs it as <NOSRV>); refused next to server lines (HAProxy ignores it in balance mode)",
+                BackendKeywords::dispatch);
         t.add("default-server", BACK_SIDE, Support.SUPPORTED, "defaults for the server lines that follow (the options of server, enforced as there)", (ctx, line) -> {
             for (int i = 1; i < line.size(); i++) {
                 if (line.arg(i).equals("track") || line.arg(i).equals("id") || line.arg(i).equals("cookie")) {
@@ -214,6 +216,10 @@ final class BackendKeywords {
     private static void server(ParseContext ctx, ConfigLine line) {
         GlobalKeywords.need(line, 1, "a name and an address (e.g. 'server s1 10.0.0.1:80 check')");
         String name = line.arg(1);
+        if (ctx.proxy.dispatch != null) {
+            throw new ConfigException(0, "a server line in a backend with 'dispatch' (" + ctx.proxy.dispatch + ")",
+                    "HAProxy ignores dispatch in balance mode: remove 'dispatch' or the server lines");
+        }
         if (!name.matches("[A-Za-z0-9_.:-]+")) throw new ConfigException(1, "invalid server name '" + name + "'", "letters, digits, '-', '_', '.' and ':' only");
         for (Server s : ctx.proxy.servers) {
             if (s.name().equals(name)) throw new ConfigException(1, "server '" + name + "' is already declared in this backend (" + s.location() + ")", "give each server its own name");
@@ -249,6 +255,34 @@ final class BackendKeywords {
         }
         ctx.proxy.servers.add(b.build());
         if (b.nonStick) ctx.proxy.nonStickServers.add(name);  // vxlb-stick
+    }
+
+    /** The server a {@code dispatch} line stands for: the backend's one destination. */
+    static final String DISPATCH = "dispatch";
+
+    private static void dispatch(ParseContext ctx, ConfigLine line) {
+        GlobalKeywords.need(line, 1, "an address and a port (e.g. 'dispatch 10.0.0.1:80')");
+        noMore(line, 2);
+        if (!ctx.proxy.servers.isEmpty()) {
+            throw new ConfigException(0, "'dispatch' in a backend that has servers (" + ctx.proxy.servers.get(0).location() + ")",
+                    "HAProxy ignores dispatch in balance mode: remove 'dispatch' or the server lines");
+        }
+        Address a;
+        try {
+            a = Address.parse(line.arg(1), false);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(1, e.getMessage());
+        }
+        if (a.host() == null || a.port() == 0 || a.port() != a.portEnd()) {
+            throw new ConfigException(1, "'dispatch' needs a host and one port", "e.g. 'dispatch 127.0.0.1:8080'");
+        }
+        ServerBuilder b = new ServerBuilder();
+        b.name = DISPATCH;
+        b.location = line.location(1);
+        b.address = a.host();
+        b.port = a.port();
+        ctx.proxy.servers.add(b.build());
+        ctx.proxy.dispatch = b.location;
     }
 
     private static void serverOptions(ParseContext ctx, ConfigLine line, int from, ServerBuilder b) {

@@ -76,6 +76,8 @@ final class ProxyBuilder {
     final List<BackendSwitch> backendSwitches = new ArrayList<>();
     final List<UseServerRule> useServerRules = new ArrayList<>();
     final List<Server> servers = new ArrayList<>();
+    /** Where 'dispatch' made the backend's only server, null without it. */
+    Location dispatch;
     // tcp-request / tcp-response rules (TcpRuleKeywords) and http-after-response rules
     long tcpInspectDelay, tcpResponseInspectDelay;
     final List<TcpRule> tcpConnectionRules = new ArrayList<>();

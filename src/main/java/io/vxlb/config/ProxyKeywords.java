@@ -166,7 +166,6 @@ final class ProxyKeywords {
                 {"force-persist", "not supported yet"},
                 {"ignore-persist", "not supported yet"},
                 {"persist", "not supported yet"},
-                {"dispatch", "use a backend with one server"},
                 {"server-template", "not supported yet: list the servers"},
                 {"email-alert", "not supported: watch the log or the admin API's server states"},
                 {"rate-limit", "not supported yet"},

@@ -1131,4 +1131,27 @@ class ConfigParserTest {
         assertEquals(null, Server.sourceHost(null));
         assertEquals(null, Server.sourceHost("0.0.0.0"));
     }
+
+    @Test
+    void dispatchIsTheBackendsOnlyServer() {
+        Proxy p = proxy(parse(HTTP_DEFAULTS + """
+                listen fe
+                  bind :80
+                  dispatch 127.0.0.1:8081
+                """), "fe");
+        assertEquals(1, p.servers().size());
+        Server s = server(p, "dispatch");
+        assertEquals("127.0.0.1", s.address());
+        assertEquals(8081, s.port());
+        assertFalse(s.check());
+        for (String[] bad : new String[][] {
+                {"  server s1 127.0.0.1:8082\n  dispatch 127.0.0.1:8081\n", "'dispatch' in a backend that has servers"},
+                {"  dispatch 127.0.0.1:8081\n  server s1 127.0.0.1:8082\n", "a server line in a backend with 'dispatch'"},
+                {"  dispatch 127.0.0.1\n", "needs a host and one port"},
+        }) {
+            ParseResult r = result(HTTP_DEFAULTS + "backend be\n" + bad[0]);
+            assertFalse(r.ok(), bad[0]);
+            assertTrue(r.errors().get(0).message().contains(bad[1]), () -> bad[0] + ": " + r.errors().get(0).message());
+        }
+    }
 }
