@@ -99,6 +99,20 @@ final class HashConverters {
         }
     }
 
+    /** xxh3([seed]): XXH3's 64-bit hash of the bytes, as a signed 64-bit integer (HAProxy's sint). */
+    static final class Xxh3 extends CompiledConverter {
+        private final net.openhft.hashing.LongHashFunction fn;
+
+        Xxh3(long seed) {
+            this.fn = net.openhft.hashing.LongHashFunction.xx3(seed);
+        }
+
+        @Override
+        Object apply(Txn t, Object v) {
+            return fn.hashBytes((byte[]) v);
+        }
+    }
+
     /** xxh64([seed]): the 64-bit xxHash of the bytes, as a signed 64-bit integer (HAProxy's sint). */
     static final class Xxh64 extends CompiledConverter {
         private static final long P1 = 0x9E3779B185EBCA87L, P2 = 0xC2B2AE3D27D4EB4FL, P3 = 0x165667B19E3779F9L,

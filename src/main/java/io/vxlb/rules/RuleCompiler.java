@@ -155,6 +155,7 @@ public final class RuleCompiler {
             case "b64dec" -> new MoreConverters.Base64Decode();
             case "crc32", "crc32c", "djb2", "sdbm", "wt6" -> new HashConverters.Hash32(name, integer(a, 0, 0) != 0);
             case "xxh64" -> new HashConverters.Xxh64(integer(a, 0, 0));
+            case "xxh3" -> new HashConverters.Xxh3(integer(a, 0, 0));
             case "xxh32" -> new HashConverters.Xxh32((int) integer(a, 0, 0));
             case "http_date" -> new HashConverters.HttpDate(integer(a, 0, 0), str(a, 1));
             case "ipmask" -> HashConverters.IpMask.of(a.get(0), str(a, 1));

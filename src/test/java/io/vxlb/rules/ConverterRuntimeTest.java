@@ -163,4 +163,15 @@ class ConverterRuntimeTest {
         RuleException e = assertThrows(RuleException.class, () -> eval("path,ltime(%Y)", TestTxn.get("/")));
         assertTrue(e.getMessage().contains("ltime") && e.getMessage().contains("not implemented yet"));
     }
+
+    @Test
+    void xxh3MatchesHaproxysRegTestVectors() {
+        // sample_fetches/hashes.vtc of HAProxy 2.6: the bytes 0x00..0xff, without and with seed 1
+        StringBuilder hex = new StringBuilder();
+        for (int i = 0; i < 256; i++) hex.append(String.format("%02x", i));
+        TestTxn t = TestTxn.get("/");
+        assertEquals(-7779787747613135503L, eval("bin(" + hex + "),xxh3", t));
+        assertEquals(5930632130106562027L, eval("bin(" + hex + "),xxh3(1)", t));
+        assertEquals(0x2D06800538D394C2L, eval("str(),xxh3", t));  // xxHash's own vector for empty input
+    }
 }
