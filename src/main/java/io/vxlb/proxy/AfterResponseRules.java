@@ -120,5 +120,7 @@ final class AfterResponseRules {
         @Override public String serverName() { return t.serverName(); }
         @Override public int serverId() { return t.serverId(); }
         @Override public String listenerName() { return t.listenerName(); }
+        @Override public String receivedMethod() { return t.receivedMethod(); }
+        @Override public String receivedUri() { return t.receivedUri(); }
     }
 }

@@ -1281,6 +1281,8 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
     @Override public String method() { return method; }
     @Override public String uri() { return uri; }
     @Override public String version() { return version; }
+    @Override public String receivedMethod() { return log.method(); }
+    @Override public String receivedUri() { return log.uri(); }
     @Override public int requestHeaderCount() { return requestHeaders.size(); }
     @Override public String requestHeaderName(int i) { return requestHeaders.name(i); }
     @Override public String requestHeaderValue(int i) { return requestHeaders.value(i); }

@@ -96,6 +96,10 @@ final class Fetches {
             }
             case "capture.req.hdr" -> captureSlot(true, a);
             case "capture.res.hdr" -> captureSlot(false, a);
+            // the request line as received (before any rewrite), as HAProxy keeps it for the log
+            case "capture.req.method" -> new StringFetch(Txn::receivedMethod);
+            case "capture.req.uri" -> new StringFetch(t -> Path.path(t.receivedUri(), true));
+            case "capture.req.ver" -> new StringFetch(t -> t.version() == null ? null : "1.1".equals(t.version()) ? "HTTP/1.1" : "HTTP/1.0");
             case "be_name" -> new StringFetch(Txn::backendName);
             case "fe_name" -> new StringFetch(Txn::frontendName);
             // connection counts and the stream's server (read when the rule runs; -1 / null: no sample)

@@ -227,7 +227,19 @@ final class HashConverters {
                 if (mask4 < 0) throw new RuleException("ipmask: invalid IPv4 mask '" + m4 + "'", "a prefix length 0-32 or a dotted mask");
             }
             if (m6.isEmpty()) return new IpMask(mask4, false, 0, 0);
-            if (!m6.matches("\\d{1,3}") || Integer.parseInt(m6) > 128) throw new RuleException("ipmask: invalid IPv6 mask '" + m6 + "'", "a prefix length 0-128");
+            if (m6.indexOf(':') >= 0 && m6.matches("[0-9A-Fa-f:]+")) {  // a mask in address form, as HAProxy's str2mask6
+                try {
+                    byte[] b = java.net.InetAddress.getByName(m6).getAddress();  // a literal: no name lookup
+                    if (b.length == 16) {
+                        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b);
+                        return new IpMask(mask4, true, bb.getLong(), bb.getLong());
+                    }
+                } catch (java.net.UnknownHostException e) {
+                    // reported below
+                }
+                throw new RuleException("ipmask: invalid IPv6 mask '" + m6 + "'", "a prefix length 0-128 or an IPv6 mask such as ffff:ffff::");
+            }
+            if (!m6.matches("\\d{1,3}") || Integer.parseInt(m6) > 128) throw new RuleException("ipmask: invalid IPv6 mask '" + m6 + "'", "a prefix length 0-128 or an IPv6 mask such as ffff:ffff::");
             int bits = Integer.parseInt(m6);
             long hi = bits >= 64 ? -1L : bits == 0 ? 0 : -1L << (64 - bits);
             long lo = bits <= 64 ? 0 : bits == 128 ? -1L : -1L << (128 - bits);
@@ -239,9 +251,11 @@ final class HashConverters {
             String s = (String) v;
             long v4 = IpLiteral.v4(s);
             if (v4 >= 0) return IpLiteral.formatV4(v4 & mask4);
-            if (!has6) return null;
             long[] a = new long[2];
             if (!IpLiteral.v6(s, a)) return null;
+            // an IPv4-mapped address is masked as the IPv4 it carries (HAProxy's c_ipv62ip)
+            if (a[0] == 0 && (a[1] >>> 32) == 0xffffL) return IpLiteral.formatV4((a[1] & 0xffffffffL) & mask4);
+            if (!has6) return null;
             return IpLiteral.formatV6(a[0] & hi6, a[1] & lo6);
         }
     }

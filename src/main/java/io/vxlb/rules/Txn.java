@@ -57,6 +57,16 @@ public interface Txn {
     /** True when the server is up in the current snapshot; false when unknown. */
     boolean srvIsUp(String backend, String server);
 
+    /** {@code capture.req.method}: the method of the request line as received, before any rewrite. */
+    default String receivedMethod() {
+        return method();
+    }
+
+    /** {@code capture.req.uri}: the URI of the request line as received, before any rewrite. */
+    default String receivedUri() {
+        return uri();
+    }
+
     /** A variable by its full name with scope ("txn.host"); null when unset. */
     Object variable(String name);
 

@@ -33,6 +33,11 @@ public final class BinaryKey {
         return sb.toString();
     }
 
+    /** Byte order (unsigned), as HAProxy's tree walks binary keys. */
+    int compareTo(BinaryKey o) {
+        return Arrays.compareUnsigned(b, o.b);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof BinaryKey k && Arrays.equals(b, k.b);

@@ -6,6 +6,7 @@ import io.vxlb.config.StickDataType;
 import io.vxlb.config.StickTableSpec;
 import io.vxlb.maps.IpLiteral;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -307,10 +308,32 @@ public final class StickTable {
             if (e != null) sb.append(dumpEntry(e));
             return sb.toString();
         }
+        // in key order, as HAProxy walks its tree: the same dump on every node and run
+        List<StickEntry> shown = new ArrayList<>();
+        long now = StickClock.now();
         for (StickEntry e : entries.values()) {
-            if (!expired(e, StickClock.now()) || e.refs() > 0) sb.append(dumpEntry(e));
+            if (!expired(e, now) || e.refs() > 0) shown.add(e);
         }
+        shown.sort((x, y) -> compareKeys(x.key, y.key));
+        for (StickEntry e : shown) sb.append(dumpEntry(e));
         return sb.toString();
+    }
+
+    /** HAProxy's key order: addresses by their bytes, integers unsigned, strings and binaries bytewise. */
+    int compareKeys(Object a, Object b) {
+        return switch (spec.type()) {
+            case IP -> Long.compare(IpLiteral.v4((String) a), IpLiteral.v4((String) b));
+            case IPV6 -> {
+                long[] x = new long[2], y = new long[2];
+                IpLiteral.v6((String) a, x);
+                IpLiteral.v6((String) b, y);
+                int c = Long.compareUnsigned(x[0], y[0]);
+                yield c != 0 ? c : Long.compareUnsigned(x[1], y[1]);
+            }
+            case INTEGER -> Integer.compareUnsigned((int) (long) (Long) a, (int) (long) (Long) b);
+            case STRING -> Arrays.compareUnsigned(((String) a).getBytes(StandardCharsets.UTF_8), ((String) b).getBytes(StandardCharsets.UTF_8));
+            case BINARY -> ((BinaryKey) a).compareTo((BinaryKey) b);
+        };
     }
 
     /** The table as JSON for the admin API: settings, then entries (at most {@code limit}). */

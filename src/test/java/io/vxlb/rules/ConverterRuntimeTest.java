@@ -174,4 +174,16 @@ class ConverterRuntimeTest {
         assertEquals(5930632130106562027L, eval("bin(" + hex + "),xxh3(1)", t));
         assertEquals(0x2D06800538D394C2L, eval("str(),xxh3", t));  // xxHash's own vector for empty input
     }
+
+    @Test
+    void ipmaskTakesAnIpv6MaskInAddressForm() {
+        TestTxn t = TestTxn.get("/");
+        assertEquals(eval("ipv6(2001:db8:1:2:3:4:5:600)", t), eval("ipv6(2001:db8:1:2:3:4:5:6ff),ipmask(24,ffff:ffff:ffff:ffff:ffff:ffff:ffff:ff00)", t));
+        assertEquals(eval("ipv6(2001:db8::)", t), eval("ipv6(2001:db8:1:2::1),ipmask(24,ffff:ffff::)", t));
+        assertEquals("192.168.1.0", str("ipv6(::ffff:192.168.1.101),ipmask(24)", t));  // IPv4-mapped: masked as IPv4
+        assertEquals("192.168.1.101", str("ipv6(::FFFF:192.168.1.101),ipmask(32,64)", t));
+        assertEquals("2001:db8:1:2:3:4:5:600", str("ipv6(2001:db8:1:2:3:4:5:6ff),ipmask(24,ffff:ffff:ffff:ffff:ffff:ffff:ffff:ff00)", t));
+        assertThrows(RuleException.class, () -> eval("ipv6(::1),ipmask(24,ffff:zz::)", t));
+        assertThrows(RuleException.class, () -> eval("ipv6(::1),ipmask(24,1:2:3)", t));
+    }
 }

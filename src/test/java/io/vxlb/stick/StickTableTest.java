@@ -6,6 +6,7 @@ import io.vxlb.config.Config;
 import io.vxlb.config.ConfigParser;
 import io.vxlb.config.ParseResult;
 import io.vxlb.config.StickDataType;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -163,5 +164,25 @@ class StickTableTest {
         StickTables other = StickTables.of(config("stick-table type ip size 10 store gpc1"), first);
         assertSame(first.get("st"), same.get("st"));
         assertNotSame(first.get("st"), other.get("st"));
+    }
+
+    @Test
+    void showTableListsEntriesInHaproxysKeyOrder() {
+        StickTable v6 = tables("stick-table type ipv6 size 10 store gpc0").get("st");
+        for (String k : new String[] {"2001:db8::1", "::ffff:192.168.1.101", "::ffff:192.168.1.0", "::1"}) v6.getOrCreate(v6.parseKey(k));
+        assertEquals(List.of("::1", "::ffff:192.168.1.0", "::ffff:192.168.1.101", "2001:db8::1"), keys(v6.dump(null)));
+        StickTable ip = tables("stick-table type ip size 10 store gpc0").get("st");
+        for (String k : new String[] {"10.0.0.10", "9.255.0.1", "10.0.0.9"}) ip.getOrCreate(ip.parseKey(k));
+        assertEquals(List.of("9.255.0.1", "10.0.0.9", "10.0.0.10"), keys(ip.dump(null)));
+        StickTable str = tables("stick-table type string len 8 size 10 store gpc0").get("st");
+        for (String k : new String[] {"b", "B", "ab", "a"}) str.getOrCreate(str.parseKey(k));
+        assertEquals(List.of("B", "a", "ab", "b"), keys(str.dump(null)));
+    }
+
+    private static List<String> keys(String dump) {
+        List<String> out = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("key=(\\S+)").matcher(dump);
+        while (m.find()) out.add(m.group(1));
+        return out;
     }
 }
