@@ -82,9 +82,9 @@ public final class ActionLine {
      * {@code declare capture}); returns its index. Only in frontends and listens.
      */
     public int newCaptureSlot(int word, boolean request, int length) {
-        if (ctx.proxy.kind == ProxyKind.DEFAULTS || ctx.proxy.kind == ProxyKind.BACKEND) {
-            throw new ConfigException(word, "a capture slot ('len') can only be declared in a frontend or listen section",
-                    "declare it there ('declare capture request len N') and use 'id N' here");
+        if (ctx.proxy.kind == ProxyKind.BACKEND) {
+            throw new ConfigException(word, "a capture slot ('len') can only be declared in a frontend, listen or defaults section",
+                    "declare it in the frontend ('declare capture request len N') and use 'id N' here");
         }
         return CaptureKeywords.addSlot(ctx.proxy, request, length);
     }

@@ -314,6 +314,10 @@ public final class ConfigParser {
                             + "; it cannot also be used by a " + side, "give frontends and backends their own defaults sections");
                 }
                 parent.rulesUsedBy = side;
+                if (kind == ProxyKind.BACKEND && !parent.captures.isEmpty()) {
+                    throw new ConfigException(0, "defaults section '" + dname + "' declares capture slots ('capture ... len'): a backend has none",
+                            "use that defaults section from frontends only");
+                }
                 return;
             }
             b.inheritFrom(parent);

@@ -164,7 +164,8 @@ final class ProxyBuilder {
         // a defaults section passes default_backend on through "from" chains too
         defaultBackend = kind != ProxyKind.BACKEND ? d.defaultBackend : null;
         defaultBackendLocation = kind != ProxyKind.BACKEND ? d.defaultBackendLocation : null;
-        captures = new ArrayList<>();
+        // a named defaults section's capture slots come first, as its capture rules refer to them
+        captures = kind.hasFrontend() ? new ArrayList<>(d.captures) : new ArrayList<>();
         errorPages = new ArrayList<>(d.errorPages);
         tcpInspectDelay = d.tcpInspectDelay;
         tcpResponseInspectDelay = d.tcpResponseInspectDelay;

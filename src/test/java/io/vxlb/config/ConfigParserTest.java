@@ -1154,4 +1154,39 @@ class ConfigParserTest {
             assertTrue(r.errors().get(0).message().contains(bad[1]), () -> bad[0] + ": " + r.errors().get(0).message());
         }
     }
+
+    @Test
+    void aNamedDefaultsSectionsCaptureSlotsComeFirstInItsFrontends() {
+        Config c = parse("""
+                defaults base
+                  mode http
+                  timeout connect 1s
+                  timeout client 1s
+                  timeout server 1s
+                  http-request capture hdr(Host) len 64
+                  http-request capture hdr(X-req-1) len 32
+                frontend fe1 from base
+                  bind :80
+                  declare capture request len 32
+                  http-request capture hdr(X-req-2) id 2
+                  default_backend be
+                defaults
+                  mode http
+                backend be
+                  server s1 127.0.0.1:81
+                """);
+        List<Capture> caps = proxy(c, "fe1").captures();
+        assertEquals(3, caps.size());
+        assertEquals(64, caps.get(0).length());
+        assertEquals(32, caps.get(2).length());
+        ParseResult r = result("""
+                defaults base
+                  mode http
+                  http-request capture hdr(Host) len 64
+                backend be from base
+                  server s1 127.0.0.1:81
+                """);
+        assertFalse(r.ok());
+        assertTrue(r.errors().get(0).message().contains("declares capture slots"), r.errors().get(0).message());
+    }
 }
