@@ -29,7 +29,18 @@ public interface ActionContext extends Txn {
     void setStatus(int status, String reason);
 
     /** Answers with the proxy's error page for {@code status} (deny). */
-    void deny(int status);
+    default void deny(int status) {
+        denyWith(status, null, null, null);
+    }
+
+    /**
+     * A deny's answer: {@code headers} and {@code body} when the reply builds them, else
+     * {@code page} (an error file), else the proxy's error page for {@code status}.
+     */
+    void denyWith(int status, io.vxlb.proxy.ErrorPages.Page page, HeaderList headers, Buffer body);
+
+    /** A local reply with an error page: {@code page}, or the proxy's page for {@code status} when null ({@code return default-errorfiles}). */
+    void replyPage(int status, io.vxlb.proxy.ErrorPages.Page page);
 
     /** Holds the connection for {@code timeout tarpit}, then answers {@code status}. */
     void tarpit(int status);

@@ -1,5 +1,7 @@
 package io.vxlb.config;
 
+import java.util.List;
+
 import io.vxlb.rules.Condition;
 import io.vxlb.rules.LogFormat;
 import io.vxlb.rules.RuleException;
@@ -87,6 +89,11 @@ public final class ActionLine {
                     "declare it in the frontend ('declare capture request len N') and use 'id N' here");
         }
         return CaptureKeywords.addSlot(ctx.proxy, request, length);
+    }
+
+    /** The entries of http-errors section {@code name} declared so far; null when there is none by that name. */
+    public List<ErrorPageSpec> httpErrorsSection(String name) {
+        return ctx.httpErrorSections.get(name);
     }
 
     /** The number of capture slots the proxy has declared so far on that side. */

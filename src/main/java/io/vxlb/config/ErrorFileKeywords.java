@@ -38,6 +38,21 @@ final class ErrorFileKeywords {
                         ctx.proxy.errorPages.add(new ErrorPageSpec(status, kind, line.arg(2), line.location(2)));
                     });
         }
+        t.add("http-error", Section.ALL_PROXIES, Support.SUPPORTED,
+                "status N [content-type T] [string S|lf-string FMT|file F|lf-file F|errorfile F|errorfiles NAME|default-errorfiles] [hdr NAME FMT]*: the proxy's reply for error N, as http-request return builds it",
+                (ctx, line) -> {
+                    if (!line.arg(1).equals("status")) throw new ConfigException(1, "'http-error' expects 'status <code>' first", "e.g. 'http-error status 503 content-type text/plain string \"down\"'");
+                    ActionLine a = new ActionLine(ctx, line, false);
+                    if (RuleKeywords.conditionStart(line, 1) < line.size()) {
+                        throw new ConfigException(RuleKeywords.conditionStart(line, 1), "'http-error' takes no condition", "remove the 'if'/'unless' part");
+                    }
+                    io.vxlb.action.HttpReply r = io.vxlb.action.HttpReply.parse(a, 1, 0, java.util.Set.of("status"), io.vxlb.action.HttpReply.Kind.NONE);
+                    if (!ErrorPageSpec.STATUSES.contains(r.status())) {
+                        throw new ConfigException(2, "status code '" + r.status() + "' not handled by 'http-error'", "one of " + ErrorPageSpec.STATUSES);
+                    }
+                    ErrorPageSpec e = new ErrorPageSpec(r.status(), ErrorPageSpec.Kind.REPLY, null, line.location(0), r);
+                    ctx.proxy.errorPages.add(e);
+                });
         t.add("errorfiles", Section.ALL_PROXIES, Support.SUPPORTED, "NAME [CODE...]: the error files of http-errors section NAME (all, or those codes)",
                 (ctx, line) -> {
                     GlobalKeywords.need(line, 1, "<name> as argument");

@@ -160,7 +160,6 @@ final class ProxyKeywords {
 
         // HAProxy keywords vxlb does not implement (yet): refused so nothing is silently dropped.
         String[][] unsupported = {
-                {"http-error", "not supported yet"},
                 {"compression", "compression is not supported yet"},
                 {"filter", "filters are not supported"},
                 {"force-persist", "not supported yet"},

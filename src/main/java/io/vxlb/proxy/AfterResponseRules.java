@@ -74,7 +74,8 @@ final class AfterResponseRules {
         // request-side and answering actions are not registered for http-after-response
         @Override public void setMethod(String method) { throw new IllegalStateException("http-after-response cannot set the method"); }
         @Override public void setUri(String uri) { throw new IllegalStateException("http-after-response cannot set the URI"); }
-        @Override public void deny(int status) { throw new IllegalStateException("http-after-response cannot deny"); }
+        @Override public void denyWith(int status, ErrorPages.Page page, HeaderList h, Buffer body) { throw new IllegalStateException("http-after-response cannot deny"); }
+        @Override public void replyPage(int status, ErrorPages.Page page) { throw new IllegalStateException("http-after-response cannot reply"); }
         @Override public void tarpit(int status) { throw new IllegalStateException("http-after-response cannot tarpit"); }
         @Override public void challenge(String realm) { throw new IllegalStateException("http-after-response cannot ask for credentials"); }
         @Override public void redirect(CompiledRedirect redirect) { throw new IllegalStateException("http-after-response cannot redirect"); }

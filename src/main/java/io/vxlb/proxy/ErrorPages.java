@@ -16,14 +16,19 @@ public final class ErrorPages {
      * {@code wire}: the whole response as HAProxy writes it when it ends the connection (an
      * HTTP/1.0 error file, or one without a length): sent as is (H1Session.writeRaw).
      */
-    public record Page(int status, String reason, Buffer body, boolean close, java.util.List<String> headers, Buffer wire) {
+    public record Page(int status, String reason, Buffer body, boolean close, java.util.List<String> headers, Buffer wire,
+                       java.util.function.Function<io.vxlb.action.ActionContext, io.vxlb.action.HttpReply.Response> reply) {
         public Page(int status, String reason, Buffer body, boolean close) {
-            this(status, reason, body, close, null, null);
+            this(status, reason, body, close, null, null, null);
         }
 
-        /** An errorfile/errorloc page (runtime/ErrorReplies), not a built-in one. */
+        public Page(int status, String reason, Buffer body, boolean close, java.util.List<String> headers, Buffer wire) {
+            this(status, reason, body, close, headers, wire, null);
+        }
+
+        /** An errorfile/errorloc/http-error page (runtime/ErrorReplies), not a built-in one. */
         public boolean custom() {
-            return headers != null;
+            return headers != null || reply != null;
         }
     }
 

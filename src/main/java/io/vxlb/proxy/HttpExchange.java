@@ -344,7 +344,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
     }
 
     @Override
-    public void deny(int s) {
+    public void denyWith(int s, ErrorPages.Page page, HeaderList headers, Buffer body) {
         if (responseSide) {
             log.terminationState = Termination.PROXY_HEADERS;
         } else {
@@ -353,7 +353,15 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
             persistenceForLog();
         }
         // HAProxy 2.6.12 answers a deny and keeps the connection (no "connection: close"; measured)
-        respondPage(ErrorPages.of(s), false);
+        if (headers != null) finishLocal(s, null, headers, body, false);
+        else respondPage(page != null ? page : ErrorPages.of(s), false);
+    }
+
+    /** return with an error file, or with the proxy's error page for the status (default-errorfiles). */
+    @Override
+    public void replyPage(int s, ErrorPages.Page page) {
+        log.terminationState = Termination.PROXY_REQUEST;
+        respondPage(page != null ? page : ErrorPages.of(s), false);
     }
 
     /** http-request reject: closed without an answer, logged as HAProxy's "PR--" with no status. */
@@ -1130,6 +1138,11 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
 
     /** An errorfile page: its status line and headers as written in the file; an empty file closes at once. */
     private void respondCustomPage(ErrorPages.Page page, boolean close) {
+        if (page.reply() != null) {  // http-error status N with a payload or headers: built for this request
+            io.vxlb.action.HttpReply.Response r = page.reply().apply(this);
+            finishLocal(r.status(), null, r.headers(), r.body(), close);
+            return;
+        }
         if (page.body() == null || page.wire() != null) {
             // nothing (an empty file), or the bytes as HAProxy writes them; the connection closes after
             phase = Phase.DONE;

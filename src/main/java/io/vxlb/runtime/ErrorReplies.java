@@ -52,12 +52,14 @@ public final class ErrorReplies {
     }
 
     /** Reads every page {@code p} names; {@code files} resolves (and may refuse) a path. Errors name the file and line. */
-    public static ErrorReplies compile(Proxy p, Function<String, Path> files, int bufsize) {
+    public static ErrorReplies compile(Proxy p, Function<String, Path> files, int bufsize,
+                                       Function<io.vxlb.action.HttpReply, Function<io.vxlb.action.ActionContext, io.vxlb.action.HttpReply.Response>> replies) {
         if (p.errorPages().isEmpty()) return NONE;
         Map<Integer, ErrorPages.Page> out = new HashMap<>();
         Map<String, ErrorPages.Page> loaded = new HashMap<>();
         for (ErrorPageSpec e : p.errorPages()) {
             ErrorPages.Page page = switch (e.kind()) {
+                case REPLY -> reply(e, files, bufsize, replies);
                 case LOCATION_302 -> location(302, "Found", e.value());
                 case LOCATION_303 -> location(303, "See Other", e.value());
                 case FILE -> {
@@ -73,6 +75,19 @@ public final class ErrorReplies {
             out.put(e.status(), page.body() == null ? new ErrorPages.Page(e.status(), "", null, true, List.of(), null) : page);
         }
         return new ErrorReplies(out);
+    }
+
+    /** http-error status N ...: the proxy's page for N, built as the reply says. */
+    private static ErrorPages.Page reply(ErrorPageSpec e, Function<String, Path> files, int bufsize,
+                                         Function<io.vxlb.action.HttpReply, Function<io.vxlb.action.ActionContext, io.vxlb.action.HttpReply.Response>> replies) {
+        io.vxlb.action.HttpReply r = e.reply();
+        return switch (r.kind()) {
+            case DEFAULT_ERRORFILES -> ErrorPages.of(r.status());  // the built-in page, whatever came before
+            case ERRORFILE -> r.body() != null ? load(new ErrorPageSpec(r.status(), ErrorPageSpec.Kind.FILE, r.body(), e.location()), files, bufsize)
+                    : new ErrorPages.Page(r.status(), "", Buffer.buffer(), false, null, null, replies.apply(
+                            new io.vxlb.action.HttpReply(r.status(), null, io.vxlb.action.HttpReply.Kind.NONE, null, null, List.of())));
+            default -> new ErrorPages.Page(r.status(), "", Buffer.buffer(), false, null, null, replies.apply(r));
+        };
     }
 
     private static ErrorPages.Page location(int status, String reason, String url) {
@@ -101,7 +116,7 @@ public final class ErrorReplies {
     }
 
     /** An error file's bytes as a page; the checks and messages of HAProxy's http_str_to_htx. Empty: send nothing. */
-    static ErrorPages.Page parse(byte[] raw) {
+    public static ErrorPages.Page parse(byte[] raw) {
         if (raw.length == 0) return new ErrorPages.Page(0, "", null, true, List.of(), null);
         String text = new String(raw, StandardCharsets.ISO_8859_1);
         int end = text.indexOf("\r\n\r\n");

@@ -96,10 +96,23 @@ public final class SnapshotCompiler {
 
     /** The proxy's error pages, read once (a listen section's two halves share them). */
     private ErrorReplies errorReplies(Proxy p, Config config) {
-        return errorPages.computeIfAbsent(p.name(), n -> ErrorReplies.compile(p, files, bufsize(config)));
+        return errorPages.computeIfAbsent(p.name(), n -> ErrorReplies.compile(p, files, bufsize(config), r -> r.response(errorReplyCompiler)));
     }
 
     private final Map<String, ErrorReplies> errorPages = new HashMap<>();
+
+    /** http-error replies: their log-formats may read the request and the response (HAProxy's ARGC_HERR). */
+    private final ActionCompiler errorReplyCompiler = new ActionCompiler() {
+        @Override public CompiledLogFormat format(LogFormat f) { return fmt(f, Direction.RESPONSE); }
+
+        @Override public Pattern regex(String re) { return RegexDialect.compile(re, false); }
+
+        @Override public io.vxlb.rules.CompiledSample sample(io.vxlb.rules.SampleExpr e) { return rules.compile(e, Direction.RESPONSE); }
+
+        @Override public CompiledRedirect redirect(Redirect r) { throw new IllegalStateException("an http-error reply does not redirect"); }
+
+        @Override public io.vertx.core.buffer.Buffer file(String path) { return readBody(path); }
+    };
 
     /** {@code tune.bufsize}, HAProxy's bound on an error file (default 16384). */
     private static int bufsize(Config config) {

@@ -136,8 +136,16 @@ class RegTestSyntaxTest {
         assertEquals(429, ((io.vxlb.action.TarpitAction) req.get(1).action()).status());
         assertEquals(200, ((io.vxlb.action.DenyAction) req.get(2).action()).status());
         assertEquals(502, ((io.vxlb.action.DenyAction) proxy(c, "a").httpResponseRules().get(0).action()).status());
-        String e = errors(DEFAULTS + "frontend a\n bind 127.0.0.1:8001\n http-request deny status 400 content-type text/plain string x\n").get(0);
-        assertTrue(e.contains("'content-type' in a deny/tarpit reply is not supported yet"), e);
+        Config body = parse(DEFAULTS + "frontend a\n bind 127.0.0.1:8001\n http-request deny status 400 content-type text/plain string x\n");
+        io.vxlb.action.HttpReply r = ((io.vxlb.action.DenyAction) proxy(body, "a").httpRequestRules().get(0).action()).reply();
+        assertEquals(io.vxlb.action.HttpReply.Kind.STRING, r.kind());
+        assertEquals("text/plain", r.contentType());
+        String e = errors(DEFAULTS + "frontend a\n bind 127.0.0.1:8001\n http-request tarpit status 400 content-type text/plain string x\n").get(0);
+        assertTrue(e.contains("a tarpit's reply options"), e);
+        e = errors(DEFAULTS + "frontend a\n bind 127.0.0.1:8001\n http-request deny status 400 string x file y\n").get(0);
+        assertTrue(e.contains("unexpected 'file' argument, 'string' already defined"), e);
+        e = errors(DEFAULTS + "frontend a\n bind 127.0.0.1:8001\n http-request deny status 400 errorfiles nowhere\n").get(0);
+        assertTrue(e.contains("unknown http-errors section 'nowhere'"), e);
     }
 
     @Test
@@ -239,8 +247,8 @@ class RegTestSyntaxTest {
         java.nio.file.Path f = java.nio.file.Files.writeString(dir.resolve("lf.txt"), "path is %[url]\n");
         Config c = parse(DEFAULTS + "frontend a\n  bind 127.0.0.1:8001\n  http-request return content-type text/plain lf-file " + f + " if { path /x }\n");
         io.vxlb.action.ReturnAction r = (io.vxlb.action.ReturnAction) proxy(c, "a").httpRequestRules().get(0).action();
-        assertEquals(io.vxlb.action.ReturnAction.BodyKind.LF_STRING, r.bodyKind());
-        assertEquals("path is %[url]\n", r.bodyFormat().text());
+        assertEquals(io.vxlb.action.HttpReply.Kind.LF_STRING, r.reply().kind());
+        assertEquals("path is %[url]\n", r.reply().bodyFormat().text());
         String e = errors(DEFAULTS + "frontend a\n  bind 127.0.0.1:8001\n  http-request return content-type text/plain lf-file " + dir.resolve("none") + "\n").get(0);
         assertTrue(e.contains("failed to open file") && e.contains("'lf-file'"), e);
     }
@@ -250,13 +258,13 @@ class RegTestSyntaxTest {
         ParseResult r = result(DEFAULTS + "frontend a\n  bind 127.0.0.1:8001\n  http-request return content-type text/plain if { path /x }\n", Map.of());
         assertTrue(r.ok(), r.diagnostics().toString());
         io.vxlb.action.ReturnAction ret = (io.vxlb.action.ReturnAction) r.config().proxy("a").orElseThrow().httpRequestRules().get(0).action();
-        assertEquals(null, ret.contentType());
+        assertEquals(null, ret.reply().contentType());
         assertTrue(r.warnings().stream().anyMatch(d -> d.message().equals(
                 "content-type 'text/plain' ignored by the http reply because neither errorfile nor payload defined")), r.warnings().toString());
         ParseResult empty = result(DEFAULTS + "frontend a\n  bind 127.0.0.1:8001\n  http-request return content-type text/plain file /dev/null\n"
                 + "  http-request return string \"\"\n", Map.of());
         assertTrue(empty.ok(), empty.diagnostics().toString());
-        assertEquals(null, ((io.vxlb.action.ReturnAction) empty.config().proxy("a").orElseThrow().httpRequestRules().get(0).action()).contentType());
+        assertEquals(null, ((io.vxlb.action.ReturnAction) empty.config().proxy("a").orElseThrow().httpRequestRules().get(0).action()).reply().contentType());
         assertTrue(empty.warnings().stream().anyMatch(d -> d.message().equals(
                 "content-type 'text/plain' ignored by the http reply when used with an empty payload")), empty.warnings().toString());
     }

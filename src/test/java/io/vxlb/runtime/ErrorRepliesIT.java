@@ -103,4 +103,57 @@ class ErrorRepliesIT {
                 .request("backend-inherits-404", "FE", "GET /be2/404 HTTP/1.1\r\nhost: x\r\n\r\n")
                 .assertSameAsHaproxy();
     }
+
+    @Test
+    void httpErrorAndTheReplyOptionsOfDenyAndReturn() throws Exception {
+        // HAProxy's http reply (http_htx.c) everywhere it is written: http-error directives
+        // replacing a proxy's pages (a log-format body, an empty one, back to the built-in page),
+        // deny and return with errorfile / errorfiles / default-errorfiles / a body and headers
+        String cfg = """
+                http-errors sect
+                    errorfile 400 ${DIR}/400-section.http
+
+                defaults
+                    mode http
+                    timeout connect 2s
+                    timeout client 5s
+                    timeout server 5s
+                    errorfile 500 ${DIR}/500-proxy.http
+
+                frontend fe
+                    bind 127.0.0.1:${FE}
+                    http-error status 503 content-type text/plain hdr x-err "path=%[path]" lf-string "down: %[path]"
+                    http-error status 500 default-errorfiles
+                    http-error status 404
+                    http-error status 200 content-type text/plain string "fine"
+                    http-request deny deny_status 403 errorfile ${DIR}/403-file.http if { path /file }
+                    http-request deny deny_status 400 errorfiles sect if { path /sect }
+                    http-request deny deny_status 404 errorfiles sect if { path /sect-missing }
+                    http-request deny status 429 hdr retry-after 10 content-type text/plain string "slow down" if { path /slow }
+                    http-request deny deny_status 403 content-type text/plain lf-file ${DIR}/lf-403.txt if { path /lf }
+                    http-request deny deny_status 500 if { path /500 }
+                    http-request deny deny_status 404 if { path /404 }
+                    http-request return status 200 default-errorfiles if { path /200 }
+                    http-request return status 400 errorfiles sect if { path /ret-sect }
+                    http-request return status 403 errorfile ${DIR}/403-file.http if { path /ret-file }
+                    default_backend dead
+
+                backend dead
+                    retries 0
+                    server s1 127.0.0.1:${DEAD1}
+                """;
+        new Differential("http-reply", cfg)
+                .request("deny-errorfile", "FE", "GET /file HTTP/1.1\r\nhost: x\r\n\r\n")
+                .request("deny-errorfiles", "FE", "GET /sect HTTP/1.1\r\nhost: x\r\n\r\n")
+                .request("deny-errorfiles-missing", "FE", "GET /sect-missing HTTP/1.1\r\nhost: x\r\n\r\n")
+                .request("deny-string-hdr", "FE", "GET /slow HTTP/1.1\r\nhost: x\r\n\r\n")
+                .request("deny-lf-file", "FE", "GET /lf HTTP/1.1\r\nhost: x\r\n\r\n")
+                .request("http-error-default-errorfiles", "FE", "GET /500 HTTP/1.1\r\nhost: x\r\n\r\n")
+                .request("http-error-empty", "FE", "GET /404 HTTP/1.1\r\nhost: x\r\n\r\n")
+                .request("return-default-errorfiles", "FE", "GET /200 HTTP/1.1\r\nhost: x\r\n\r\n")
+                .request("return-errorfiles", "FE", "GET /ret-sect HTTP/1.1\r\nhost: x\r\n\r\n")
+                .request("return-errorfile", "FE", "GET /ret-file HTTP/1.1\r\nhost: x\r\n\r\n")
+                .request("http-error-503-lf", "FE", "GET /dead/x HTTP/1.1\r\nhost: x\r\n\r\n")
+                .assertSameAsHaproxy();
+    }
 }
