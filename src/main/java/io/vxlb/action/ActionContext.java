@@ -66,6 +66,11 @@ public interface ActionContext extends Txn {
         return null;
     }
 
+    /** {@code set-timeout server|tunnel}: this stream's timeout from now on, in milliseconds. */
+    default void setStreamTimeout(boolean tunnel, long millis) {
+        throw new UnsupportedOperationException("set-timeout");
+    }
+
     /** {@code http-request reject}: the client connection closes now, without an answer. */
     default void reject() {
         throw new UnsupportedOperationException("reject");

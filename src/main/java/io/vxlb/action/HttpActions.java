@@ -31,6 +31,7 @@ public final class HttpActions {
         ReplaceRequestPartAction.register(r);
         ReturnAction.register(r);
         SetVarAction.register(r);
+        SetTimeoutAction.register(r);
         SetStatusAction.register(r);
         CaptureAction.register(r);
         ConnectionAction.register(r);

@@ -91,6 +91,11 @@ public final class ActionLine {
         return CaptureKeywords.addSlot(ctx.proxy, request, length);
     }
 
+    /** The proxy can hold servers (a backend, a listen, or a defaults section used by them). */
+    public boolean backendCapable() {
+        return ctx.proxy.kind != ProxyKind.FRONTEND;
+    }
+
     /** The entries of http-errors section {@code name} declared so far; null when there is none by that name. */
     public List<ErrorPageSpec> httpErrorsSection(String name) {
         return ctx.httpErrorSections.get(name);

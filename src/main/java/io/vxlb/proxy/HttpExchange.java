@@ -82,6 +82,8 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
     private boolean responseStarted;
     private int connectPort;
     private long serverTimeoutNanos, serverIdleSince;
+    /** set-timeout server / tunnel: this stream's own, in ms; 0 until a rule sets one. */
+    private long serverTimeoutSet, tunnelTimeoutSet;
     private int watchIndex = -1;
     private boolean serverTimedOut;
     /** Response state, for http-response rules and logs. */
@@ -490,7 +492,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         Proxy be = backend.proxy();
         int port = s.server.port() != 0 ? s.server.port() : session.localAddress.port();
         log.serverPort = port;
-        serverTimeoutNanos = be.timeouts().server() * 1_000_000L;
+        serverTimeoutNanos = (serverTimeoutSet > 0 ? serverTimeoutSet : be.timeouts().server()) * 1_000_000L;
         log.connectStart = System.nanoTime();
         if (!isUpgrade()) {
             connectPort = port;
@@ -919,7 +921,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         stickEnd();  // vxlb-stick: a tunnel no longer counts as a request in progress
         Proxy fe = frontend.proxy();
         Proxy be = backend.proxy();
-        long tunnel = be.timeouts().tunnel() > 0 ? be.timeouts().tunnel() : fe.timeouts().tunnel();
+        long tunnel = tunnelTimeoutSet > 0 ? tunnelTimeoutSet : be.timeouts().tunnel() > 0 ? be.timeouts().tunnel() : fe.timeouts().tunnel();
         if (tunnel <= 0) tunnel = minPositive(fe.timeouts().client(), be.timeouts().server());
         // from here on only the log record and a few numbers stay: the exchange, its request and
         // header maps become garbage while the tunnel is open
@@ -1295,6 +1297,24 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
     @Override public String uri() { return uri; }
     @Override public String version() { return version; }
     @Override public String receivedMethod() { return log.method(); }
+
+    @Override
+    public void setStreamTimeout(boolean tunnel, long millis) {
+        if (tunnel) tunnelTimeoutSet = millis;
+        else serverTimeoutSet = millis;
+    }
+
+    @Override
+    public long timeout(String which, boolean current) {
+        // the backend once chosen, the frontend before (HAProxy's s->be)
+        Proxy px = backend != null ? backend.proxy() : frontend.proxy();
+        return switch (which) {
+            case "server" -> current && serverTimeoutSet > 0 ? serverTimeoutSet : px.timeouts().server();
+            case "tunnel" -> current && tunnelTimeoutSet > 0 ? tunnelTimeoutSet : px.timeouts().tunnel();
+            case "client" -> frontend.proxy().timeouts().client();
+            default -> -1;
+        };
+    }
     @Override public String receivedUri() { return log.uri(); }
     @Override public int requestHeaderCount() { return requestHeaders.size(); }
     @Override public String requestHeaderName(int i) { return requestHeaders.name(i); }

@@ -114,6 +114,11 @@ final class Fetches {
             case "srv_name" -> new StringFetch(Txn::serverName);
             case "srv_id" -> new ObjectFetch(SampleType.INTEGER, t -> t.serverName() == null ? null : (Object) (long) t.serverId());
             case "so_name" -> new StringFetch(Txn::listenerName);
+            case "be_server_timeout" -> timeout("server", false);
+            case "be_tunnel_timeout" -> timeout("tunnel", false);
+            case "fe_client_timeout" -> timeout("client", false);
+            case "cur_server_timeout" -> timeout("server", true);
+            case "cur_tunnel_timeout" -> timeout("tunnel", true);
             case "ssl_fc" -> new BoolFetch(Txn::ssl);
             case "ssl_fc_has_sni" -> new BoolFetch(t -> t.ssl() && t.sni() != null);
             case "ssl_fc_sni" -> new StringFetch(t -> t.ssl() ? t.sni() : null);
@@ -401,6 +406,14 @@ final class Fetches {
         Object get(Txn t) {
             return t.method();
         }
+    }
+
+    /** The timeout fetches: no sample while the stream cannot tell (HAProxy: no such proxy yet). */
+    private static Fetch timeout(String which, boolean current) {
+        return new ObjectFetch(SampleType.INTEGER, t -> {
+            long v = t.timeout(which, current);
+            return v < 0 ? null : (Object) v;
+        });
     }
 
     static final class Path extends Fetch {

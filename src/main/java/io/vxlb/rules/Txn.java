@@ -67,6 +67,16 @@ public interface Txn {
         return uri();
     }
 
+    /**
+     * A timeout in milliseconds for {@code be_server_timeout}, {@code be_tunnel_timeout},
+     * {@code fe_client_timeout} ({@code current} false: as configured) and
+     * {@code cur_server_timeout}, {@code cur_tunnel_timeout} (true: after set-timeout);
+     * {@code which} is "server", "tunnel" or "client"; -1 when unknown.
+     */
+    default long timeout(String which, boolean current) {
+        return -1;
+    }
+
     /** A variable by its full name with scope ("txn.host"); null when unset. */
     Object variable(String name);
 

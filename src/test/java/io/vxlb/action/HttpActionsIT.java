@@ -27,7 +27,7 @@ class HttpActionsIT {
             "http-request set-method", "http-request replace-path", "http-request replace-uri", "http-request return",
             "http-request set-pathq", "http-request replace-pathq",
             "http-request set-var", "http-request set-src", "http-request set-dst", "http-request set-src-port",
-            "http-request set-dst-port", "http-request reject",
+            "http-request set-dst-port", "http-request reject", "http-request set-timeout",
             "http-response allow", "http-response deny", "http-response redirect", "http-response set-header",
             "http-response add-header", "http-response del-header", "http-response replace-header", "http-response replace-value",
             "http-response return", "http-response set-var", "http-response set-status",
@@ -234,5 +234,30 @@ class HttpActionsIT {
         ProxyFixture.Response ret = fx.get("FE", "/return");
         assertEquals(202, ret.status());
         assertEquals("replaced", ret.body());
+    }
+
+    @Test
+    void setTimeoutChangesThisStreamsServerTimeout() throws Exception {
+        fx = new ProxyFixture();
+        fx.backend("BE", req -> {
+            if (req.path().equals("/slow")) fx.vertx.setTimer(1500, t -> req.response().end("late"));
+            else req.response().end("ok");
+        });
+        fx.start(BASE + """
+                backend be
+                    http-request set-timeout server 200ms if { path /slow }
+                    http-request set-timeout server req.hdr(x-t) if { req.hdr(x-t) -m found }
+                    http-request set-timeout tunnel 7s
+                    http-response set-header x-t "%[be_server_timeout] %[cur_server_timeout] %[be_tunnel_timeout] %[cur_tunnel_timeout] %[fe_client_timeout]"
+                    server s1 127.0.0.1:${BE}
+                """);
+        ProxyFixture.Response r = fx.get("FE", "/fast", "X-T", "3000");
+        assertEquals(200, r.status());
+        // the backend has no tunnel timeout: be_tunnel_timeout is 0, the stream's is 7 s
+        assertEquals("5000 3000 0 7000 5000", r.headers().get("x-t"));
+        long t0 = System.nanoTime();
+        assertEquals(504, fx.get("FE", "/slow").status(), "200 ms, not the backend's 5 s");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 1400, "answered after " + ms + " ms");
     }
 }
