@@ -124,5 +124,6 @@ final class AfterResponseRules {
         @Override public String receivedMethod() { return t.receivedMethod(); }
         @Override public String receivedUri() { return t.receivedUri(); }
         @Override public long timeout(String which, boolean current) { return t.timeout(which, current); }
+        @Override public String frontendDefaultBackend() { return t.frontendDefaultBackend(); }
     }
 }

@@ -1297,6 +1297,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
     @Override public String uri() { return uri; }
     @Override public String version() { return version; }
     @Override public String receivedMethod() { return log.method(); }
+    @Override public String frontendDefaultBackend() { return frontend.proxy().defaultBackend(); }
 
     @Override
     public void setStreamTimeout(boolean tunnel, long millis) {

@@ -114,6 +114,12 @@ final class Fetches {
             case "srv_name" -> new StringFetch(Txn::serverName);
             case "srv_id" -> new ObjectFetch(SampleType.INTEGER, t -> t.serverName() == null ? null : (Object) (long) t.serverId());
             case "so_name" -> new StringFetch(Txn::listenerName);
+            case "date_us" -> new ObjectFetch(SampleType.INTEGER, t -> (Object) (long) (java.time.Instant.now().getNano() / 1000));
+            case "env" -> { String v = System.getenv(arg(a, 0)); yield new ObjectFetch(SampleType.STRING, t -> v); }
+            case "hostname" -> new Const(SampleType.STRING, HOSTNAME);
+            case "nbproc", "proc" -> new Const(SampleType.INTEGER, 1L);  // one process, as HAProxy 2.6 always is
+            case "stopping" -> new BoolFetch(t -> false);  // vxlb stops by draining its listeners: no rule runs while stopping
+            case "fe_defbe" -> new StringFetch(Txn::frontendDefaultBackend);
             case "be_server_timeout" -> timeout("server", false);
             case "be_tunnel_timeout" -> timeout("tunnel", false);
             case "fe_client_timeout" -> timeout("client", false);
@@ -405,6 +411,18 @@ final class Fetches {
         @Override
         Object get(Txn t) {
             return t.method();
+        }
+    }
+
+    /** {@code hostname}: the system's, read once (gethostname; no name lookup on the request path). */
+    private static final String HOSTNAME = hostname();
+
+    private static String hostname() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).trim();
+        } catch (java.io.IOException | RuntimeException e) {
+            String h = System.getenv("HOSTNAME");
+            return h != null ? h : "localhost";
         }
     }
 

@@ -77,6 +77,11 @@ public interface Txn {
         return -1;
     }
 
+    /** {@code fe_defbe}: the frontend's default_backend; null without one. */
+    default String frontendDefaultBackend() {
+        return null;
+    }
+
     /** A variable by its full name with scope ("txn.host"); null when unset. */
     Object variable(String name);
 

@@ -248,6 +248,7 @@ class HttpActionsIT {
                     http-request set-timeout server 200ms if { path /slow }
                     http-request set-timeout server req.hdr(x-t) if { req.hdr(x-t) -m found }
                     http-request set-timeout tunnel 7s
+                    http-response set-header x-defbe %[fe_defbe]
                     http-response set-header x-t "%[be_server_timeout] %[cur_server_timeout] %[be_tunnel_timeout] %[cur_tunnel_timeout] %[fe_client_timeout]"
                     server s1 127.0.0.1:${BE}
                 """);
@@ -255,6 +256,7 @@ class HttpActionsIT {
         assertEquals(200, r.status());
         // the backend has no tunnel timeout: be_tunnel_timeout is 0, the stream's is 7 s
         assertEquals("5000 3000 0 7000 5000", r.headers().get("x-t"));
+        assertEquals("be", r.headers().get("x-defbe"));
         long t0 = System.nanoTime();
         assertEquals(504, fx.get("FE", "/slow").status(), "200 ms, not the backend's 5 s");
         long ms = (System.nanoTime() - t0) / 1_000_000;

@@ -219,4 +219,18 @@ class FetchRuntimeTest {
         e = assertThrows(RuleException.class, () -> sample("path,ltime(%Y)"));
         assertTrue(e.getMessage().contains("'ltime'") && e.getMessage().contains("not implemented yet"), e.getMessage());
     }
+
+    @Test
+    void processFetches() {
+        TestTxn t = TestTxn.get("/");
+        assertEquals(1L, eval("nbproc", t));
+        assertEquals(1L, eval("proc", t));
+        assertEquals(Boolean.FALSE, eval("stopping", t));
+        assertEquals(System.getenv("PATH"), eval("env(PATH)", t));
+        assertNull(eval("env(VXLB_SURELY_UNSET_VARIABLE)", t));
+        String host = (String) eval("hostname", t);
+        assertTrue(host != null && !host.isEmpty() && !host.contains("\n"), host);
+        long us = (Long) eval("date_us", t);
+        assertTrue(us >= 0 && us < 1_000_000, "date_us = " + us);
+    }
 }
