@@ -66,6 +66,14 @@ public interface ActionContext extends Txn {
         return null;
     }
 
+    /**
+     * {@code wait-for-body}: true when the body (or {@code atLeast} bytes of it) is already there;
+     * false when the rule list must yield and wait up to {@code timeMs} (then 408).
+     */
+    default boolean waitForBody(long timeMs, long atLeast) {
+        return true;
+    }
+
     /** {@code set-timeout server|tunnel}: this stream's timeout from now on, in milliseconds. */
     default void setStreamTimeout(boolean tunnel, long millis) {
         throw new UnsupportedOperationException("set-timeout");

@@ -9,7 +9,9 @@ public interface CompiledAction {
         /** Stop evaluating this list ({@code allow}); the transaction goes on. */
         STOP,
         /** The action answered the request itself (deny, redirect, return...): stop everything. */
-        ANSWERED
+        ANSWERED,
+        /** The action waits (wait-for-body): the list resumes at the next rule once the wait ends. */
+        YIELD
     }
 
     Verdict execute(ActionContext txn);

@@ -32,6 +32,7 @@ public final class HttpActions {
         ReturnAction.register(r);
         SetVarAction.register(r);
         SetTimeoutAction.register(r);
+        WaitForBodyAction.register(r);
         SetStatusAction.register(r);
         CaptureAction.register(r);
         ConnectionAction.register(r);

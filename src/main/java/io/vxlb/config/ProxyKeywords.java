@@ -263,7 +263,9 @@ final class ProxyKeywords {
         });
         flag(t, "allbackups", BACK_SIDE, "use all backup servers at once", (ctx, line, on) -> ctx.proxy.allbackups = on);
         flag(t, "abortonclose", BACK_SIDE, "drop queued requests whose client left", (ctx, line, on) -> ctx.proxy.abortonclose = on);
-        flag(t, "http-buffer-request", ALL_PROXIES, "wait for the whole request body before routing", (ctx, line, on) -> ctx.proxy.httpBufferRequest = on);
+        t.add("option http-buffer-request", ALL_PROXIES, Support.SUPPORTED,
+                "wait for the request body (whole, or a 15 kB buffer of it) before the http-request rules: req.body*; 408 cR when it does not come in timeout http-request (else timeout client); Expect: 100-continue answered by the proxy",
+                (ctx, line) -> ctx.proxy.httpBufferRequest = !ctx.negated());
         for (String ignored : List.of("tcpka", "clitcpka", "srvtcpka", "nolinger", "splice-auto", "splice-request", "splice-response",
                 "http-no-delay", "socket-stats", "dontlog-normal", "log-separate-errors", "log-health-checks", "prefer-last-server",
                 "independent-streams", "accept-invalid-http-request", "accept-invalid-http-response", "checkcache",

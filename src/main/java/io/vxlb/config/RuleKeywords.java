@@ -77,7 +77,7 @@ final class RuleKeywords {
             (response ? ctx.proxy.httpResponseRules : ctx.proxy.httpRequestRules).add(rule);
         }));
         for (String a : List.of("set-log-level",
-                "use-service", "wait-for-body", "wait-for-handshake",
+                "use-service", "wait-for-handshake",
                 "do-resolve", "early-hint", "normalize-uri", "set-nice", "set-tos", "set-mark", "silent-drop",
                 "cache-use", "strict-mode", "disable-l7-retry", "add-acl", "del-acl", "set-map", "del-map",
                 "unset-var", "set-priority-class", "set-priority-offset", "send-spoe-group", "set-bandwidth-limit")) {

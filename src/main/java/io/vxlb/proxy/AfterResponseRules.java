@@ -125,5 +125,7 @@ final class AfterResponseRules {
         @Override public String receivedUri() { return t.receivedUri(); }
         @Override public long timeout(String which, boolean current) { return t.timeout(which, current); }
         @Override public String frontendDefaultBackend() { return t.frontendDefaultBackend(); }
+        @Override public byte[] requestBody() { return t.requestBody(); }
+        @Override public long requestBodySize() { return t.requestBodySize(); }
     }
 }

@@ -46,11 +46,23 @@ final class ClientIdle {
         if (stopped || !ctx.channel().isOpen() || ctx.isRemoved()) return;
         long idle = System.nanoTime() - lastActivity;
         if (idle >= timeoutNanos) {
-            ctx.close();
+            Runnable r = onExpiry;
+            if (r == null) {
+                ctx.close();
+                return;
+            }
+            // the exchange answers the timeout itself (408 while it waits for a body), once
+            onExpiry = null;
+            lastActivity = System.nanoTime();
+            r.run();
+            schedule(ctx, timeoutNanos);
             return;
         }
         schedule(ctx, timeoutNanos - idle);
     }
+
+    /** Runs instead of the close when the timeout strikes (null: close); set by the exchange waiting for a body. */
+    Runnable onExpiry;
 
     /** Something was read or written. */
     void activity() {

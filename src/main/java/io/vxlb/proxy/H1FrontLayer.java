@@ -96,6 +96,11 @@ final class H1FrontLayer extends ChannelDuplexHandler {
         if (ctx != null) idle.start(ctx);
     }
 
+    /** What {@code timeout client} does instead of closing, until it strikes once (null: close). */
+    void onClientTimeout(Runnable r) {
+        if (idle != null) idle.onExpiry = r;
+    }
+
     /** The connection became a tunnel: {@code timeout client} no longer applies. */
     void stopIdle() {
         if (idle != null) idle.stop();

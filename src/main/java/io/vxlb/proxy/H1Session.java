@@ -218,6 +218,12 @@ final class H1Session extends ChannelInboundHandlerAdapter {
     }
 
     /** Stops handing on the request body (and reading the socket) until {@link #resume()}. */
+    /** {@code timeout client} runs {@code r} instead of closing the connection (null: closes again). */
+    void onClientTimeout(Runnable r) {
+        H1FrontLayer layer = ctx == null ? null : ctx.pipeline().get(H1FrontLayer.class);
+        if (layer != null) layer.onClientTimeout(r);
+    }
+
     void pause() {
         if (paused) return;
         paused = true;

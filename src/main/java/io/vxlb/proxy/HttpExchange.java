@@ -141,7 +141,21 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
             respondPage(ErrorPages.OK, false);
             return;
         }
-        if (runRequestRules(frontend.requestRules()) || runRedirects(frontend.redirects())) return;
+        // option http-buffer-request: the body (or a buffer of it) before the frontend's rules (AN_REQ_HTTP_BODY)
+        if (fe.options().httpBufferRequest() && bodyWait(bufferTimeout(fe), 0, () -> frontRules(0))) return;
+        frontRules(0);
+    }
+
+    /** The frontend's http-request rules from rule {@code from} on (a wait-for-body resumes there), then the rest. */
+    private void frontRules(int from) {
+        int r = runRequestRules(frontend.requestRules(), from);
+        if (r == RULES_ANSWERED) return;
+        if (r >= 0) {
+            bodyWaitThen(() -> frontRules(r + 1));
+            return;
+        }
+        Proxy fe = frontend.proxy();
+        if (runRedirects(frontend.redirects())) return;
         if (io.vxlb.admin.cli.StatsPage.serves(fe, uri)) {  // hook: the stats page (admin.cli.StatsPage)
             serveStats(fe);
             return;
@@ -157,16 +171,158 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         log.cookieRequest = log.cookieResponse = be.cookie() != null && be.cookie().logs() ? 'N' : '-';
         if (be.proxy() != fe) {
             if (FrontSession.onHttpBackend(this, be, session.channel())) return;  // vxlb tcp-request content hook (backend)
-            if (runRequestRules(be.requestRules()) || runRedirects(be.redirects())) return;
-            if (io.vxlb.admin.cli.StatsPage.serves(be.proxy(), uri)) {  // hook: the stats page of a backend
-                serveStats(be.proxy());
-                return;
+            // the backend asks for the body the frontend did not wait for (stream_set_backend)
+            if (!fe.options().httpBufferRequest() && be.proxy().options().httpBufferRequest()
+                    && bodyWait(bufferTimeout(be.proxy()), 0, () -> backRules(0))) return;
+            backRules(0);
+            return;
+        }
+        assign();
+    }
+
+    /** The backend's http-request rules from rule {@code from} on, then the server assignment. */
+    private void backRules(int from) {
+        int r = runRequestRules(backend.requestRules(), from);
+        if (r == RULES_ANSWERED) return;
+        if (r >= 0) {
+            bodyWaitThen(() -> backRules(r + 1));
+            return;
+        }
+        if (runRedirects(backend.redirects())) return;
+        if (io.vxlb.admin.cli.StatsPage.serves(backend.proxy(), uri)) {  // hook: the stats page of a backend
+            serveStats(backend.proxy());
+            return;
+        }
+        assign();
+    }
+
+    private void assign() {
+        addForwardedHeaders(frontend.proxy(), backend.proxy());
+        phase = Phase.ASSIGNMENT;
+        assignment = new ServerAssignment(snapshot, backend, verticle.vertx(), this);
+        assignment.start(chooseDirectServer());
+    }
+
+    // ---- waiting for the request body (option http-buffer-request, wait-for-body) -------------
+
+    /** The body read so far while waiting for it, replayed to the server once connected; null when none was waited for. */
+    private io.netty.buffer.CompositeByteBuf bufferedBody;
+    /** The wait in progress: its timer, its byte goal and what runs when it ends. */
+    private long bodyWaitTimer = -1, bodyWaitBytes;
+    private Runnable bodyWaitNext;
+    /** A wait-for-body action's request, taken by the rule runner when the action yields. */
+    private long yieldTime, yieldBytes;
+
+    /** HAProxy waits for at most a buffer of body: tune.bufsize less tune.maxrewrite. */
+    private static final int BODY_BUFFER = 16384 - 1024;
+
+    /** timeout http-request of the proxy, else the client's read timeout (HAProxy's CF_READ_TIMEOUT). */
+    private long bufferTimeout(Proxy px) {
+        long t = px.timeouts().httpRequest();
+        return t > 0 ? t : frontend.proxy().timeouts().client();
+    }
+
+    /**
+     * Starts waiting for the request body: true when {@code next} runs later (the whole body,
+     * {@code atLeast} bytes of it or a buffer full arrived), false when there is nothing to wait
+     * for. When {@code timeMs} passes first the client gets a 408 (cR), as http_wait_for_msg_body.
+     */
+    private boolean bodyWait(long timeMs, long atLeast, Runnable next) {
+        if (!hasBody() || requestEnded || "CONNECT".equals(method)) return false;
+        if (bufferedBody != null && (bufferedBody.readableBytes() >= BODY_BUFFER || (atLeast > 0 && bufferedBody.readableBytes() >= atLeast))) return false;
+        if (bufferedBody == null) bufferedBody = session.channel().alloc().compositeBuffer(64);
+        bodyWaitBytes = atLeast;
+        bodyWaitNext = next;
+        if (timeMs > 0) {
+            bodyWaitTimer = verticle.vertx().setTimer(timeMs, t -> {
+                bodyWaitTimer = -1;
+                bodyWaitTimedOut();
+            });
+        }
+        session.onClientTimeout(this::bodyWaitTimedOut);  // timeout client too: 408, not a silent close
+        onClose = OnClose.BODY_WAIT;
+        if (expectContinueFromClient()) {  // http_handle_expect_hdr: the proxy answers 100 itself and the server is not asked
+            session.writeContinue();
+            requestHeaders.removeAll("expect");
+        }
+        session.resume();
+        return true;
+    }
+
+    /** The body did not come in time: 408 (cR), as http_wait_for_msg_body's abort_req. */
+    private void bodyWaitTimedOut() {
+        if (bodyWaitNext == null || done()) return;
+        bodyWaitNext = null;
+        session.onClientTimeout(null);
+        log.terminationState = Termination.CLIENT_TIMEOUT_REQUEST;
+        respondPage(ErrorPages.REQUEST_TIMEOUT, true);
+    }
+
+    /** Resumes the rule list after the wait a wait-for-body action asked for (or at once when there is none). */
+    private void bodyWaitThen(Runnable next) {
+        if (!bodyWait(yieldTime, yieldBytes, next)) next.run();
+    }
+
+    @Override
+    public boolean waitForBody(long timeMs, long atLeast) {
+        if (!hasBody() || requestEnded || (bufferedBody != null && atLeast > 0 && bufferedBody.readableBytes() >= atLeast)) return true;
+        yieldTime = timeMs;
+        yieldBytes = atLeast;
+        return false;
+    }
+
+    /** The wait ends: the body is complete, or has the bytes asked for, or fills the buffer. */
+    private void bodyWaitCheck() {
+        if (bodyWaitNext == null) return;
+        int have = bufferedBody.readableBytes();
+        if (!requestEnded && have < BODY_BUFFER && (bodyWaitBytes <= 0 || have < bodyWaitBytes)) return;
+        if (bodyWaitTimer >= 0) verticle.vertx().cancelTimer(bodyWaitTimer);
+        bodyWaitTimer = -1;
+        Runnable next = bodyWaitNext;
+        bodyWaitNext = null;
+        session.onClientTimeout(null);
+        onClose = OnClose.NONE;
+        if (!requestEnded) session.pause();  // the rest streams once the server connection is ready
+        next.run();
+    }
+
+    private void releaseBufferedBody() {
+        if (bodyWaitTimer >= 0) verticle.vertx().cancelTimer(bodyWaitTimer);
+        bodyWaitTimer = -1;
+        if (bodyWaitNext != null) session.onClientTimeout(null);
+        bodyWaitNext = null;
+        if (bufferedBody != null) {
+            bufferedBody.release();
+            bufferedBody = null;
+        }
+    }
+
+    private boolean expectContinueFromClient() {
+        String e = requestHeaders.get("expect");
+        return e != null && e.equalsIgnoreCase("100-continue") && !"1.0".equals(version);
+    }
+
+    /** req.body: what was buffered of the body; null when nothing was waited for. */
+    @Override
+    public byte[] requestBody() {
+        if (bufferedBody == null) return null;
+        byte[] b = new byte[bufferedBody.readableBytes()];
+        bufferedBody.getBytes(bufferedBody.readerIndex(), b);
+        return b;
+    }
+
+    /** req.body_size: the announced length, else (chunked) what was buffered. */
+    @Override
+    public long requestBodySize() {
+        String cl = requestHeaders.get("content-length");
+        if (cl != null) {
+            try {
+                return Long.parseLong(cl.trim());
+            } catch (NumberFormatException e) {
+                return -1;
             }
         }
-        addForwardedHeaders(fe, be.proxy());
-        phase = Phase.ASSIGNMENT;
-        assignment = new ServerAssignment(snapshot, be, verticle.vertx(), this);
-        assignment.start(chooseDirectServer());
+        return bufferedBody == null ? -1 : bufferedBody.readableBytes();
     }
 
     // ---- routing ---------------------------------------------------------------------------
@@ -290,20 +446,24 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
     private boolean responseSide;
 
     /** Runs a rule list; true when a rule answered the request itself (deny, redirect, return...). */
-    private boolean runRequestRules(List<CompiledRule> rules) {
+    /** What a rule list did: went through (or stopped at an allow), answered, or (an index) yielded at that rule. */
+    private static final int RULES_DONE = -1, RULES_ANSWERED = -2;
+
+    private int runRequestRules(List<CompiledRule> rules, int from) {
         responseSide = false;
-        return runRules(rules);
+        return runRules(rules, from);
     }
 
-    private boolean runRules(List<CompiledRule> rules) {
-        for (int i = 0, n = rules.size(); i < n; i++) {
+    private int runRules(List<CompiledRule> rules, int from) {
+        for (int i = from, n = rules.size(); i < n; i++) {
             CompiledRule r = rules.get(i);
             if (!r.applies(this)) continue;
             CompiledAction.Verdict v = r.action().execute(this);
-            if (v == CompiledAction.Verdict.STOP) return false;
-            if (v == CompiledAction.Verdict.ANSWERED) return true;
+            if (v == CompiledAction.Verdict.STOP) return RULES_DONE;
+            if (v == CompiledAction.Verdict.ANSWERED) return RULES_ANSWERED;
+            if (v == CompiledAction.Verdict.YIELD) return i;
         }
-        return false;
+        return RULES_DONE;
     }
 
     // ---- what the actions do to the transaction (ActionContext) --------------------------------
@@ -637,8 +797,18 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         if (expectContinue) h.bytes(EXPECT_CONTINUE);
         h.ch('\r').ch('\n');
         c.send(this, h.toBuffer(c.channel.alloc()), "HEAD".equals(method), body, closeServerAfter);
-        // the body comes from the session (clientBody/clientEnd) as the layer framed it
         onClose = OnClose.ABORT;
+        if (bufferedBody != null) {  // the body read while waiting for it goes first
+            io.netty.buffer.CompositeByteBuf waited = bufferedBody;
+            bufferedBody = null;
+            if (waited.isReadable()) c.writeBody(waited, chunkedBody, true);
+            else waited.release();
+            if (requestEnded) {
+                c.endBody(chunkedBody);
+                return;
+            }
+        }
+        // the body comes from the session (clientBody/clientEnd) as the layer framed it
         session.resume();
     }
 
@@ -651,6 +821,11 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
             return;
         }
         ServerConnection sc = conn;
+        if (sc == null && bufferedBody != null && !done()) {  // waiting for the body, or waited: kept for the server
+            bufferedBody.addComponent(true, bytes);
+            bodyWaitCheck();
+            return;
+        }
         if (sc == null || done()) {
             bytes.release();
             return;
@@ -675,6 +850,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         if (statsBody != null) statsBody.end();  // hook: a stats page POST's body
         ServerConnection sc = conn;
         if (sc != null) sc.endBody(chunkedBody);
+        else if (bufferedBody != null) bodyWaitCheck();
     }
 
     @Override
@@ -694,6 +870,13 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
                     finishAborted(Termination.CLIENT_ABORT_DATA);
                 }
             }
+            case BODY_WAIT -> {
+                if (!done()) {
+                    bodyWaitNext = null;
+                    if (bodyWaitTimer >= 0) verticle.vertx().cancelTimer(bodyWaitTimer);
+                    finishAborted(Termination.CLIENT_ABORT_REQUEST);
+                }
+            }
             case NONE -> { }
         }
     }
@@ -709,7 +892,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
     }
 
     /** What the client's connection closing means in the current phase. */
-    private enum OnClose { NONE, LEAVE_QUEUE, ABORT, RESET_UPGRADE }
+    private enum OnClose { NONE, LEAVE_QUEUE, ABORT, RESET_UPGRADE, BODY_WAIT }
 
     private OnClose onClose = OnClose.NONE;
     /** The server's socket is not read until the client's drains. */
@@ -1070,7 +1253,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
     /** Response rules of one proxy; true when a rule replaced the response (deny, return, redirect). */
     private boolean runResponseRules(List<CompiledRule> rules) {
         responseSide = true;
-        return runRules(rules);
+        return runRules(rules, 0) == RULES_ANSWERED;
     }
 
     /** The server slot's release for later (a tunnel's end); null when no slot is held. */
@@ -1147,6 +1330,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         }
         if (page.body() == null || page.wire() != null) {
             // nothing (an empty file), or the bytes as HAProxy writes them; the connection closes after
+            releaseBufferedBody();
             phase = Phase.DONE;
             log.status = page.status();
             if (page.wire() != null) {
@@ -1165,6 +1349,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
 
     /** Ends a response vxlb produced itself; the request body, if any, is read and dropped. */
     private void finishLocal(int code, String reason, HeaderList headers, Buffer body, boolean close) {
+        releaseBufferedBody();
         AfterResponseRules.Head after = AfterResponseRules.run(this, frontend, backend, code, reason, headers);  // vxlb http-after-response hook
         if (after != null) { code = after.status(); reason = after.reason(); }
         log.status = code;
@@ -1186,6 +1371,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
 
     private void finishAborted(Termination termination) {
         verticle.serverTimeouts().unwatch(this);
+        releaseBufferedBody();
         if (done()) return;
         phase = Phase.DONE;
         stickEnd();  // vxlb-stick

@@ -120,6 +120,10 @@ final class Fetches {
             case "nbproc", "proc" -> new Const(SampleType.INTEGER, 1L);  // one process, as HAProxy 2.6 always is
             case "stopping" -> new BoolFetch(t -> false);  // vxlb stops by draining its listeners: no rule runs while stopping
             case "fe_defbe" -> new StringFetch(Txn::frontendDefaultBackend);
+            case "req.body" -> new ObjectFetch(SampleType.BINARY, Txn::requestBody);
+            case "req.body_len" -> new ObjectFetch(SampleType.INTEGER, t -> { byte[] b = t.requestBody(); return b == null ? null : (Object) (long) b.length; });
+            case "req.body_size" -> new ObjectFetch(SampleType.INTEGER, t -> { long v = t.requestBodySize(); return v < 0 ? null : (Object) v; });
+            case "req.body_param" -> { String n = arg(a, 0); yield new ObjectFetch(SampleType.STRING, t -> bodyParam(t.requestBody(), n)); }
             case "be_server_timeout" -> timeout("server", false);
             case "be_tunnel_timeout" -> timeout("tunnel", false);
             case "fe_client_timeout" -> timeout("client", false);
@@ -424,6 +428,14 @@ final class Fetches {
             String h = System.getenv("HOSTNAME");
             return h != null ? h : "localhost";
         }
+    }
+
+    /** req.body_param(NAME): the first value of NAME in a url-encoded body (any parameter without a name), undecoded. */
+    private static String bodyParam(byte[] body, String name) {
+        if (body == null) return null;
+        String text = new String(body, java.nio.charset.StandardCharsets.ISO_8859_1);
+        long p = HttpText.nextParam(text, 0, text.length(), name, '&');
+        return p < 0 ? null : text.substring(HttpText.first(p), HttpText.second(p));
     }
 
     /** The timeout fetches: no sample while the stream cannot tell (HAProxy: no such proxy yet). */

@@ -77,6 +77,16 @@ public interface Txn {
         return -1;
     }
 
+    /** {@code req.body}: the request body read while waiting for it (http-buffer-request, wait-for-body); null when none was. */
+    default byte[] requestBody() {
+        return null;
+    }
+
+    /** {@code req.body_size}: the body's announced length (else what was read); -1 when unknown. */
+    default long requestBodySize() {
+        return -1;
+    }
+
     /** {@code fe_defbe}: the frontend's default_backend; null without one. */
     default String frontendDefaultBackend() {
         return null;
