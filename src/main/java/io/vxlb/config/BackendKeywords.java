@@ -30,7 +30,7 @@ final class BackendKeywords {
             "slowstart", "on-error", "on-marked-down", "on-marked-up", "error-limit", "alpn", "check-alpn", "check-proto",
             "check-sni", "non-stick", "stick", "send-proxy-v2-ssl", "send-proxy-v2-ssl-cn");
     private static final Set<String> UNSUPPORTED = Set.of("redir", "namespace", "usesrc", "interface", "crl-file",
-            "agent-send", "agent-addr", "set-proxy-v2-tlv-fmt", "proxy-v2-options", "socks4", "check-via-socks4", "proto", "ws",
+            "agent-send", "agent-addr", "set-proxy-v2-tlv-fmt", "socks4", "check-via-socks4", "proto", "ws",
             "log-proto", "health-check-port");
     private static final Set<String> FLAGS = Set.of("check", "no-check", "backup", "no-backup", "disabled", "enabled", "ssl",
             "no-ssl", "send-proxy", "send-proxy-v2", "no-send-proxy", "check-ssl", "check-send-proxy", "agent-check",
@@ -65,7 +65,7 @@ final class BackendKeywords {
         });
         t.add("cookie", BACK_SIDE, Support.PARSED, "NAME insert|rewrite|prefix|passive, indirect, nocache, postonly, preserve, httponly, secure, domain D, attr A; Set-Cookie text, Cache-control: private, Cookie rewriting and the httplog cookie letters as HAProxy 2.6; a cookie naming a down server is load-balanced (new cookie). Parsed only: maxidle, maxlife (no dates), dynamic",
                 (ctx, line) -> ctx.proxy.cookie = cookie(line));
-        t.add("server", BACK_RULES, Support.SUPPORTED, "NAME ADDR[:PORT]; enforced: check, inter, fastinter, downinter, rise, fall, port, addr, weight, backup, disabled, track, id, cookie, maxconn, maxqueue (queues per server and per backend, HTTP and TCP), source ADDR (connections and checks bind ADDR; a port range is parsed with a warning), ssl with verify none | ca-file FILE (verify required, HAProxy's default), verifyhost NAME (checked when no SNI is sent), sni str(NAME), crt FILE (client certificate; ca-base/crt-base apply); parsed with a warning per use: minconn, agent-check, observe, slowstart, on-error...; send-proxy, send-proxy-v2 (the PROXY header first on every server connection and its checks), check-send-proxy; refused: crl-file, a non-constant sni",
+        t.add("server", BACK_RULES, Support.SUPPORTED, "NAME ADDR[:PORT]; enforced: check, inter, fastinter, downinter, rise, fall, port, addr, weight, backup, disabled, track, id, cookie, maxconn, maxqueue (queues per server and per backend, HTTP and TCP), source ADDR (connections and checks bind ADDR; a port range is parsed with a warning), ssl with verify none | ca-file FILE (verify required, HAProxy's default), verifyhost NAME (checked when no SNI is sent), sni str(NAME), crt FILE (client certificate; ca-base/crt-base apply); parsed with a warning per use: minconn, agent-check, observe, slowstart, on-error...; send-proxy, send-proxy-v2 (the PROXY header first on every server connection and its checks), proxy-v2-options crc32c,authority,unique-id (not ssl, cert-*), check-send-proxy; refused: crl-file, a non-constant sni",
                 BackendKeywords::server);
         t.add("dispatch", Section.LISTEN | Section.BACKEND, Support.SUPPORTED, "ADDR:PORT: the backend's only destination, as a server named 'dispatch' without checks (HAProxy logs it as <NOSRV>); refused next to server lines (HAProxy ignores it in balance mode)",
                 BackendKeywords::dispatch);
@@ -285,6 +285,24 @@ final class BackendKeywords {
         ctx.proxy.dispatch = b.location;
     }
 
+    /** proxy-v2-options OPT[,OPT...]: the TLVs the PROXY v2 header carries (srv_parse_proxy_v2_options). */
+    private static int proxyV2Options(ConfigLine line, int i) {
+        String v = ProxyKeywords.stringArg(line, i, "a list of options (e.g. unique-id,authority)");
+        int bits = 0;
+        for (String o : v.split(",", -1)) {
+            switch (o) {
+                case "crc32c" -> bits |= Server.PP2_CRC32C;
+                case "authority" -> bits |= Server.PP2_AUTHORITY;
+                case "unique-id" -> bits |= Server.PP2_UNIQUE_ID;
+                case "ssl", "cert-cn", "cert-key", "cert-sig", "ssl-cipher" ->
+                        throw new ConfigException(i, "proxy-v2-options '" + o + "' is not supported by vxlb yet", "use crc32c, authority or unique-id");
+                default -> throw new ConfigException(i, "'proxy-v2-options' : '" + o + "' is an unknown option",
+                        "one of ssl, cert-cn, cert-key, cert-sig, ssl-cipher, authority, crc32c, unique-id");
+            }
+        }
+        return bits;
+    }
+
     private static void serverOptions(ParseContext ctx, ConfigLine line, int from, ServerBuilder b) {
         for (int i = from; i < line.size(); i++) {
             String o = line.arg(i);
@@ -328,6 +346,7 @@ final class BackendKeywords {
                 case "maxconn" -> b.maxconn = ProxyKeywords.intArg(line, ++i, "connection count");
                 case "minconn" -> b.minconn = ProxyKeywords.intArg(line, ++i, "connection count");
                 case "maxqueue" -> b.maxqueue = ProxyKeywords.intArg(line, ++i, "queue length");
+                case "proxy-v2-options" -> b.proxyV2Options = proxyV2Options(line, ++i);
                 case "id" -> {
                     b.id = ProxyKeywords.intArg(line, ++i, "id");
                     if (b.id < 1) throw new ConfigException(i, "server id must be positive", null);

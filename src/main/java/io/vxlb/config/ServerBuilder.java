@@ -23,6 +23,8 @@ final class ServerBuilder {
     boolean ssl, verifyNone, observeLayer7;
     /** PROXY protocol version sent first on every server connection (send-proxy 1, send-proxy-v2 2), 0 for none. */
     int sendProxy;
+    /** proxy-v2-options: Server.PP2_* bits. */
+    int proxyV2Options;
     /** check-send-proxy: health checks start with a PROXY header even without send-proxy. */
     boolean checkSendProxy;
     String sni, caFile, verifyHost, crt;
@@ -58,6 +60,7 @@ final class ServerBuilder {
         b.verifyHost = verifyHost;
         b.crt = crt;
         b.checkSendProxy = checkSendProxy;
+        b.proxyV2Options = proxyV2Options;
         b.nonStick = nonStick;
         return b;
     }
@@ -66,6 +69,6 @@ final class ServerBuilder {
         return new Server(name, location, address, port, id, check, inter, fastinter > 0 ? fastinter : inter,
                 downinter > 0 ? downinter : inter, rise, fall, checkPort, checkAddress, checkSsl, agentCheck,
                 weight, maxconn, minconn, maxqueue, backup, disabled, trackBackend, trackServer, cookie, source,
-                ssl, sendProxy, sni, verifyNone, observeLayer7, caFile, verifyHost, crt, checkSendProxy);
+                ssl, sendProxy, sni, verifyNone, observeLayer7, caFile, verifyHost, crt, checkSendProxy, proxyV2Options);
     }
 }

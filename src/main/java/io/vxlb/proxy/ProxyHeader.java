@@ -221,6 +221,46 @@ public final class ProxyHeader {
         return out;
     }
 
+    /**
+     * A v2 header with the TLVs {@code proxy-v2-options} asks for, in HAProxy's order
+     * (make_proxy_line_v2): CRC32C, AUTHORITY, UNIQUE_ID; a null value leaves its TLV out. The
+     * CRC32C covers the whole header with its own field zero.
+     */
+    public static byte[] v2(String src, int sp, String dst, int dp, boolean crc32c, byte[] authority, byte[] uniqueId) {
+        byte[] base = v2(src, sp, dst, dp);
+        int extra = (crc32c ? 3 + 4 : 0) + (authority != null ? 3 + authority.length : 0) + (uniqueId != null ? 3 + uniqueId.length : 0);
+        if (extra == 0) return base;
+        byte[] out = java.util.Arrays.copyOf(base, base.length + extra);
+        int p = base.length, crcAt = -1;
+        if (crc32c) {
+            crcAt = p + 3;
+            p = tlv(out, p, PP2_TYPE_CRC32C, new byte[4]);
+        }
+        if (authority != null) p = tlv(out, p, PP2_TYPE_AUTHORITY, authority);
+        if (uniqueId != null) p = tlv(out, p, PP2_TYPE_UNIQUE_ID, uniqueId);
+        int len = out.length - 16;
+        out[14] = (byte) (len >> 8);
+        out[15] = (byte) len;
+        if (crcAt >= 0) {
+            CRC32C c = new CRC32C();
+            c.update(out, 0, out.length);
+            long v = c.getValue();
+            out[crcAt] = (byte) (v >>> 24);
+            out[crcAt + 1] = (byte) (v >>> 16);
+            out[crcAt + 2] = (byte) (v >>> 8);
+            out[crcAt + 3] = (byte) v;
+        }
+        return out;
+    }
+
+    private static int tlv(byte[] out, int p, int type, byte[] value) {
+        out[p] = (byte) type;
+        out[p + 1] = (byte) (value.length >> 8);
+        out[p + 2] = (byte) value.length;
+        System.arraycopy(value, 0, out, p + 3, value.length);
+        return p + 3 + value.length;
+    }
+
     private static InetAddress literal(String a) {
         if (a == null || a.isEmpty() || !(a.indexOf(':') >= 0 || Character.isDigit(a.charAt(0)))) return null;
         try {

@@ -58,8 +58,9 @@ final class ServerPool {
     void acquire(String poolKey, io.vxlb.runtime.ServerRuntime server, int port, int connectTimeoutMs, boolean reuse, boolean fresh, Acquired to) {
         byte[] proxyHeader = proxyHeader(server, to);
         // send-proxy: the header names the client, so a connection serves only the client it was made for (HAProxy)
-        String key = proxyHeader == null ? poolKey : poolKey + "|pp " + ((io.vxlb.rules.Txn) to).srcAddress() + ":" + ((io.vxlb.rules.Txn) to).srcPort()
-                + ">" + ((io.vxlb.rules.Txn) to).dstAddress() + ":" + ((io.vxlb.rules.Txn) to).dstPort();
+        // HAProxy hashes the whole PROXY line into the connection's key (conn_hash_prehash): a
+        // connection serves only requests that would send the same header (client, unique-id...)
+        String key = proxyHeader == null ? poolKey : poolKey + "|pp " + java.util.Base64.getEncoder().encodeToString(proxyHeader);
         String host = server.server.address(), source = server.sourceAddress;
         if (reuse && !fresh) {
             ArrayDeque<ServerConnection> q = idle.get(key);
@@ -94,8 +95,21 @@ final class ServerPool {
     private static byte[] proxyHeader(io.vxlb.runtime.ServerRuntime server, Acquired to) {
         int v = server.server.sendProxy();
         if (v == 0 || !(to instanceof io.vxlb.rules.Txn t)) return null;
-        return v == 2 ? ProxyHeader.v2(t.srcAddress(), t.srcPort(), t.dstAddress(), t.dstPort())
-                : ProxyHeader.v1(t.srcAddress(), t.srcPort(), t.dstAddress(), t.dstPort());
+        if (v != 2) return ProxyHeader.v1(t.srcAddress(), t.srcPort(), t.dstAddress(), t.dstPort());
+        int o = server.server.proxyV2Options();
+        byte[] authority = null, uniqueId = null;
+        if ((o & io.vxlb.config.Server.PP2_AUTHORITY) != 0) {
+            // the authority the client's own PROXY header carried, else its TLS SNI
+            io.vxlb.rules.ConnectionFacts f = t.connectionFacts();
+            authority = f != null && f.ppAuthority() != null ? f.ppAuthority()
+                    : t.ssl() && t.sni() != null ? t.sni().getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;
+        }
+        if ((o & io.vxlb.config.Server.PP2_UNIQUE_ID) != 0) {
+            String id = t.uniqueId();  // made now if the frontend has a unique-id-format (stream_generate_unique_id)
+            uniqueId = id == null ? new byte[0] : id.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return ProxyHeader.v2(t.srcAddress(), t.srcPort(), t.dstAddress(), t.dstPort(),
+                (o & io.vxlb.config.Server.PP2_CRC32C) != 0, authority, uniqueId);
     }
 
     private void connect(String key, InetSocketAddress remote, io.vxlb.runtime.ServerRuntime server, int connectTimeoutMs, boolean reuse, Acquired to, byte[] proxyHeader) {

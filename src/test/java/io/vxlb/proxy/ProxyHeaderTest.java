@@ -134,4 +134,21 @@ class ProxyHeaderTest {
         assertEquals("2001:db8::1", p.srcAddress());
         assertEquals(6, p.dstPort());
     }
+
+    @Test
+    void v2WritesTheTlvsOfProxyV2Options() throws Exception {
+        byte[] h = ProxyHeader.v2("192.0.2.1", 1000, "198.51.100.2", 80, true, "example.com".getBytes(), "TEST-foo".getBytes());
+        // read back as strictly as HAProxy does: the CRC32C must match, the TLVs fill the length
+        ProxyHeader.Parsed p = parse(h);
+        assertEquals(h.length, p.length());
+        assertEquals("192.0.2.1", p.srcAddress());
+        assertEquals("example.com", new String(p.authority()));
+        assertEquals("TEST-foo", new String(p.uniqueId()));
+        assertEquals(0x03, h[28] & 0xff, "CRC32C first, as make_proxy_line_v2");
+        h[h.length - 1] ^= 1;  // one bit off: the checksum no longer matches
+        byte[] bad = h;
+        assertThrows(ProxyHeader.Invalid.class, () -> parse(bad));
+        // without options: the plain 28-byte header
+        assertEquals(28, ProxyHeader.v2("192.0.2.1", 1000, "198.51.100.2", 80, false, null, null).length);
+    }
 }

@@ -201,4 +201,29 @@ class ProxyProtocolInteropIT {
             assertEquals("127.0.0.1:" + fx.port(portName), header(r[1], "x-dst"), portName);
         }
     }
+
+    @Test
+    void proxyV2OptionsTlvsAreReadByHaproxy() throws Exception {
+        io.vxlb.testing.RealServers.assume(haproxyInstalled(), "haproxy", "haproxy");
+        fx = new ProxyFixture();
+        fx.start(DEFAULTS + """
+                frontend fe
+                    bind 127.0.0.1:${FE}
+                    unique-id-format TEST-%[req.hdr(in)]
+                    default_backend v2
+                backend v2
+                    server h 127.0.0.1:${H1} send-proxy-v2 proxy-v2-options unique-id,crc32c,authority
+                """);
+        // haproxy checks the CRC32C (a wrong one closes the connection) and echoes the unique-id
+        startHaproxy(DEFAULTS + """
+                frontend h
+                    bind 127.0.0.1:${H1} accept-proxy
+                    http-request return status 200 hdr x-id "%[fc_pp_unique_id]" hdr x-auth "<%[fc_pp_authority]>"
+                """);
+        awaitListening(fx.port("H1"));
+        // two requests on one client connection: each gets a server connection with its own header
+        String r = fx.raw("FE", "GET / HTTP/1.1\r\nhost: x\r\nin: foo\r\n\r\nGET / HTTP/1.1\r\nhost: x\r\nin: bar\r\nconnection: close\r\n\r\n", 5000);
+        assertTrue(r.contains("x-id: TEST-foo") && r.contains("x-id: TEST-bar"), r + haproxyLog());
+        assertTrue(r.contains("x-auth: <>"), "no SNI, no authority TLV: " + r);
+    }
 }
