@@ -42,6 +42,12 @@ if [ ! -d "$WORK/src/reg-tests" ]; then
   tar xzf "$WORK/srcpkg/haproxy_$HAPROXY_VERSION.orig.tar.gz" -C "$tmp"
   rm -rf "$WORK/src"; mv "$tmp/haproxy-$HAPROXY_VERSION" "$WORK/src"; rm -rf "$tmp"
   echo "$got" > "$WORK/src/.debian-version"
+else
+  # the tests' own files as shipped, every run: a test that changes one at run time (a map
+  # that the runtime API updates, which vxlb writes back) must not change the next run
+  tmp="$WORK/src.tmp"; rm -rf "$tmp"; mkdir -p "$tmp"
+  tar xzf "$WORK/srcpkg/haproxy_$HAPROXY_VERSION.orig.tar.gz" -C "$tmp" "haproxy-$HAPROXY_VERSION/reg-tests"
+  rm -rf "$WORK/src/reg-tests"; mv "$tmp/haproxy-$HAPROXY_VERSION/reg-tests" "$WORK/src/reg-tests"; rm -rf "$tmp"
 fi
 
 if [ ! -x "$WORK/root/usr/bin/varnishtest" ] || [ ! -x "$WORK/root/usr/sbin/haproxy" ]; then

@@ -249,7 +249,11 @@ def main(argv):
         tmpdir = os.path.dirname(os.path.dirname(os.path.abspath(path)))
         new = rewrite(text, tmpdir, relays)
         if new != text:
-            shim_cfg = path + ".vxlb"
+            # same last two path parts as VTest's (INSTANCE/cfg): tests match file names in
+            # logs and CLI output (last_rule_file, "parsing [.../h1/cfg:12]")
+            shim_dir = os.path.join(tmpdir, ".vxlb", os.path.basename(os.path.dirname(os.path.abspath(path))))
+            os.makedirs(shim_dir, exist_ok=True)
+            shim_cfg = os.path.join(shim_dir, os.path.basename(path))
             with open(shim_cfg, "w") as f:
                 f.write(new)
             args[idx] = shim_cfg

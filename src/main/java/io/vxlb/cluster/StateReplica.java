@@ -469,6 +469,14 @@ public final class StateReplica {
             }
             Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
             Files.writeString(tmp, mapText(file.entries()), StandardCharsets.ISO_8859_1);
+            // the file keeps its permissions (a temporary file is made 0600)
+            if (Files.exists(target)) {
+                try {
+                    Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
+                } catch (UnsupportedOperationException e) {
+                    // not a POSIX file system: the platform's defaults apply
+                }
+            }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             LOG.warning("map " + path + " version " + file.version() + " is applied but could not be written to " + target + ": " + e);

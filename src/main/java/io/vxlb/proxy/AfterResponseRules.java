@@ -125,6 +125,8 @@ final class AfterResponseRules {
         @Override public String receivedUri() { return t.receivedUri(); }
         @Override public long timeout(String which, boolean current) { return t.timeout(which, current); }
         @Override public String frontendDefaultBackend() { return t.frontendDefaultBackend(); }
+        @Override public String lastRuleFile() { return t.lastRuleFile(); }
+        @Override public int lastRuleLine() { return t.lastRuleLine(); }
         @Override public byte[] requestBody() { return t.requestBody(); }
         @Override public long requestBodySize() { return t.requestBodySize(); }
     }

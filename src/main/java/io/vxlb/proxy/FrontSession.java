@@ -295,8 +295,12 @@ public final class FrontSession implements io.vxlb.rules.Layer4Txn, io.vxlb.rule
         for (CompiledTcpRules.Rule r : rules) {
             if (!r.applies(txn)) continue;
             TcpAction a = r.action();
-            if (a instanceof TcpAction.Accept) break;
+            if (a instanceof TcpAction.Accept) {
+                txn.lastRule(r.location());
+                break;
+            }
             if (a instanceof TcpAction.Reject || a instanceof TcpAction.Close) {
+                txn.lastRule(r.location());
                 conn.close();
                 return true;
             }

@@ -131,7 +131,10 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         Proxy fe = frontend.proxy();
         // until a use_backend rule says otherwise a listen section is its own backend: its cookie letters show
         if (fe.kind() == io.vxlb.config.ProxyKind.LISTEN && PersistenceCookie.logs(fe.cookie())) log.cookieRequest = log.cookieResponse = 'N';
-        if (FrontSession.onHttpRequest(this, frontend, session.channel())) return;  // vxlb tcp-request content hook
+        if (FrontSession.onHttpRequest(this, frontend, session.channel())) {  // vxlb tcp-request content hook: rejected
+            finishAborted(Termination.PROXY_REQUEST);  // logged "PR--", as tcp_inspect_request's reject
+            return;
+        }
         if (!fe.captures().isEmpty()) {
             // HAProxy captures the request as received, before any rule rewrites it
             log.capturedRequest = HttpLogRecord.capture(fe.captures(), true, this);
@@ -170,7 +173,10 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         log.backend = be.name();
         log.cookieRequest = log.cookieResponse = be.cookie() != null && be.cookie().logs() ? 'N' : '-';
         if (be.proxy() != fe) {
-            if (FrontSession.onHttpBackend(this, be, session.channel())) return;  // vxlb tcp-request content hook (backend)
+            if (FrontSession.onHttpBackend(this, be, session.channel())) {  // vxlb tcp-request content hook (backend): rejected
+                finishAborted(Termination.PROXY_REQUEST);
+                return;
+            }
             // the backend asks for the body the frontend did not wait for (stream_set_backend)
             if (!fe.options().httpBufferRequest() && be.proxy().options().httpBufferRequest()
                     && bodyWait(bufferTimeout(be.proxy()), 0, () -> backRules(0))) return;
@@ -458,9 +464,13 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         for (int i = from, n = rules.size(); i < n; i++) {
             CompiledRule r = rules.get(i);
             if (!r.applies(this)) continue;
+            // an answering action may log before it returns: it must already be the last rule
+            io.vxlb.config.Location before = lastRule;
+            lastRule = r.location();
             CompiledAction.Verdict v = r.action().execute(this);
             if (v == CompiledAction.Verdict.STOP) return RULES_DONE;
             if (v == CompiledAction.Verdict.ANSWERED) return RULES_ANSWERED;
+            lastRule = before;
             if (v == CompiledAction.Verdict.YIELD) return i;
         }
         return RULES_DONE;
@@ -1166,7 +1176,10 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         responseHeaders = headers;
         if (!frontend.proxy().captures().isEmpty()) log.capturedResponse = HttpLogRecord.capture(frontend.proxy().captures(), false, this);
         Hop hop = new Hop(responseHeaders);
-        if (FrontSession.onHttpResponse(this, backend, session.channel())) return false;  // vxlb tcp-response content hook
+        if (FrontSession.onHttpResponse(this, backend, session.channel())) {  // vxlb tcp-response content hook: rejected
+            finishAborted(Termination.of(Termination.Cause.PROXY, Termination.Phase.DATA));  // "PD--", as tcp_inspect_response
+            return false;
+        }
         // backend rules first, then the frontend's (once for a listen section, which is both)
         if (runResponseRules(backend.responseRules())
                 || (backend.proxy() != frontend.proxy() && runResponseRules(frontend.responseRules()))) {
@@ -1484,6 +1497,16 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
     @Override public String version() { return version; }
     @Override public String receivedMethod() { return log.method(); }
     @Override public String frontendDefaultBackend() { return frontend.proxy().defaultBackend(); }
+
+    /** The last rule that ended a list (HAProxy's s->last_rule_file/line): the rules' own or tcp-request/-response content ones. */
+    private io.vxlb.config.Location lastRule;
+
+    void lastRule(io.vxlb.config.Location l) {
+        lastRule = l;
+    }
+
+    @Override public String lastRuleFile() { return lastRule == null ? null : lastRule.file(); }
+    @Override public int lastRuleLine() { return lastRule == null ? 0 : lastRule.line(); }
 
     @Override
     public void setStreamTimeout(boolean tunnel, long millis) {

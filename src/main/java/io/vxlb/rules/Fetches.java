@@ -120,6 +120,8 @@ final class Fetches {
             case "nbproc", "proc" -> new Const(SampleType.INTEGER, 1L);  // one process, as HAProxy 2.6 always is
             case "stopping" -> new BoolFetch(t -> false);  // vxlb stops by draining its listeners: no rule runs while stopping
             case "fe_defbe" -> new StringFetch(Txn::frontendDefaultBackend);
+            case "last_rule_file" -> new StringFetch(Txn::lastRuleFile);
+            case "last_rule_line" -> new ObjectFetch(SampleType.INTEGER, t -> t.lastRuleLine() == 0 ? null : (Object) (long) t.lastRuleLine());
             case "req.body" -> new ObjectFetch(SampleType.BINARY, Txn::requestBody);
             case "req.body_len" -> new ObjectFetch(SampleType.INTEGER, t -> { byte[] b = t.requestBody(); return b == null ? null : (Object) (long) b.length; });
             case "req.body_size" -> new ObjectFetch(SampleType.INTEGER, t -> { long v = t.requestBodySize(); return v < 0 ? null : (Object) v; });

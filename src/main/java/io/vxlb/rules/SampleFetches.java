@@ -202,6 +202,8 @@ public final class SampleFetches {
         f("shdr_val", INTEGER, "name?,occ:integer?", "deprecated, use res.hdr_val");
         f("status", INTEGER, "", "response status code");
         f("unique-id", STRING, "", "unique-id of the request");
+        f("last_rule_file", STRING, "", "file of the last rule that ended a rule list");
+        f("last_rule_line", INTEGER, "", "line of the last rule that ended a rule list");
         f("url", STRING, "", "request URI as received (path and query string, or absolute URI)");
         f("url32", INTEGER, "", "32-bit hash of the Host header and the URL");
         f("url32+src", BINARY, "", "url32 followed by the client address");
@@ -219,7 +221,7 @@ public final class SampleFetches {
             "ssl_c_", "ssl_f_", "ssl_s_", "ssl_bc",
             "ssl_fc_", "fc_", "bc_", "distcc_", "internal.", "51d.", "da-", "wurfl-", "fcgi.",
             "req.ssl_", "req_ssl_", "res.ssl_", "rep_ssl_", "res.cache_", "res.comp", "cpu_", "lat_",
-            "last_rule_", "prio_");
+            "prio_");
 
     private SampleFetches() {
     }

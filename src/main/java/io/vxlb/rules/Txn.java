@@ -87,6 +87,16 @@ public interface Txn {
         return -1;
     }
 
+    /** {@code last_rule_file}: the file of the last rule that ended a rule list (accept, allow, deny...); null before one. */
+    default String lastRuleFile() {
+        return null;
+    }
+
+    /** {@code last_rule_line}: its line; 0 before one. */
+    default int lastRuleLine() {
+        return 0;
+    }
+
     /** {@code fe_defbe}: the frontend's default_backend; null without one. */
     default String frontendDefaultBackend() {
         return null;

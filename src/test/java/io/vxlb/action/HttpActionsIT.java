@@ -264,4 +264,28 @@ class HttpActionsIT {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(ms < 1400, "answered after " + ms + " ms");
     }
+
+    @Test
+    void lastRuleNamesTheRuleThatEndedAList() throws Exception {
+        fx = new ProxyFixture();
+        fx.backend("BE");
+        // BASE is 9 lines: the backend's rules are on lines 11-14
+        fx.start(BASE + """
+                backend be
+                    http-request set-var(txn.x) str(1)
+                    http-request allow if { path /allow }
+                    http-request deny if { path /deny }
+                    http-response redirect location /moved if { path /moved }
+                    http-after-response set-header x-lr "%[last_rule_file]:%[last_rule_line]"
+                    server s1 127.0.0.1:${BE}
+                """);
+        assertEquals(":", fx.get("FE", "/none").headers().get("x-lr"), "no rule ended a list: no sample");
+        String allow = fx.get("FE", "/allow").headers().get("x-lr");
+        assertTrue(allow.equals("test.cfg:12"), allow);
+        String deny = fx.get("FE", "/deny").headers().get("x-lr");
+        assertTrue(deny.equals("test.cfg:13"), deny);
+        ProxyFixture.Response moved = fx.get("FE", "/moved");
+        assertEquals(302, moved.status());
+        assertEquals("test.cfg:14", moved.headers().get("x-lr"));
+    }
 }
