@@ -23,4 +23,8 @@ public interface ActionCompiler {
 
     /** A file's bytes, read once at compile time. */
     Buffer file(String path);
+
+    /** A variable an action names: a proc one exists (unset) from the start, as HAProxy creates it at parse time. */
+    default void declareVariable(String name) {
+    }
 }

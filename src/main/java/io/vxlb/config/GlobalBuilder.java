@@ -17,8 +17,9 @@ final class GlobalBuilder {
     final List<LogTarget> logs = new ArrayList<>();
     final List<GlobalSection.StatsSocket> statsSockets = new ArrayList<>();
     final Map<String, String> tune = new LinkedHashMap<>();
+    final List<GlobalSection.SetVar> setVars = new ArrayList<>();
 
     GlobalSection build() {
-        return new GlobalSection(maxconn, nbthread, logs, logTag, statsSockets, tune, maxconnrate, hardStopAfter);
+        return new GlobalSection(maxconn, nbthread, logs, logTag, statsSockets, tune, maxconnrate, hardStopAfter, setVars);
     }
 }

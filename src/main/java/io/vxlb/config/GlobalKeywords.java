@@ -77,6 +77,29 @@ final class GlobalKeywords {
             ctx.global.nbthread = ProxyKeywords.intArg(line, 1, "thread count");
             ProxyKeywords.noExtra(line, 2);
         });
+        for (String kw : java.util.List.of("set-var", "set-var-fmt")) {
+            t.add(kw, GLOBAL, Support.SUPPORTED, kw.equals("set-var") ? "proc.NAME EXPR: a proc variable set at start-up (constants, proc variables)"
+                    : "proc.NAME FMT: a proc variable set at start-up from a log-format string", (ctx, line) -> {
+                need(line, 2, "a variable name and " + (kw.equals("set-var") ? "an expression" : "a format"));
+                String name = line.arg(1);
+                if (!name.matches("proc\\.[A-Za-z0-9_.]+")) {
+                    throw new ConfigException(1, "'" + kw + "' in global takes a proc variable, not '" + name + "'", "e.g. '" + kw + " proc.limit int(100)'");
+                }
+                ProxyKeywords.noExtra(line, 3);
+                io.vxlb.rules.SampleExpr expr = null;
+                io.vxlb.rules.LogFormat fmt = null;
+                if (kw.equals("set-var")) {
+                    try {
+                        expr = io.vxlb.rules.SampleExprParser.parse(line.arg(2));
+                    } catch (io.vxlb.rules.RuleException e) {
+                        throw new ConfigException(2, e.getMessage(), e.hint());
+                    }
+                } else {
+                    fmt = RuleKeywords.logFormat(line, 2);
+                }
+                ctx.global.setVars.add(new GlobalSection.SetVar(line.location(1), name, expr, fmt));
+            });
+        }
         t.add("hard-stop-after", GLOBAL, Support.PARSED, "bound on graceful shutdown", (ctx, line) -> {
             ctx.global.hardStopAfter = ProxyKeywords.duration(line, 1);
             ProxyKeywords.noExtra(line, 2);

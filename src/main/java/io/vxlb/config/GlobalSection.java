@@ -9,14 +9,26 @@ import java.util.Map;
  */
 public record GlobalSection(int maxconn, int nbthread, List<LogTarget> logs, String logTag,
                             List<StatsSocket> statsSockets, Map<String, String> tune,
-                            int maxconnrate, long hardStopAfterMillis) {
+                            int maxconnrate, long hardStopAfterMillis, List<SetVar> setVars) {
     public static final GlobalSection DEFAULT = new GlobalSection(0, 0, List.of(), "haproxy", List.of(), Map.of(), 0, 0);
 
     public GlobalSection {
         logs = List.copyOf(logs);
         statsSockets = List.copyOf(statsSockets);
         tune = Map.copyOf(tune);
+        setVars = List.copyOf(setVars);
     }
+
+    public GlobalSection(int maxconn, int nbthread, List<LogTarget> logs, String logTag, List<StatsSocket> statsSockets,
+                         Map<String, String> tune, int maxconnrate, long hardStopAfterMillis) {
+        this(maxconn, nbthread, logs, logTag, statsSockets, tune, maxconnrate, hardStopAfterMillis, List.of());
+    }
+
+    /**
+     * {@code set-var NAME EXPR} / {@code set-var-fmt NAME FMT} in global: a proc variable set
+     * once the configuration is loaded, in order (only constants and other proc variables exist then).
+     */
+    public record SetVar(Location location, String name, io.vxlb.rules.SampleExpr expr, io.vxlb.rules.LogFormat format) {}
 
     /**
      * {@code stats socket ADDR [params]}: HAProxy's runtime API (io.vxlb.admin.cli). ADDR is a

@@ -80,11 +80,11 @@ final class RuleKeywords {
                 "use-service", "wait-for-handshake",
                 "do-resolve", "early-hint", "normalize-uri", "set-nice", "set-tos", "set-mark", "silent-drop",
                 "cache-use", "strict-mode", "disable-l7-retry", "add-acl", "del-acl", "set-map", "del-map",
-                "unset-var", "set-priority-class", "set-priority-offset", "send-spoe-group", "set-bandwidth-limit")) {
+                "set-priority-class", "set-priority-offset", "send-spoe-group", "set-bandwidth-limit")) {
             t.reject("http-request " + a, ALL_PROXIES, Support.UNSUPPORTED, "not supported yet");
         }
         for (String a : List.of("set-log-level", "set-map", "del-map", "add-acl",
-                "del-acl", "unset-var", "cache-store", "silent-drop", "send-spoe-group", "wait-for-body",
+                "del-acl", "cache-store", "silent-drop", "send-spoe-group", "wait-for-body",
                 "set-nice", "set-tos", "set-mark", "strict-mode", "set-timeout", "tarpit")) {
             t.reject("http-response " + a, ALL_PROXIES, Support.UNSUPPORTED, "not supported yet");
         }

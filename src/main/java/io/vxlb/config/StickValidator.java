@@ -89,6 +89,7 @@ final class StickValidator {
     }
 
     private void exprRefs(Proxy p, SampleExpr e, Location at, String kw) {
+        if (e == null) return;  // set-var-fmt, unset-var
         // be_conn without an argument names the proxy it is written in, which must be a backend (HAProxy 2.6 refuses it in a frontend)
         if (e.fetch().name().equals("be_conn") && (e.fetchArgs().isEmpty() || e.fetchArgs().get(0).isEmpty()) && p.kind() == ProxyKind.FRONTEND) {
             ctx.error(at, p.kind().word() + " " + p.name(), kw, "'be_conn' without a backend names frontend '" + p.name() + "', which has no backend capability",

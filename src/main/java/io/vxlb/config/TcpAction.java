@@ -27,9 +27,13 @@ public sealed interface TcpAction {
         public String keyword() { return "expect-proxy"; }
     }
 
-    /** {@code set-var(SCOPE.NAME) EXPR}. */
-    record SetVar(String variable, SampleExpr expr) implements TcpAction {
-        public String keyword() { return "set-var"; }
+    /** {@code set-var(SCOPE.NAME[,COND...]) EXPR} or {@code set-var-fmt(SCOPE.NAME[,COND...]) FMT} (then {@code format} is set). */
+    record SetVar(String variable, SampleExpr expr, io.vxlb.rules.LogFormat format, int conditions) implements TcpAction {
+        public SetVar(String variable, SampleExpr expr) {
+            this(variable, expr, null, 0);
+        }
+
+        public String keyword() { return format != null ? "set-var-fmt" : "set-var"; }
     }
 
     /** {@code unset-var(SCOPE.NAME)}. */

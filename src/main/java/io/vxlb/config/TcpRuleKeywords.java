@@ -22,10 +22,10 @@ final class TcpRuleKeywords {
     private TcpRuleKeywords() {}
 
     enum Hook {
-        CONNECTION("tcp-request connection", List.of("accept", "reject", "expect-proxy", "set-var", "unset-var", "set-src", "set-dst", "set-src-port", "set-dst-port", "track-sc0", "track-sc1", "track-sc2", "sc-inc-gpc0", "sc-inc-gpc1", "sc-set-gpt0")),
-        SESSION("tcp-request session", List.of("accept", "reject", "set-var", "unset-var", "set-src", "set-dst", "set-src-port", "set-dst-port", "track-sc0", "track-sc1", "track-sc2", "sc-inc-gpc0", "sc-inc-gpc1", "sc-set-gpt0")),
-        CONTENT("tcp-request content", List.of("accept", "reject", "set-var", "unset-var", "set-src", "set-dst", "set-src-port", "set-dst-port", "switch-mode", "set-log-level", "track-sc0", "track-sc1", "track-sc2", "sc-inc-gpc0", "sc-inc-gpc1", "sc-set-gpt0")),
-        RESPONSE("tcp-response content", List.of("accept", "reject", "close", "set-var", "unset-var", "set-log-level"));
+        CONNECTION("tcp-request connection", List.of("accept", "reject", "expect-proxy", "set-var", "set-var-fmt", "unset-var", "set-src", "set-dst", "set-src-port", "set-dst-port", "track-sc0", "track-sc1", "track-sc2", "sc-inc-gpc0", "sc-inc-gpc1", "sc-set-gpt0")),
+        SESSION("tcp-request session", List.of("accept", "reject", "set-var", "set-var-fmt", "unset-var", "set-src", "set-dst", "set-src-port", "set-dst-port", "track-sc0", "track-sc1", "track-sc2", "sc-inc-gpc0", "sc-inc-gpc1", "sc-set-gpt0")),
+        CONTENT("tcp-request content", List.of("accept", "reject", "set-var", "set-var-fmt", "unset-var", "set-src", "set-dst", "set-src-port", "set-dst-port", "switch-mode", "set-log-level", "track-sc0", "track-sc1", "track-sc2", "sc-inc-gpc0", "sc-inc-gpc1", "sc-set-gpt0")),
+        RESPONSE("tcp-response content", List.of("accept", "reject", "close", "set-var", "set-var-fmt", "unset-var", "set-log-level"));
 
         final String keyword;
         final List<String> actions;
@@ -116,17 +116,25 @@ final class TcpRuleKeywords {
                 next = 4;
                 a = new TcpAction.SetLogLevel(level);
             }
-            case "set-var", "unset-var" -> {
+            case "set-var", "set-var-fmt", "unset-var" -> {
                 if (paren < 0 || !w.endsWith(")")) throw new ConfigException(2, "expected " + action + "(SCOPE.NAME)", "e.g. " + action + "(sess.src)");
-                String var = w.substring(paren + 1, w.length() - 1);
+                String[] parts = w.substring(paren + 1, w.length() - 1).split(",", -1);
+                String var = parts[0].trim();
+                int conds = io.vxlb.rules.Vars.conditions(java.util.Arrays.asList(parts).subList(1, parts.length));
+                if (conds < 0 || (action.equals("unset-var") && parts.length > 1)) {
+                    throw new ConfigException(2, "unknown condition in '" + w + "'", "conditions are " + String.join(", ", new java.util.TreeSet<>(io.vxlb.rules.Vars.conditionNames())));
+                }
                 if (!var.matches("(proc|sess|txn|req|res)\\.[A-Za-z0-9_.]+")) throw new ConfigException(2, "invalid variable name '" + var + "'", "SCOPE.NAME with scope proc, sess, txn, req or res");
                 if ((hook == Hook.CONNECTION || hook == Hook.SESSION) && !var.startsWith("sess.") && !var.startsWith("proc.")) {
                     throw new ConfigException(2, "variable '" + var + "' has no transaction yet in '" + hook.keyword + "'", "use scope 'sess' (the connection) or 'proc'");
                 }
                 if (action.equals("unset-var")) {
                     a = new TcpAction.UnsetVar(var);
+                } else if (action.equals("set-var-fmt")) {
+                    a = new TcpAction.SetVar(var, null, RuleKeywords.logFormat(line, 3), conds);
+                    next = 4;
                 } else {
-                    a = new TcpAction.SetVar(var, expr(line, 3));
+                    a = new TcpAction.SetVar(var, expr(line, 3), null, conds);
                     next = 4;
                 }
             }

@@ -106,6 +106,7 @@ final class AfterResponseRules {
         @Override public boolean srvIsUp(String backend, String server) { return t.srvIsUp(backend, server); }
         @Override public Object variable(String name) { return t.variable(name); }
         @Override public void setVariable(String name, Object value) { t.setVariable(name, value); }
+        @Override public void setVariable(String name, Object value, int flags) { t.setVariable(name, value, flags); }
         @Override public void appendLogVariable(LogVariable v, StringBuilder out) { t.appendLogVariable(v, out); }
         @Override public io.vxlb.rules.ConnectionFacts connectionFacts() { return t.connectionFacts(); }
         // the defaults of Txn and ActionContext too: a view that forgot one would answer "no sample"

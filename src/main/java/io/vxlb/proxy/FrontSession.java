@@ -201,8 +201,8 @@ public final class FrontSession implements io.vxlb.rules.Layer4Txn, io.vxlb.rule
     static void apply(CompiledTcpRules.Rule r, Txn txn, FrontSession session) {
         TcpAction a = r.action();
         if (a instanceof TcpAction.SetVar v) {
-            Object value = r.sample().eval(txn);
-            if (value != null) txn.setVariable(v.variable(), value);
+            Object value = r.value(txn);
+            if (value != null) txn.setVariable(v.variable(), value, v.conditions());
         } else if (a instanceof TcpAction.UnsetVar u) {
             txn.setVariable(u.variable(), null);
         } else if (a instanceof TcpAction.SetAddress sa && session != null) {
@@ -305,8 +305,9 @@ public final class FrontSession implements io.vxlb.rules.Layer4Txn, io.vxlb.rule
                 return true;
             }
             if (a instanceof TcpAction.SetVar v && v.variable().startsWith("sess.") && session != null) {
-                Object value = r.sample().eval(txn);
-                if (value != null) session.setSessionVariable(v.variable(), value);
+                Object value = r.value(txn);
+                if (value != null) session.setSessionVariable(v.variable(), value, v.conditions());
+                continue;
             }
             if (!applyStick(r, txn, txn::trackingCounters, txn.stickTables(), countsRequest)) apply(r, txn, null);
         }
@@ -321,16 +322,25 @@ public final class FrontSession implements io.vxlb.rules.Layer4Txn, io.vxlb.rule
     // ---- sess.* variables, shared by the session's streams -----------------------------------------
 
     Object sessionVariable(String name) {
-        return vars == null ? null : vars.get(name);
+        if (name.startsWith("proc.")) return snapshot.procVars().get(name);
+        return vars == null ? null : io.vxlb.rules.Vars.read(vars.get(name));
     }
 
     void setSessionVariable(String name, Object value) {
+        setSessionVariable(name, value, 0);
+    }
+
+    void setSessionVariable(String name, Object value, int flags) {
+        if (name.startsWith("proc.")) {
+            snapshot.procVars().set(name, value, flags);
+            return;
+        }
         if (value == null) {
             if (vars != null) vars.remove(name);
             return;
         }
         if (vars == null) vars = new HashMap<>();
-        vars.put(name, value);
+        io.vxlb.rules.Vars.set(vars, name, value, flags);
     }
 
     /** Copies the sess.* variables into a new stream's transaction (an HTTP exchange keeps its own map). */
@@ -350,6 +360,7 @@ public final class FrontSession implements io.vxlb.rules.Layer4Txn, io.vxlb.rule
     @Override public boolean srvIsUp(String be, String srv) { return snapshot.srvIsUp(be, srv); }
     @Override public Object variable(String name) { return sessionVariable(name); }
     @Override public void setVariable(String name, Object value) { setSessionVariable(name, value); }
+    @Override public void setVariable(String name, Object value, int flags) { setSessionVariable(name, value, flags); }
 
     @Override
     public void appendLogVariable(LogVariable v, StringBuilder out) {

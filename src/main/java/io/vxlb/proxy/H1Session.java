@@ -314,16 +314,20 @@ final class H1Session extends ChannelInboundHandlerAdapter {
     private java.util.Map<String, Object> sessionVars;
 
     Object sessionVariable(String name) {
-        return sessionVars == null ? null : sessionVars.get(name);
+        return sessionVars == null ? null : io.vxlb.rules.Vars.read(sessionVars.get(name));
     }
 
     void setSessionVariable(String name, Object value) {
+        setSessionVariable(name, value, 0);
+    }
+
+    void setSessionVariable(String name, Object value, int flags) {
         if (value == null) {
             if (sessionVars != null) sessionVars.remove(name);
             return;
         }
         if (sessionVars == null) sessionVars = new java.util.HashMap<>();
-        sessionVars.put(name, value);
+        io.vxlb.rules.Vars.set(sessionVars, name, value, flags);
     }
 
     /** The client's address as text (cached per address: a PROXY header or set-src may replace it). */

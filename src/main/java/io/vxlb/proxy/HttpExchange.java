@@ -1538,23 +1538,37 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
 
     @Override
     public Object variable(String name) {
+        if (name.startsWith("proc.")) return snapshot.procVars().get(name);  // the node's, shared by every connection
         if (name.startsWith("sess.")) {  // the connection's: kept across its requests (HAProxy's session scope)
             FrontSession fs = FrontSession.of(session.channel());
             return fs != null ? fs.sessionVariable(name) : session.sessionVariable(name);
         }
-        return variables == null ? null : variables.get(name);
+        return variables == null ? null : io.vxlb.rules.Vars.read(variables.get(name));
     }
 
     @Override
     public void setVariable(String name, Object value) {
+        setVariable(name, value, 0);
+    }
+
+    @Override
+    public void setVariable(String name, Object value, int flags) {
+        if (name.startsWith("proc.")) {
+            snapshot.procVars().set(name, value, flags);
+            return;
+        }
         if (name.startsWith("sess.")) {
             FrontSession fs = FrontSession.of(session.channel());
-            if (fs != null) fs.setSessionVariable(name, value);
-            else session.setSessionVariable(name, value);
+            if (fs != null) fs.setSessionVariable(name, value, flags);
+            else session.setSessionVariable(name, value, flags);
+            return;
+        }
+        if (value == null) {
+            if (variables != null) variables.remove(name);
             return;
         }
         if (variables == null) variables = new HashMap<>();
-        variables.put(name, value);
+        io.vxlb.rules.Vars.set(variables, name, value, flags);
     }
 
     @Override

@@ -495,14 +495,24 @@ final class TcpSession implements ContentInspection.Stream {
 
     @Override
     public Object variable(String name) {
+        if (name.startsWith("proc.")) return snapshot.procVars().get(name);
         if (session != null && name.startsWith("sess.")) return session.sessionVariable(name);
-        return variables == null ? null : variables.get(name);
+        return variables == null ? null : io.vxlb.rules.Vars.read(variables.get(name));
     }
 
     @Override
     public void setVariable(String name, Object value) {
+        setVariable(name, value, 0);
+    }
+
+    @Override
+    public void setVariable(String name, Object value, int flags) {
+        if (name.startsWith("proc.")) {
+            snapshot.procVars().set(name, value, flags);
+            return;
+        }
         if (session != null && name.startsWith("sess.")) {
-            session.setSessionVariable(name, value);
+            session.setSessionVariable(name, value, flags);
             return;
         }
         if (value == null) {
@@ -510,7 +520,7 @@ final class TcpSession implements ContentInspection.Stream {
             return;
         }
         if (variables == null) variables = new HashMap<>();
-        variables.put(name, value);
+        io.vxlb.rules.Vars.set(variables, name, value, flags);
     }
 
     // ---- PayloadTxn: the bytes tcp-request / tcp-response content rules inspect --------------------

@@ -75,10 +75,24 @@ final class PayloadFetches {
         @Override
         Object get(Txn t) {
             PayloadTxn p = inspected(t);
-            if (p == null) return null;
+            if (p == null) return response ? null : htxLength(t);
             if (!p.payloadFinal(response)) p.payloadMayChange();
             return (long) p.payloadLength(response);
         }
+    }
+
+    /**
+     * On an HTTP stream HAProxy's req.len is the size of the request's HTX message ("not accurate
+     * but kept for backward compatibility", payload.c): a 20-byte start-line block plus method,
+     * URI and version, each header's name and value, one byte of end-of-headers, the body so far.
+     */
+    private static Long htxLength(Txn t) {
+        String m = t.method();
+        if (m == null) return null;
+        long n = 20 + m.length() + t.uri().length() + "HTTP/".length() + t.version().length() + 1;
+        for (int i = 0, c = t.requestHeaderCount(); i < c; i++) n += t.requestHeaderName(i).length() + t.requestHeaderValue(i).length();
+        byte[] body = t.requestBody();
+        return body == null ? n : n + body.length;
     }
 
     /** {@code req.payload(off,len)}: {@code len} bytes at {@code off}; len 0 means up to the end of what was received. */

@@ -110,6 +110,7 @@ public final class RuleCompiler {
     // ---------------------------------------------------------------- fetches and converters
 
     private Fetch fetch(SampleExpr e, Direction dir) {
+        if (e.fetch().name().equals("var") && !e.fetchArgs().isEmpty()) declare(e.fetchArgs().get(0));
         if (StickFetches.isFetch(e.fetch().name())) return StickFetches.create(e, stickTables, currentProxy);  // vxlb-stick
         Fetch payload = PayloadFetches.create(e, dir);  // layer-6 fetches of tcp-request/tcp-response content rules
         return payload != null ? payload : Fetches.create(e, dir);
@@ -122,6 +123,18 @@ public final class RuleCompiler {
     /** The stick tables of the snapshot being compiled (table arguments resolve against them). */
     public void stickTables(io.vxlb.stick.StickTables tables) {
         this.stickTables = tables;
+    }
+
+    /** The node's proc variables: a proc variable the configuration names exists (unset) from the start, as in HAProxy. */
+    private Vars.Process procVars;
+
+    public void procVars(Vars.Process vars) {
+        this.procVars = vars;
+    }
+
+    /** A variable the configuration names (var(), set-var...): a proc one is created, unset. */
+    public void declare(String variable) {
+        if (procVars != null && variable.startsWith("proc.")) procVars.declare(variable.trim());
     }
 
     /** The proxy whose rules are compiled next: its table is the default of src_*, table_cnt... */
@@ -156,6 +169,14 @@ public final class RuleCompiler {
             case "crc32", "crc32c", "djb2", "sdbm", "wt6" -> new HashConverters.Hash32(name, integer(a, 0, 0) != 0);
             case "xxh64" -> new HashConverters.Xxh64(integer(a, 0, 0));
             case "xxh3" -> new HashConverters.Xxh3(integer(a, 0, 0));
+            case "set-var" -> {
+                declare(a.get(0));
+                yield new SetVarConverter(a.get(0).trim(), Vars.conditions(a.subList(1, a.size())));
+            }
+            case "unset-var" -> {
+                declare(a.get(0));
+                yield new SetVarConverter(a.get(0).trim(), -1);
+            }
             case "xxh32" -> new HashConverters.Xxh32((int) integer(a, 0, 0));
             case "http_date" -> new HashConverters.HttpDate(integer(a, 0, 0), str(a, 1));
             case "ipmask" -> HashConverters.IpMask.of(a.get(0), str(a, 1));
@@ -476,5 +497,24 @@ public final class RuleCompiler {
             }
         }
         return out;
+    }
+
+    /** set-var(NAME[,COND...]) / unset-var(NAME) as converters: the sample goes on unchanged. */
+    static final class SetVarConverter extends CompiledConverter {
+        private final String name;
+        /** The conditions; -1 for unset-var. */
+        private final int flags;
+
+        SetVarConverter(String name, int flags) {
+            this.name = name;
+            this.flags = flags;
+        }
+
+        @Override
+        Object apply(Txn t, Object v) {
+            if (flags < 0) t.setVariable(name, null);
+            else t.setVariable(name, v, flags);
+            return v;
+        }
     }
 }

@@ -107,6 +107,19 @@ public interface Txn {
 
     void setVariable(String name, Object value);
 
+    /**
+     * set-var with conditions (Vars.IFEXISTS...): the stores apply them; this default, for a
+     * Txn without its own store of states, reads the value to decide.
+     */
+    default void setVariable(String name, Object value, int flags) {
+        if (flags == 0 || value == null) {
+            setVariable(name, value);
+            return;
+        }
+        Object next = Vars.decide(variable(name), value, flags);
+        if (next != Vars.KEEP && next != Vars.UNSET) setVariable(name, next);
+    }
+
     /** The client connection's facts for {@code fc_*} fetches; null when the proxy keeps none (then they read src/dst). */
     default ConnectionFacts connectionFacts() {
         return null;

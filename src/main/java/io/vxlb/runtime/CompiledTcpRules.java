@@ -21,7 +21,17 @@ public record CompiledTcpRules(long inspectDelay, List<Rule> connection, List<Ru
     }
 
     /** One rule: its action, its condition (null: always) and the sample its action computes (set-var, set-src...; else null). */
-    public record Rule(Location location, TcpAction action, CompiledCondition condition, CompiledSample sample) {
+    public record Rule(Location location, TcpAction action, CompiledCondition condition, CompiledSample sample,
+                       io.vxlb.rules.CompiledLogFormat format) {
+        public Rule(Location location, TcpAction action, CompiledCondition condition, CompiledSample sample) {
+            this(location, action, condition, sample, null);
+        }
+
+        /** What a set-var / set-var-fmt stores: the sample, or the format's text. */
+        public Object value(Txn t) {
+            return format != null ? format.format(t) : sample.eval(t);
+        }
+
         public boolean applies(Txn t) {
             return condition == null || condition.test(t);
         }

@@ -11,7 +11,7 @@ import java.util.Map;
  */
 public record Snapshot(long version, Config config, Map<String, CompiledFrontend> frontends,
                        Map<String, CompiledBackend> backends, Map<String, ServerState> states,
-                       io.vxlb.stick.StickTables stickTables) {
+                       io.vxlb.stick.StickTables stickTables, io.vxlb.rules.Vars.Process procVars) {
 
     public ServerState state(ServerRuntime s) {
         ServerState st = states.get(s.key);

@@ -70,10 +70,12 @@ public final class SnapshotCompiler {
         if (replaced != null) for (CompiledBackend cb : replaced.backends().values()) b.put(cb.name(), cb.balancer());
         this.previousBalancers = b;
         this.previousTables = replaced == null ? null : replaced.stickTables();
+        this.previousProcVars = replaced == null ? null : replaced.procVars();
     }
 
     /** vxlb-stick: the replaced snapshot's tables, whose entries a reload keeps. */
     private final io.vxlb.stick.StickTables previousTables;
+    private final io.vxlb.rules.Vars.Process previousProcVars;
 
     /** "return file F": read once when the snapshot is built, never on the request path. */
     private io.vertx.core.buffer.Buffer readBody(String path) {
@@ -91,6 +93,21 @@ public final class SnapshotCompiler {
             return List.of(text.split("\n", -1));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read pattern file '" + path + "': " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * global set-var / set-var-fmt, in order, once per compilation: nothing but constants and
+     * proc variables exist then (HAProxy evaluates them without a stream). A sample that cannot
+     * be made leaves the variable as it was, as set-var does.
+     */
+    private void globalSetVars(Config config, io.vxlb.rules.Vars.Process procVars) {
+        io.vxlb.rules.Txn none = new io.vxlb.rules.ProcessTxn(procVars);
+        for (io.vxlb.config.GlobalSection.SetVar v : config.global().setVars()) {
+            procVars.declare(v.name());
+            Object value = v.expr() != null ? rules.compile(v.expr(), Direction.REQUEST).eval(none)
+                    : rules.compile(v.format(), Direction.REQUEST).format(none);
+            if (value != null) procVars.set(v.name(), value, 0);
         }
     }
 
@@ -130,6 +147,10 @@ public final class SnapshotCompiler {
         Map<String, CompiledBackend> backends = new LinkedHashMap<>();
         io.vxlb.stick.StickTables stickTables = io.vxlb.stick.StickTables.of(config, previousTables);
         rules.stickTables(stickTables);
+        // proc variables live as long as the node: a reload keeps them and runs global set-var again
+        io.vxlb.rules.Vars.Process procVars = previousProcVars != null ? previousProcVars : new io.vxlb.rules.Vars.Process();
+        rules.procVars(procVars);
+        globalSetVars(config, procVars);
         for (Proxy p : config.proxies()) {
             rules.currentProxy(p.name());
             Map<String, List<AclDef>> acls = acls(p);
@@ -159,7 +180,7 @@ public final class SnapshotCompiler {
                         tcpRules(p, acls), httpRules(p.httpAfterResponseRules(), acls, Direction.RESPONSE), stickPersistence(p, acls, stickTables)));
             }
         }
-        return new Snapshot(version, config, Map.copyOf(frontends), Map.copyOf(backends), Map.copyOf(states), stickTables);
+        return new Snapshot(version, config, Map.copyOf(frontends), Map.copyOf(backends), Map.copyOf(states), stickTables, procVars);
     }
 
     /**
@@ -195,7 +216,7 @@ public final class SnapshotCompiler {
                     b.useServerRules(), b.servers(), balancer(b.proxy(), b.servers(), states, hashKey(b.proxy(), b.balancer()), b.balancer()), b.cookie(), b.errorReplies(),
                     b.tcpRules(), b.afterResponseRules(), b.stick()));
         }
-        return new Snapshot(old.version() + 1, old.config(), old.frontends(), Map.copyOf(backends), Map.copyOf(states), old.stickTables());
+        return new Snapshot(old.version() + 1, old.config(), old.frontends(), Map.copyOf(backends), Map.copyOf(states), old.stickTables(), old.procVars());
     }
 
     /**
@@ -314,12 +335,16 @@ public final class SnapshotCompiler {
         List<CompiledTcpRules.Rule> out = new ArrayList<>();
         for (io.vxlb.config.TcpRule r : list) {
             io.vxlb.rules.SampleExpr e = null;
-            if (r.action() instanceof io.vxlb.config.TcpAction.SetVar v) e = v.expr();
+            if (r.action() instanceof io.vxlb.config.TcpAction.SetVar v) {
+                e = v.format() != null ? null : v.expr();
+                rules.declare(v.variable());
+            }
             else if (r.action() instanceof io.vxlb.config.TcpAction.SetAddress a) e = a.expr();
             else if (r.action() instanceof io.vxlb.config.TcpAction.SetPort a) e = a.expr();
             else if (r.action() instanceof io.vxlb.config.TcpAction.TrackSc a) e = a.key();  // vxlb-stick
             else if (r.action() instanceof io.vxlb.config.TcpAction.ScSetGpt0 a) e = a.expr();
-            out.add(new CompiledTcpRules.Rule(r.location(), r.action(), cond(r.condition(), acls, dir), e == null ? null : rules.compile(e, dir)));
+            io.vxlb.rules.CompiledLogFormat fmt = r.action() instanceof io.vxlb.config.TcpAction.SetVar v && v.format() != null ? fmt(v.format(), dir) : null;
+            out.add(new CompiledTcpRules.Rule(r.location(), r.action(), cond(r.condition(), acls, dir), e == null ? null : rules.compile(e, dir), fmt));
         }
         return List.copyOf(out);
     }
@@ -335,6 +360,8 @@ public final class SnapshotCompiler {
             @Override public CompiledRedirect redirect(Redirect r) { return SnapshotCompiler.this.redirect(r, acls); }
 
             @Override public io.vertx.core.buffer.Buffer file(String path) { return readBody(path); }
+
+            @Override public void declareVariable(String name) { rules.declare(name); }
         };
         List<CompiledRule> out = new ArrayList<>();
         for (HttpRule r : list) {

@@ -28,6 +28,8 @@ class HttpActionsIT {
             "http-request set-pathq", "http-request replace-pathq",
             "http-request set-var", "http-request set-src", "http-request set-dst", "http-request set-src-port",
             "http-request set-dst-port", "http-request reject", "http-request set-timeout",
+            // proved in VarsIT
+            "http-request set-var-fmt", "http-request unset-var", "http-response set-var-fmt", "http-response unset-var",
             // proved in io.vxlb.proxy.BodyWaitIT
             "http-request wait-for-body",
             "http-response allow", "http-response deny", "http-response redirect", "http-response set-header",

@@ -25,8 +25,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * commands it lacks (with the closest known ones listed).
  */
 public final class CliCommands {
-    /** A command: its leading words, HAProxy's usage line, the level it needs. */
-    private record Command(String[] words, String usage, CliLevel level, Handler handler) {}
+    /**
+     * A command: its leading words, HAProxy's usage line (null: not listed), the level it needs,
+     * and the session mode it also needs (HAProxy's ACCESS_EXPERIMENTAL), else null.
+     */
+    private record Command(String[] words, String usage, CliLevel level, Handler handler, String mode) {
+        boolean listedFor(CliSession s) {
+            return usage != null && (mode == null || s.mode(mode));
+        }
+    }
 
     interface Handler {
         Future<String> run(String[] args, String payload, CliSession session);
@@ -83,11 +90,21 @@ public final class CliCommands {
             s.level(CliLevel.USER);
             return done("");
         });
-        commands.sort(Comparator.comparing(Command::usage));
+        add("get var", "get var <name>                          : retrieve contents of a process-wide variable", CliLevel.OPERATOR, this::getVar);
+        commands.add(new Command(new String[] {"set", "var"}, "set var <name> [fmt|expr] {<fmt>|<expr>}: set variable from an expression or a format",
+                CliLevel.OPERATOR, this::setVar, "experimental-mode"));
+        for (String mode : new String[] {"experimental-mode", "expert-mode"}) {
+            commands.add(new Command(new String[] {mode}, null, CliLevel.ADMIN, (a, p, s) -> {
+                if (a[1].isEmpty()) return done(mode + " is " + (s.mode(mode) ? "ON" : "OFF") + "\n");
+                s.mode(mode, a[1].equals("on"));
+                return done("");
+            }, null));
+        }
+        commands.sort(Comparator.comparing(c -> c.usage() == null ? "" : c.usage()));
     }
 
     private void add(String words, String usage, CliLevel level, Handler h) {
-        commands.add(new Command(words.split(" "), usage, level, h));
+        commands.add(new Command(words.split(" "), usage, level, h, null));
     }
 
     private static Future<String> done(String s) {
@@ -96,16 +113,17 @@ public final class CliCommands {
 
     /** Runs one command line's words ({@code payload}: the lines after "<<", or null). */
     public Future<String> run(String[] args, String payload, CliSession session) {
-        if (args.length == 0) return done(usage(args, false));
-        if (args[0].equals("help")) return done(usage(Arrays.copyOfRange(args, 1, args.length), true));
+        if (args.length == 0) return done(usage(args, false, session));
+        if (args[0].equals("help")) return done(usage(Arrays.copyOfRange(args, 1, args.length), true, session));
         Command found = null;
         for (Command c : commands) {
             if (c.words().length <= args.length && Arrays.equals(c.words(), Arrays.copyOf(args, c.words().length))) {
                 if (found == null || c.words().length > found.words().length) found = c;
             }
         }
-        if (found == null) return done(usage(args, false));
+        if (found == null) return done(usage(args, false, session));
         if (!session.level().atLeast(found.level())) return done(PERMISSION_DENIED);
+        if (found.mode() != null && !session.mode(found.mode())) return done("This command is restricted to experimental mode only.\n");
         String[] padded = Arrays.copyOf(args, Math.max(args.length, 8));
         for (int i = args.length; i < padded.length; i++) padded[i] = "";
         try {
@@ -122,7 +140,8 @@ public final class CliCommands {
             + "  quit                                    : disconnect\n";
 
     /** HAProxy's help: the commands matching the words typed, or the nearest by word fingerprint. */
-    String usage(String[] args, boolean help) {
+    String usage(String[] args, boolean help, CliSession session) {
+        List<Command> commands = this.commands.stream().filter(c -> c.listedFor(session)).toList();
         int length = 0;
         for (Command c : commands) {
             int i = 0;
@@ -183,6 +202,42 @@ public final class CliCommands {
             from = to;
         }
         fp[32 * from + 28]++;
+    }
+
+    // ---- proc variables (HAProxy's vars.c CLI) -----------------------------------------------
+
+    /** {@code get var NAME}: "NAME: type=T value=<V>", non-printable bytes as '.'. */
+    private Future<String> getVar(String[] a, String p, CliSession s) {
+        if (a[2].isEmpty()) return done("Missing process-wide variable identifier.\n");
+        Object v = a[2].startsWith("proc.") ? ops.node().snapshot().procVars().raw(a[2]) : null;
+        if (v == null) return done("Variable not found.\n");
+        return done(a[2] + ": type=" + io.vxlb.rules.Vars.typeName(v) + " value=<" + io.vxlb.rules.Vars.printable(v) + ">");  // cli_msg without a line feed: the session adds one
+    }
+
+    /** {@code set var NAME [expr|fmt] X}: a proc variable from an expression or a log-format, on this node. */
+    private Future<String> setVar(String[] a, String p, CliSession s) {
+        if (a[2].isEmpty()) return done("Missing process-wide variable identifier.\n");
+        if (a[3].isEmpty()) return done("Missing either 'expr', 'fmt' or expression.\n");
+        boolean fmt = false;
+        if (!a[4].isEmpty()) {
+            if (a[3].equals("fmt")) fmt = true;
+            else if (!a[3].equals("expr")) return done("'set var': arg type must be either 'expr' or 'fmt' but got '" + a[3] + "'.\n");
+        }
+        if (!a[2].startsWith("proc.")) return done("'set var': cannot set variable '" + a[2] + "', only scope 'proc' is permitted here.\n");
+        String text = a[4].isEmpty() ? a[3] : a[4];
+        io.vxlb.rules.Vars.Process vars = ops.node().snapshot().procVars();
+        io.vxlb.rules.RuleCompiler rc = new io.vxlb.rules.RuleCompiler(ops.node().maps(), path -> List.of());
+        rc.procVars(vars);
+        io.vxlb.rules.Txn txn = new io.vxlb.rules.ProcessTxn(vars);
+        Object value;
+        try {
+            value = fmt ? rc.compile(io.vxlb.rules.LogFormatParser.parse(text)).format(txn) : rc.compile(io.vxlb.rules.SampleExprParser.parse(text)).eval(txn);
+        } catch (RuntimeException e) {
+            return done("'set var': " + e.getMessage() + "\n");
+        }
+        vars.declare(a[2]);
+        if (value != null) vars.set(a[2], value, 0);
+        return done("");
     }
 
     // ---- stick tables (HAProxy's stick_table.c CLI) ------------------------------------------

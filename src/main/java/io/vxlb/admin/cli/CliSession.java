@@ -47,6 +47,18 @@ final class CliSession {
         return level;
     }
 
+    /** experimental-mode / expert-mode, per session as in HAProxy. */
+    private final java.util.Set<String> modes = new java.util.HashSet<>();
+
+    boolean mode(String mode) {
+        return modes.contains(mode);
+    }
+
+    void mode(String mode, boolean on) {
+        if (on) modes.add(mode);
+        else modes.remove(mode);
+    }
+
     void level(CliLevel l) {
         level = l;
     }

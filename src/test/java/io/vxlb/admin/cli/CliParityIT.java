@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * each row the same filled and empty columns and the same words (status, weights, ids, check).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CliParityIT {
+public class CliParityIT {
     private static final String REC = "/io/vxlb/admin/cli/haproxy/";
     private Path dir;
     private Node node;
@@ -97,7 +97,7 @@ class CliParityIT {
     }
 
     /** What socat prints for {@code input} sent to {@code address} (socat's own syntax). */
-    static String socat(String address, String input) throws Exception {
+    public static String socat(String address, String input) throws Exception {
         Process p = new ProcessBuilder("socat", "-t", "3", "-", address).redirectErrorStream(true).start();
         p.getOutputStream().write(input.getBytes(StandardCharsets.ISO_8859_1));
         p.getOutputStream().close();
