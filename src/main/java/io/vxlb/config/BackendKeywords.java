@@ -22,7 +22,7 @@ final class BackendKeywords {
             "interface", "shard", "set-proxy-v2-tlv-fmt", "proxy-v2-options", "curves", "sigalgs", "client-sigalgs", "health-check-port");
     /** Options whose effect vxlb leaves to the JVM/Netty: accepted with a warning. */
     private static final Set<String> IGNORED = Set.of("init-addr", "resolvers", "resolve-prefer", "resolve-net", "resolve-opts",
-            "tfo", "pool-max-conn", "pool-purge-delay", "pool-low-conn", "max-reuse", "tcp-ut", "ciphers", "ciphersuites",
+            "tfo", "pool-purge-delay", "pool-low-conn", "max-reuse", "tcp-ut", "ciphers", "ciphersuites",
             "ssl-min-ver", "ssl-max-ver", "no-sslv3", "no-tlsv10", "no-tlsv11", "curves", "sigalgs", "client-sigalgs",
             "allow-0rtt", "no-tls-tickets", "ssl-reuse", "no-ssl-reuse", "shard");
     /** Options parsed and validated whose runtime vxlb does not have yet: each use is warned, never silent. */
@@ -347,6 +347,10 @@ final class BackendKeywords {
                 case "minconn" -> b.minconn = ProxyKeywords.intArg(line, ++i, "connection count");
                 case "maxqueue" -> b.maxqueue = ProxyKeywords.intArg(line, ++i, "queue length");
                 case "proxy-v2-options" -> b.proxyV2Options = proxyV2Options(line, ++i);
+                case "pool-max-conn" -> {
+                    b.poolMaxConn = ProxyKeywords.intArg(line, ++i, "connection count");
+                    if (b.poolMaxConn < -1) throw new ConfigException(i, "pool-max-conn " + b.poolMaxConn + " is out of range", "-1 (no limit), 0 (no idle connection) or a count");
+                }
                 case "id" -> {
                     b.id = ProxyKeywords.intArg(line, ++i, "id");
                     if (b.id < 1) throw new ConfigException(i, "server id must be positive", null);

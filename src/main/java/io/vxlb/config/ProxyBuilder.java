@@ -21,7 +21,8 @@ final class ProxyBuilder {
     long tConnect, tClient, tServer, tTunnel, tHttpRequest, tHttpKeepAlive, tQueue, tCheck, tTarpit, tClientFin, tServerFin;
     // options
     boolean httplog, httplogClf, tcplog, dontlognull, httpPretendKeepalive, redispatch, contstats, allbackups,
-            logasap, httpUseHtx = true, abortonclose, httpBufferRequest, splice, httpReuseNever;
+            logasap, httpUseHtx = true, abortonclose, httpBufferRequest, splice;
+    HttpReuse httpReuse = HttpReuse.SAFE;
     /** HAProxy's redispatch_after: every Nth retry (N > 0), the Nth before the last (N < 0, default -1), never (0). */
     long redispatchInterval = -1;
     RetryOn retryOn = RetryOn.DEFAULT;
@@ -126,7 +127,7 @@ final class ProxyBuilder {
         retryOn = d.retryOn;
         contstats = d.contstats;
         allbackups = d.allbackups;
-        httpReuseNever = d.httpReuseNever;
+        httpReuse = d.httpReuse;
         logasap = d.logasap;
         httpUseHtx = d.httpUseHtx;
         abortonclose = d.abortonclose;
@@ -195,7 +196,7 @@ final class ProxyBuilder {
                 tTarpit, tClientFin, tServerFin);
         ProxyOptions o = new ProxyOptions(httplog, httplogClf, tcplog, dontlognull, httpMode, httpPretendKeepalive,
                 forwardFor, originalTo, redispatch, redispatchInterval, contstats, allbackups, logasap, httpUseHtx,
-                abortonclose, httpBufferRequest, splice, httpReuseNever, retryOn);
+                abortonclose, httpBufferRequest, splice, httpReuse, retryOn);
         CheckSettings checks = new CheckSettings(checkKind, httpchk, httpCheckSteps, tcpCheckSteps, disableOn404,
                 checkKind == CheckSettings.Kind.MYSQL ? mysqlCheck : null);
         StatsSettings stats = new StatsSettings(statsEnabled, statsUri == null ? StatsSettings.OFF.uri() : statsUri,

@@ -253,13 +253,12 @@ final class ProxyKeywords {
         t.add("retry-on", BACK_SIDE, Support.SUPPORTED, "none|conn-failure|empty-response|junk-response|response-timeout|0rtt-rejected|401..504|all-retryable-errors: when a request is sent again (only a request without a body after it reached the server)",
                 (ctx, line) -> ctx.proxy.retryOn = RetryOn.parse(line));
         flag(t, "contstats", FRONT_SIDE, "count bytes continuously during transfers", (ctx, line, on) -> ctx.proxy.contstats = on);
-        t.add("http-reuse", BACK_SIDE, Support.PARSED, "never|safe|aggressive|always: vxlb keeps idle server connections in one pool per event loop and gives them to any request (safe, aggressive and always behave alike, as 'always' for HTTP/1.1); never: the server connection is closed after each response (HAProxy keeps it for the same client)", (ctx, line) -> {
+        t.add("http-reuse", BACK_SIDE, Support.SUPPORTED, "never|safe|aggressive|always, as HAProxy 2.6: never keeps a server connection for its client connection only; safe lets a client connection's later requests take idle connections; aggressive lets first requests take proven ones too; always any. Idle connections live on the event loop of the client that used them and are taken over by another loop that needs one (server pool-max-conn bounds them)", (ctx, line) -> {
             String m = ProxyKeywords.stringArg(line, 1, "a reuse mode");
-            switch (m) {
-                case "never" -> ctx.proxy.httpReuseNever = true;
-                case "safe", "aggressive", "always" -> ctx.proxy.httpReuseNever = false;
-                default -> throw new ConfigException(1, "unknown http-reuse mode '" + m + "'", "use never, safe, aggressive or always");
-            }
+            HttpReuse r = HttpReuse.of(m);
+            if (r == null) throw new ConfigException(1, "unknown http-reuse mode '" + m + "'", "use never, safe, aggressive or always");
+            ctx.proxy.httpReuse = r;
+            ProxyKeywords.noExtra(line, 2);
         });
         flag(t, "allbackups", BACK_SIDE, "use all backup servers at once", (ctx, line, on) -> ctx.proxy.allbackups = on);
         flag(t, "abortonclose", BACK_SIDE, "drop queued requests whose client left", (ctx, line, on) -> ctx.proxy.abortonclose = on);

@@ -16,7 +16,21 @@ public record Server(String name, Location location, String address, int port, i
                      boolean backup, boolean disabled, String trackBackend, String trackServer,
                      String cookie, String source, boolean ssl, int sendProxy, String sni,
                      boolean verifyNone, boolean observeLayer7, String caFile, String verifyHost, String crt,
-                     boolean checkSendProxy, int proxyV2Options) {
+                     boolean checkSendProxy, int proxyV2Options, int poolMaxConn) {
+
+    /** Without pool-max-conn: idle connections unbounded (HAProxy's -1). */
+    public Server(String name, Location location, String address, int port, int id,
+                  boolean check, long inter, long fastinter, long downinter, int rise, int fall,
+                  int checkPort, String checkAddress, boolean checkSsl, boolean agentCheck,
+                  int weight, int maxconn, int minconn, int maxqueue,
+                  boolean backup, boolean disabled, String trackBackend, String trackServer,
+                  String cookie, String source, boolean ssl, int sendProxy, String sni,
+                  boolean verifyNone, boolean observeLayer7, String caFile, String verifyHost, String crt,
+                  boolean checkSendProxy, int proxyV2Options) {
+        this(name, location, address, port, id, check, inter, fastinter, downinter, rise, fall, checkPort, checkAddress, checkSsl,
+                agentCheck, weight, maxconn, minconn, maxqueue, backup, disabled, trackBackend, trackServer, cookie, source, ssl,
+                sendProxy, sni, verifyNone, observeLayer7, caFile, verifyHost, crt, checkSendProxy, proxyV2Options, -1);
+    }
 
     /** {@code proxy-v2-options}: the TLVs a PROXY v2 header carries (bits below). */
     public static final int PP2_CRC32C = 1, PP2_AUTHORITY = 2, PP2_UNIQUE_ID = 4;

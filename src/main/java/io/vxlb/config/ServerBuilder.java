@@ -25,6 +25,8 @@ final class ServerBuilder {
     int sendProxy;
     /** proxy-v2-options: Server.PP2_* bits. */
     int proxyV2Options;
+    /** pool-max-conn: idle connections kept for the server, -1 unbounded, 0 none. */
+    int poolMaxConn = -1;
     /** check-send-proxy: health checks start with a PROXY header even without send-proxy. */
     boolean checkSendProxy;
     String sni, caFile, verifyHost, crt;
@@ -61,6 +63,7 @@ final class ServerBuilder {
         b.crt = crt;
         b.checkSendProxy = checkSendProxy;
         b.proxyV2Options = proxyV2Options;
+        b.poolMaxConn = poolMaxConn;
         b.nonStick = nonStick;
         return b;
     }
@@ -69,6 +72,6 @@ final class ServerBuilder {
         return new Server(name, location, address, port, id, check, inter, fastinter > 0 ? fastinter : inter,
                 downinter > 0 ? downinter : inter, rise, fall, checkPort, checkAddress, checkSsl, agentCheck,
                 weight, maxconn, minconn, maxqueue, backup, disabled, trackBackend, trackServer, cookie, source,
-                ssl, sendProxy, sni, verifyNone, observeLayer7, caFile, verifyHost, crt, checkSendProxy, proxyV2Options);
+                ssl, sendProxy, sni, verifyNone, observeLayer7, caFile, verifyHost, crt, checkSendProxy, proxyV2Options, poolMaxConn);
     }
 }

@@ -27,7 +27,7 @@ import java.util.ArrayDeque;
  * the head and relays bytes, that was most of the remaining CPU per small request, and it copied
  * every uploaded chunk to the heap.
  */
-final class H1Session extends ChannelInboundHandlerAdapter {
+final class H1Session extends ChannelInboundHandlerAdapter implements ServerConnection.Owner {
     /** The proxy side of the connection. */
     interface Handler {
         /** A request to serve: the previous response on the connection has ended. */
@@ -264,6 +264,30 @@ final class H1Session extends ChannelInboundHandlerAdapter {
         return closed;
     }
 
+    /** The server connection private to this client connection between its requests (http-reuse never). */
+    private ServerConnection privateConnection;
+
+    @Override
+    public void keep(ServerConnection c) {
+        if (privateConnection != null && privateConnection != c) privateConnection.close();
+        privateConnection = c;
+        if (closed || detached) dropPrivateConnection();
+    }
+
+    /** The private server connection for {@code key} if it is still open; the session gives it up. */
+    ServerConnection takePrivateConnection(String key) {
+        ServerConnection c = privateConnection;
+        if (c == null || !c.key.equals(key)) return null;
+        privateConnection = null;
+        if (!c.channel.isActive()) return null;
+        return c;
+    }
+
+    private void dropPrivateConnection() {
+        if (privateConnection != null) privateConnection.close();
+        privateConnection = null;
+    }
+
     /** The response head as written (%B counts it), and the body bytes written after it. */
     long bytesWritten() {
         return headBytes + bodyBytes;
@@ -453,6 +477,7 @@ final class H1Session extends ChannelInboundHandlerAdapter {
      */
     void detach() {
         detached = true;
+        dropPrivateConnection();
         input = output = null;
         for (Object m; (m = queued.poll()) != null; ) ReferenceCountUtil.release(m);
         if (readOff) {
@@ -490,6 +515,7 @@ final class H1Session extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
+        dropPrivateConnection();
         for (Object m; (m = queued.poll()) != null; ) ReferenceCountUtil.release(m);
         Exchange ex = output != null ? output : input;
         input = output = null;

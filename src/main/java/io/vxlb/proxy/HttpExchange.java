@@ -678,7 +678,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
                 .setFollowRedirects(false);
         if (be.timeouts().connect() > 0) options.setConnectTimeout(be.timeouts().connect());
         if (s.server.ssl()) options.setSsl(true).setSslOptions(upgradeTls(s));
-        verticle.client(s.sourceAddress, !backend.proxy().options().httpReuseNever()).request(options).onComplete(ar -> {
+        verticle.client(s.sourceAddress, backend.proxy().options().httpReuse() != io.vxlb.config.HttpReuse.NEVER).request(options).onComplete(ar -> {
             if (ar.failed()) {
                 connectFailed(ar.cause());
                 return;
@@ -752,8 +752,21 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         ServerRuntime s = server;
         Proxy be = backend.proxy();
         String key = s.poolKey != null ? s.poolKey : ServerRuntime.poolKey(s.server.address(), connectPort, s.sourceAddress, s.tlsIdentity());
-        verticle.serverPool().acquire(key, s, connectPort, (int) be.timeouts().connect(), !be.options().httpReuseNever(), fresh, this);
+        io.vxlb.config.HttpReuse reuse = be.options().httpReuse();
+        if (reuse == io.vxlb.config.HttpReuse.NEVER) {
+            // never: the client connection's own server connection, kept between its requests
+            ServerConnection own = fresh ? null : session.takePrivateConnection(key);
+            privateConnection = true;
+            if (own != null) {
+                acquired(own);
+                return;
+            }
+        }
+        verticle.serverPool().acquire(key, s, connectPort, (int) be.timeouts().connect(), reuse, !firstRequest, fresh, this);
     }
+
+    /** The connection acquired is private to the client connection (http-reuse never). */
+    private boolean privateConnection;
 
     @Override
     public void acquired(ServerConnection c) {
@@ -764,6 +777,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
             return;
         }
         log.connected = System.nanoTime();
+        if (privateConnection) c.privateTo = session;
         sendLean(c);
     }
 
@@ -783,7 +797,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
         Hop hop = new Hop(requestHeaders);
         Proxy be = backend.proxy();
         boolean closeServer = connectionMode() != HttpConnectionMode.KEEP_ALIVE;
-        closeServerAfter = closeServer || be.options().httpReuseNever();
+        closeServerAfter = closeServer;
         chunkedBody = hop.chunked;
         expectContinue = hop.expectContinue;
         String contentLength = requestHeaders.get("content-length");
@@ -795,9 +809,7 @@ final class HttpExchange implements ActionContext, H1Session.Exchange, ServerTim
             String name = requestHeaders.name(i);
             if (!hop.isHopByHop(name)) h.header(name, requestHeaders.value(i));
         }
-        // (http-reuse never: the server is told its connection closes after the response)
-        if ((closeServer && !frontend.proxy().options().httpPretendKeepalive() && !be.options().httpPretendKeepalive())
-                || be.options().httpReuseNever()) {
+        if (closeServer && !frontend.proxy().options().httpPretendKeepalive() && !be.options().httpPretendKeepalive()) {
             h.bytes(CONNECTION_CLOSE);
         } else if ("1.0".equals(version) && !"close".equalsIgnoreCase(requestHeaders.get("connection"))) {
             // HTTP/1.0 closes by default: HAProxy asks the server to keep the connection, so it can be reused

@@ -51,11 +51,18 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
+    /** Who keeps a private connection between its requests ({@code http-reuse never}: the client connection). */
+    interface Owner {
+        void keep(ServerConnection c);
+    }
+
     final Channel channel;
-    final ServerPool pool;
+    /** The pool of the event loop the channel is registered on (another loop's after a takeover). */
+    ServerPool pool;
     final String key;
-    /** Back to the pool after a clean response (false: {@code http-reuse never}). */
-    private final boolean reusable;
+    final io.vxlb.runtime.ServerRuntime server;
+    /** Not null: the connection is private to this owner and goes back to it, never to the pool. */
+    Owner privateTo;
     private Listener current;
     private boolean headRequest;
     private boolean requestDone;
@@ -70,15 +77,20 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     private int served;
     long idleSince;
 
-    ServerConnection(Channel channel, ServerPool pool, String key, boolean reusable) {
+    ServerConnection(Channel channel, ServerPool pool, String key, io.vxlb.runtime.ServerRuntime server) {
         this.channel = channel;
         this.pool = pool;
         this.key = key;
-        this.reusable = reusable;
+        this.server = server;
     }
 
     boolean reused() {
         return served > 0;
+    }
+
+    /** Responses completed on this connection. */
+    int served() {
+        return served;
     }
 
     /**
@@ -220,9 +232,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
             served++;
             // the response is complete: the connection goes back to the pool first, so the
             // client's next request, which the end below makes possible, can take it
-            if (keepAlive && reusable && requestDone && channel.isActive()) {
+            if (keepAlive && requestDone && channel.isActive()) {
                 if (!channel.config().isAutoRead()) channel.config().setAutoRead(true);  // paused by a slow client
-                pool.release(ServerConnection.this);
+                if (privateTo != null) privateTo.keep(ServerConnection.this);
+                else pool.release(ServerConnection.this);
             }
             else if (requestDone) close();
             else keepAlive = false;  // closed once the client's body ends (nobody reads it now)

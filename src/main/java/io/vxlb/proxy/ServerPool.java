@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.util.NetUtil;
+import io.vxlb.config.HttpReuse;
 import io.vertx.core.internal.VertxInternal;
 
 import java.net.InetAddress;
@@ -35,7 +36,8 @@ final class ServerPool {
     private final VertxInternal vertx;
     private final EventLoop loop;
     private final Bootstrap bootstrap;
-    private final Map<String, ArrayDeque<ServerConnection>> idle = new HashMap<>();
+    /** Idle connections that served one request, and "safe" ones that served more (proven reusable), by key. */
+    private final Map<String, ArrayDeque<ServerConnection>> idle = new HashMap<>(), safe = new HashMap<>();
     private int idleCount;
     private io.netty.util.concurrent.ScheduledFuture<?> sweeper;
     private boolean closed;
@@ -51,43 +53,128 @@ final class ServerPool {
     }
 
     /**
-     * An idle connection to the server, else a new one. {@code reuse}: the connection is shared
-     * (false for {@code http-reuse never}: a new one, closed after its response); {@code fresh}:
-     * a new one even when one is idle.
+     * A connection for a request to {@code server}: an idle one as {@code http-reuse} allows
+     * (HAProxy 2.6 connect_server: {@code notFirst} is a client connection's second or later
+     * request), from this loop or taken over from another loop's pool, else a new one;
+     * {@code fresh}: a new one whatever is idle.
      */
-    void acquire(String poolKey, io.vxlb.runtime.ServerRuntime server, int port, int connectTimeoutMs, boolean reuse, boolean fresh, Acquired to) {
+    void acquire(String poolKey, io.vxlb.runtime.ServerRuntime server, int port, int connectTimeoutMs, HttpReuse reuse,
+                 boolean notFirst, boolean fresh, Acquired to) {
         byte[] proxyHeader = proxyHeader(server, to);
         // send-proxy: the header names the client, so a connection serves only the client it was made for (HAProxy)
         // HAProxy hashes the whole PROXY line into the connection's key (conn_hash_prehash): a
         // connection serves only requests that would send the same header (client, unique-id...)
         String key = proxyHeader == null ? poolKey : poolKey + "|pp " + java.util.Base64.getEncoder().encodeToString(proxyHeader);
-        String host = server.server.address(), source = server.sourceAddress;
-        if (reuse && !fresh) {
-            ArrayDeque<ServerConnection> q = idle.get(key);
-            if (q != null) {
-                ServerConnection c;
-                while ((c = q.pollLast()) != null) {
-                    idleCount--;
-                    if (c.channel.isActive()) {
-                        to.acquired(c);
-                        return;
-                    }
+        int lists = fresh ? 0 : lists(reuse, notFirst);
+        if (lists != 0) {
+            ServerConnection c = take(key, lists);
+            if (c != null) {
+                to.acquired(c);
+                return;
+            }
+            if (server.idleConnections.get() > 0) {
+                java.util.List<ServerPool> others = new java.util.ArrayList<>();
+                for (Object o : server.idlePools) if (o != this && o instanceof ServerPool p && !p.closed) others.add(p);
+                if (!others.isEmpty()) {
+                    takeOver(others, 0, key, lists, () -> connect(key, server, port, connectTimeoutMs, to, proxyHeader), to);
+                    return;
                 }
             }
         }
+        connect(key, server, port, connectTimeoutMs, to, proxyHeader);
+    }
+
+    private static final int IDLE = 1, SAFE = 2, IDLE_FIRST = 4;
+
+    /** Which lists a request may take from (the table in HAProxy's connect_server). */
+    private static int lists(HttpReuse reuse, boolean notFirst) {
+        if (reuse == HttpReuse.NEVER) return 0;
+        if (notFirst) return IDLE | SAFE | IDLE_FIRST;
+        return switch (reuse) {
+            case ALWAYS -> SAFE | IDLE;
+            case AGGRESSIVE -> SAFE;
+            default -> 0;
+        };
+    }
+
+    /** An open idle connection for {@code key} from the lists allowed, out of the pool; null if none. */
+    private ServerConnection take(String key, int lists) {
+        ServerConnection c = null;
+        if ((lists & IDLE_FIRST) != 0) c = poll(idle, key);
+        if (c == null && (lists & SAFE) != 0) c = poll(safe, key);
+        if (c == null && (lists & IDLE) != 0) c = poll(idle, key);
+        return c;
+    }
+
+    private ServerConnection poll(Map<String, ArrayDeque<ServerConnection>> from, String key) {
+        ArrayDeque<ServerConnection> q = from.get(key);
+        if (q == null) return null;
+        ServerConnection c;
+        while ((c = q.pollLast()) != null) {
+            unidle(c);
+            if (c.channel.isActive()) return c;
+        }
+        return null;
+    }
+
+    private void unidle(ServerConnection c) {
+        idleCount--;
+        c.server.idleConnections.decrementAndGet();
+    }
+
+    /**
+     * Asks the other loops' pools in turn for an idle connection (HAProxy's takeover of another
+     * thread's idle connection): the owner loop takes it out of its pool and deregisters the
+     * channel, which is registered on this loop, so the request and its server connection
+     * still share one thread. None anywhere: {@code otherwise} runs on this loop.
+     */
+    private void takeOver(java.util.List<ServerPool> others, int i, String key, int lists, Runnable otherwise, Acquired to) {
+        if (i == others.size()) {
+            otherwise.run();
+            return;
+        }
+        ServerPool from = others.get(i);
+        Runnable next = () -> loop.execute(() -> takeOver(others, i + 1, key, lists, otherwise, to));
+        from.loop.execute(() -> {
+            ServerConnection c = from.closed ? null : from.take(key, lists);
+            if (c == null) {
+                next.run();
+                return;
+            }
+            c.channel.deregister().addListener(d -> {
+                if (!d.isSuccess()) {
+                    c.close();
+                    next.run();
+                    return;
+                }
+                loop.register(c.channel).addListener(r -> {  // runs on this loop, the channel's own now
+                    if (r.isSuccess() && c.channel.isActive() && !closed) {
+                        c.pool = this;
+                        to.acquired(c);
+                    } else {
+                        c.channel.close();
+                        otherwise.run();
+                    }
+                });
+            });
+        });
+    }
+
+    /** A new connection (the name resolved without blocking the loop: Vert.x's resolver and its cache). */
+    private void connect(String key, io.vxlb.runtime.ServerRuntime server, int port, int connectTimeoutMs, Acquired to, byte[] proxyHeader) {
+        String host = server.server.address();
         byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
         if (literal != null) {
             try {
-                connect(key, new InetSocketAddress(InetAddress.getByAddress(host, literal), port), server, connectTimeoutMs, reuse, to, proxyHeader);
+                connect(key, new InetSocketAddress(InetAddress.getByAddress(host, literal), port), server, connectTimeoutMs, to, proxyHeader);
             } catch (java.net.UnknownHostException e) {
                 to.acquireFailed(e);  // not for a 4- or 16-byte address
             }
             return;
         }
-        // a server name: resolved without blocking the loop (Vert.x's resolver and its cache)
         vertx.nameResolver().resolve(host).onComplete(ar -> {
             if (ar.failed()) to.acquireFailed(ar.cause());
-            else connect(key, new InetSocketAddress(ar.result(), port), server, connectTimeoutMs, reuse, to, proxyHeader);
+            else connect(key, new InetSocketAddress(ar.result(), port), server, connectTimeoutMs, to, proxyHeader);
         });
     }
 
@@ -112,7 +199,7 @@ final class ServerPool {
                 (o & io.vxlb.config.Server.PP2_CRC32C) != 0, authority, uniqueId);
     }
 
-    private void connect(String key, InetSocketAddress remote, io.vxlb.runtime.ServerRuntime server, int connectTimeoutMs, boolean reuse, Acquired to, byte[] proxyHeader) {
+    private void connect(String key, InetSocketAddress remote, io.vxlb.runtime.ServerRuntime server, int connectTimeoutMs, Acquired to, byte[] proxyHeader) {
         String source = server.sourceAddress;
         Bootstrap b = bootstrap.clone();
         if (connectTimeoutMs > 0) b.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMs);
@@ -121,7 +208,7 @@ final class ServerPool {
         b.handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                ServerConnection c = new ServerConnection(ch, ServerPool.this, key, reuse);
+                ServerConnection c = new ServerConnection(ch, ServerPool.this, key, server);
                 made[0] = c;
                 // the PROXY header is written from the head of the pipeline (below TLS) once connected
                 if (proxyHeader != null) ch.pipeline().addFirst("vxlb-send-proxy", new io.netty.channel.ChannelHandlerAdapter() { });
@@ -172,33 +259,44 @@ final class ServerPool {
         return h;
     }
 
-    /** A connection whose response ended cleanly waits here for the next request. */
+    /**
+     * A connection whose response ended cleanly waits here for the next request, unless the
+     * server's pool-max-conn idle connections are there already (then it closes, as HAProxy's
+     * srv_add_to_idle_list refusing it).
+     */
     void release(ServerConnection c) {
-        if (closed) {
+        int max = c.server.server.poolMaxConn();
+        if (closed || max == 0 || (max > 0 && c.server.idleConnections.get() >= max)) {
             c.close();
             return;
         }
+        c.server.idleConnections.incrementAndGet();
+        c.server.idlePools.add(this);
         c.idleSince = System.nanoTime();
-        idle.computeIfAbsent(c.key, k -> new ArrayDeque<>(4)).addLast(c);
+        (c.served() > 1 ? safe : idle).computeIfAbsent(c.key, k -> new ArrayDeque<>(4)).addLast(c);
         idleCount++;
         if (sweeper == null) sweeper = loop.scheduleAtFixedRate(this::sweep, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** The connection closed: out of the idle list if it was there. */
+    /** The connection closed: out of the idle lists if it was there. */
     void remove(ServerConnection c) {
-        ArrayDeque<ServerConnection> q = idle.get(c.key);
-        if (q != null && q.remove(c)) idleCount--;
+        for (Map<String, ArrayDeque<ServerConnection>> m : java.util.List.of(idle, safe)) {
+            ArrayDeque<ServerConnection> q = m.get(c.key);
+            if (q != null && q.remove(c)) unidle(c);
+        }
     }
 
     private void sweep() {
         long limit = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(IDLE_TIMEOUT_MS);
-        for (ArrayDeque<ServerConnection> q : idle.values()) {
-            // oldest first: stop at the first one still fresh
-            ServerConnection c;
-            while ((c = q.peekFirst()) != null && c.idleSince - limit < 0) {
-                q.pollFirst();
-                idleCount--;
-                c.close();
+        for (Map<String, ArrayDeque<ServerConnection>> m : java.util.List.of(idle, safe)) {
+            for (ArrayDeque<ServerConnection> q : m.values()) {
+                // oldest first: stop at the first one still fresh
+                ServerConnection c;
+                while ((c = q.peekFirst()) != null && c.idleSince - limit < 0) {
+                    q.pollFirst();
+                    unidle(c);
+                    c.close();
+                }
             }
         }
         if (idleCount == 0 && sweeper != null) {
@@ -210,10 +308,15 @@ final class ServerPool {
     /** Closes every idle connection; connections in use close after their response. */
     void close() {
         closed = true;
-        for (ArrayDeque<ServerConnection> q : idle.values()) {
-            for (ServerConnection c : q) c.close();
+        for (Map<String, ArrayDeque<ServerConnection>> m : java.util.List.of(idle, safe)) {
+            for (ArrayDeque<ServerConnection> q : m.values()) {
+                for (ServerConnection c : q) {
+                    c.server.idleConnections.decrementAndGet();
+                    c.close();
+                }
+            }
+            m.clear();
         }
-        idle.clear();
         idleCount = 0;
         if (sweeper != null) sweeper.cancel(false);
         sweeper = null;

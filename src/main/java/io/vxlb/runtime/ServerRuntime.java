@@ -26,6 +26,10 @@ public final class ServerRuntime {
     /** Requests sent to this server (stot, lbtot): a LongAdder, counted by every event loop. */
     public final java.util.concurrent.atomic.LongAdder totalRequests = new java.util.concurrent.atomic.LongAdder();
     public final AtomicLong failedConnections = new AtomicLong();
+    /** Idle connections to this server in every event loop's pool, bounded by pool-max-conn. */
+    public final AtomicInteger idleConnections = new AtomicInteger();
+    /** The event loops' pools (io.vxlb.proxy.ServerPool) that kept an idle connection to this server: where another loop may take one over. */
+    public final java.util.Set<Object> idlePools = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** stot, smax, hrsp_*, bytes for the stats (io.vxlb.admin.cli.StatsTable). */
     public final ProxyCounters stats = new ProxyCounters();
     /** Requests waiting for this very server; null without maxconn (nothing ever waits). */

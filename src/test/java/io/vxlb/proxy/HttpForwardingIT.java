@@ -188,35 +188,6 @@ class HttpForwardingIT {
     }
 
     @Test
-    void httpReuseNeverClosesTheServerConnectionAfterEachResponse() throws Exception {
-        fx = new ProxyFixture();
-        java.util.concurrent.atomic.AtomicInteger conns = new java.util.concurrent.atomic.AtomicInteger();
-        ProxyFixture.await(fx.vertx.createHttpServer().connectionHandler(c -> conns.incrementAndGet())
-                .requestHandler(r -> r.response().end(r.getHeader("connection") == null ? "-" : r.getHeader("connection")))
-                .listen(fx.port("BE"), "127.0.0.1"));
-        fx.start(BASE + """
-                listen reuse
-                    bind 127.0.0.1:${FE}
-                    http-reuse safe
-                    server s1 127.0.0.1:${BE}
-                listen never
-                    bind 127.0.0.1:${FE2}
-                    http-reuse never
-                    server s1 127.0.0.1:${BE}
-                """);
-        String three = "GET /1 HTTP/1.1\r\nHost: a\r\n\r\n".repeat(3);
-        String out = fx.raw("FE", three, 1500);
-        assertEquals(3, out.split("HTTP/1.1 200", -1).length - 1, out);
-        // (pipelined: the next request may ask the pool a moment before the previous connection is back)
-        assertTrue(conns.get() <= 2, "safe: server connections are reused: " + conns.get() + " for 3 requests");
-        conns.set(0);
-        out = fx.raw("FE2", three, 1500);
-        assertEquals(3, out.split("HTTP/1.1 200", -1).length - 1, "the client side stays keep-alive: " + out);
-        assertEquals(3, conns.get(), "never: a server connection per request; got " + out);
-        assertTrue(out.contains("\r\n\r\nclose"), "the server is told the connection closes: " + out);
-    }
-
-    @Test
     void forwardforExceptSkipsTrustedSources() {
         fx = new ProxyFixture();
         fx.backend("BE");
