@@ -57,6 +57,7 @@ public final class Converters {
         c("iif", BOOLEAN, STRING, "true,false", "one string when true, the other when false");
         c("ipmask", IP, IP, "mask4:mask,mask6:mask?", "applies a netmask");
         c("json", STRING, STRING, "input_code?", "escapes as a JSON string");
+        c("json_query", STRING, ANY, "path,type?", "the value at a JSON path ($.key, $.a.b, $.list[0]; '\\.' a dot in a key): a string, a number as %g text or with \"int\" an integer, a boolean");
         c("language", STRING, STRING, "value,default?", "preferred language of an Accept-Language");
         c("length", STRING, INTEGER, "", "length of the string");
         c("lower", STRING, STRING, "", "lower case");
@@ -108,7 +109,7 @@ public final class Converters {
     }
 
     private static final List<String> UNSUPPORTED_PREFIXES = List.of(
-            "51d.", "da-csv", "aes_gcm_dec", "jwt_", "json_query", "mqtt_", "protobuf", "ungrpc", "fix_");
+            "51d.", "da-csv", "aes_gcm_dec", "jwt_", "mqtt_", "protobuf", "ungrpc", "fix_");
 
     private Converters() {
     }

@@ -187,6 +187,7 @@ public final class RuleCompiler {
             case "url_dec" -> new MoreConverters.UrlDecode(integer(a, 0, 0) != 0);
             case "url_enc" -> new MoreConverters.UrlEncode(str(a, 0));
             case "iif" -> new MoreConverters.Iif(a.get(0), a.get(1));
+            case "json_query" -> new JsonQuery(a.get(0), a.size() > 1 && !a.get(1).isEmpty());
             case "add_item" -> new MoreConverters.AddItem(a.get(0), str(a, 1), str(a, 2));
             case "strcmp" -> new MoreConverters.StrCmp(a.get(0));
             case "secure_memcmp" -> new MoreConverters.SecureMemcmp(a.get(0));

@@ -305,6 +305,14 @@ public final class SampleExprParser {
                     }
                 }
             }
+            case "json_query" -> {
+                if (args.isEmpty() || !args.get(0).startsWith("$")) {
+                    throw new RuleException("converter 'json_query': the JSON path must start with '$'", "e.g. json_query('$.iss')");
+                }
+                if (args.size() > 1 && !args.get(1).isEmpty() && !args.get(1).equals("int")) {
+                    throw new RuleException("converter 'json_query': unsupported JSON type '" + args.get(1) + "'", "the only output type is \"int\"");
+                }
+            }
             case "json" -> {
                 if (!args.isEmpty() && !args.get(0).matches("|ascii|utf8|utf8s|utf8p|utf8ps")) {
                     throw new RuleException("converter 'json': unknown input code '" + args.get(0) + "'",
