@@ -155,7 +155,7 @@ class SampleExprParserTest {
         // (stick counters, once the example here, are supported since vxlb-stick)
         RuleException e = error("51d.all(IsMobile)");
         assertTrue(e.getMessage().contains("not supported by vxlb"), e.getMessage());
-        assertTrue(error("src,json_query($.a)").getMessage().contains("not supported by vxlb"));
+        assertTrue(error("src,mqtt_is_valid").getMessage().contains("not supported by vxlb"));
     }
 
     @Test
