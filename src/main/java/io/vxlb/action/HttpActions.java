@@ -28,6 +28,7 @@ public final class HttpActions {
         DelHeaderAction.register(r);
         ReplaceHeaderAction.register(r);
         SetRequestPartAction.register(r);
+        NormalizeUriAction.register(r);
         ReplaceRequestPartAction.register(r);
         ReturnAction.register(r);
         SetVarAction.register(r);

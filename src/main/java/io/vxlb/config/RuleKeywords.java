@@ -78,7 +78,7 @@ final class RuleKeywords {
         }));
         for (String a : List.of("set-log-level",
                 "use-service", "wait-for-handshake",
-                "do-resolve", "early-hint", "normalize-uri", "set-nice", "set-tos", "set-mark", "silent-drop",
+                "do-resolve", "early-hint", "set-nice", "set-tos", "set-mark", "silent-drop",
                 "cache-use", "strict-mode", "disable-l7-retry", "add-acl", "del-acl", "set-map", "del-map",
                 "set-priority-class", "set-priority-offset", "send-spoe-group", "set-bandwidth-limit")) {
             t.reject("http-request " + a, ALL_PROXIES, Support.UNSUPPORTED, "not supported yet");

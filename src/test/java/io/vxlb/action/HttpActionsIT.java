@@ -25,7 +25,7 @@ class HttpActionsIT {
             "http-request set-header", "http-request add-header", "http-request del-header", "http-request replace-header",
             "http-request replace-value", "http-request set-path", "http-request set-query", "http-request set-uri",
             "http-request set-method", "http-request replace-path", "http-request replace-uri", "http-request return",
-            "http-request set-pathq", "http-request replace-pathq",
+            "http-request set-pathq", "http-request replace-pathq", "http-request normalize-uri",
             "http-request set-var", "http-request set-src", "http-request set-dst", "http-request set-src-port",
             "http-request set-dst-port", "http-request reject", "http-request set-timeout",
             // proved in VarsIT
@@ -126,6 +126,28 @@ class HttpActionsIT {
         assertEquals("/pq/pq/a?z=1", fx.backends.get(0).last().uri());
         fx.get("FE", "/rq/a?b=c");
         assertEquals("/b=c/a", fx.backends.get(0).last().uri());
+    }
+
+    @Test
+    void normalizeUriRewritesWhatTheServerReceives() throws Exception {
+        fx = new ProxyFixture();
+        fx.backend("BE");
+        fx.start(BASE + """
+                backend be
+                    http-request normalize-uri path-merge-slashes
+                    http-request normalize-uri path-strip-dot
+                    http-request normalize-uri path-strip-dotdot full
+                    http-request normalize-uri percent-decode-unreserved
+                    http-request normalize-uri percent-to-uppercase strict
+                    http-request normalize-uri query-sort-by-name
+                    server s1 127.0.0.1:${BE}
+                """);
+        fx.raw("FE", "GET //a/./b/../%7euser//x?z=1&a=%2f HTTP/1.1\r\nhost: a\r\nconnection: close\r\n\r\n", 3000);
+        assertEquals("/a/~user/x?a=%2F&z=1", fx.backends.get(0).last().uri());
+        fx.raw("FE", "GET http://example.com//p/../q?b&a HTTP/1.1\r\nhost: example.com\r\nconnection: close\r\n\r\n", 3000);
+        assertEquals("http://example.com/q?a&b", fx.backends.get(0).last().uri(), "an absolute URI keeps its authority");
+        String bad = fx.raw("FE", "GET /%zz HTTP/1.1\r\nhost: a\r\nconnection: close\r\n\r\n", 3000);
+        assertTrue(bad.startsWith("HTTP/1.1 400"), "strict: an invalid escape is a bad request: " + bad);
     }
 
     @Test
